@@ -1,0 +1,108 @@
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+/// A publication time. Inputs often give only a day or a month, so the precision is kept:
+/// a month-only date must not look like an exact midnight timestamp when times are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Published {
+    /// The instant (UTC); for a day or month, its first moment.
+    pub at: Timestamp,
+    pub precision: Precision,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    Month,
+    Day,
+    Instant,
+}
+
+impl Published {
+    /// Seconds since the Unix epoch.
+    pub fn seconds(&self) -> i64 {
+        self.at.as_second()
+    }
+
+    /// RFC 3339 for instants, `YYYY-MM-DD` for days and `YYYY-MM` for months.
+    pub fn to_display_string(&self) -> String {
+        let date = self.at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        match self.precision {
+            Precision::Instant => self.at.to_string(),
+            Precision::Day => date.to_string(),
+            Precision::Month => format!("{:04}-{:02}", date.year(), date.month()),
+        }
+    }
+}
+
+/// Parses the publication dates the brief allows: RFC 3339, RFC 2822 (feeds), `YYYY-MM-DD`,
+/// `YYYY-MM`, and a few forms seen in the wild (a space instead of `T`, a naive
+/// date-time taken as UTC). Returns `None` for anything else; callers decide whether that
+/// is an error.
+pub fn parse_published(raw: &str) -> Option<Published> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let instant = |at| Some(Published { at, precision: Precision::Instant });
+    if let Ok(at) = s.parse::<Timestamp>() {
+        return instant(at);
+    }
+    if let Ok(zoned) = jiff::fmt::rfc2822::parse(s) {
+        return instant(zoned.timestamp());
+    }
+    if let Ok(dt) = s.replace(' ', "T").parse::<jiff::civil::DateTime>() {
+        if s.len() > 10 {
+            return dt.to_zoned(jiff::tz::TimeZone::UTC).ok().and_then(|z| instant(z.timestamp()));
+        }
+    }
+    if s.len() == 10 {
+        if let Ok(date) = s.parse::<Date>() {
+            return day_start(date, Precision::Day);
+        }
+    }
+    if s.len() == 7 {
+        let (y, m) = s.split_once('-')?;
+        let date = Date::new(y.parse().ok()?, m.parse().ok()?, 1).ok()?;
+        return day_start(date, Precision::Month);
+    }
+    None
+}
+
+fn day_start(date: Date, precision: Precision) -> Option<Published> {
+    let at = date.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+    Some(Published { at, precision })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_documented_form() {
+        let rfc3339 = parse_published("2019-04-25T06:10:00+02:00").unwrap();
+        assert_eq!(rfc3339.at.to_string(), "2019-04-25T04:10:00Z");
+        assert_eq!(rfc3339.precision, Precision::Instant);
+
+        let rfc2822 = parse_published("Thu, 25 Apr 2019 06:10:00 +0200").unwrap();
+        assert_eq!(rfc2822.at, rfc3339.at);
+
+        let day = parse_published("2019-04-23").unwrap();
+        assert_eq!(day.precision, Precision::Day);
+        assert_eq!(day.to_display_string(), "2019-04-23");
+
+        let month = parse_published("2019-04").unwrap();
+        assert_eq!(month.precision, Precision::Month);
+        assert_eq!(month.to_display_string(), "2019-04");
+        assert!(month < day);
+
+        let naive = parse_published("2014-03-10 16:52:50").unwrap();
+        assert_eq!(naive.at.to_string(), "2014-03-10T16:52:50Z");
+    }
+
+    #[test]
+    fn rejects_garbage_without_panicking() {
+        for bad in ["", "yesterday", "2019-13", "2019-02-30", "20190425", "2019-4", "----"] {
+            assert!(parse_published(bad).is_none(), "{bad:?} should not parse");
+        }
+    }
+}

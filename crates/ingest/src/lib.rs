@@ -1,0 +1,39 @@
+//! Ingest: turns input paths into a stream of [`Article`]s.
+//!
+//! Readers exist for JSON Lines (optionally gzip-compressed, or stdin), plain-text article
+//! files with an optional `date` header, and RSS 2.0 / Atom / JSON Feed files; a directory
+//! stands for every supported file below it. Readers never panic and never stop at a bad
+//! record: each one becomes a [`BadRecord`] naming the file, line and reason, and reading
+//! goes on with the next record.
+
+mod error;
+mod feed;
+mod html_text;
+mod input;
+mod jsonl;
+mod reader;
+mod text;
+
+pub use error::BadRecord;
+pub use input::{Format, Input, expand_inputs};
+pub use reader::{Reader, Record};
+
+use tidings_article::Article;
+
+/// Derives an id for an article that came without one: its URL where it has one, else a
+/// stable hash of its content, so that re-reading the same input gives the same ids.
+pub fn derive_id(url: Option<&str>, title: &str, text: &str) -> String {
+    if let Some(url) = url.filter(|u| !u.trim().is_empty()) {
+        return url.trim().to_string();
+    }
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(title.as_bytes());
+    h.update(b"\0");
+    h.update(text.as_bytes());
+    format!("h{:016x}", h.digest())
+}
+
+/// Whether a reader may accept the article: the brief requires a title or a text.
+pub(crate) fn has_content(article: &Article) -> bool {
+    !article.title.trim().is_empty() || !article.text.trim().is_empty()
+}
