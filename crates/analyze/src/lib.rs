@@ -1,0 +1,26 @@
+//! Analyze: what an article is about, as features the clusterer can compare.
+//!
+//! For each article: its language (Bokmål and Nynorsk told apart, hints honoured when
+//! plausible), Unicode words, Snowball stop words and stems, compound constituents for
+//! Norwegian, Danish, Swedish and German, numbers, and named-entity candidates with a
+//! spelling-independent name key. Every feature is a stable 64-bit hash with a weight.
+//!
+//! Analysis of one article depends on nothing else (no corpus statistics), so articles can
+//! be analyzed in parallel; corpus-level weighting (IDF) belongs to the clusterer.
+
+mod analyzer;
+mod compound;
+mod entity;
+mod language;
+mod name_key;
+mod stem;
+mod stopwords;
+mod term;
+mod token;
+
+pub use analyzer::{Analysis, Analyzer};
+pub use entity::{Entity, EntityKind};
+pub use language::{Identified, Lang, identify};
+pub use name_key::{name_key, word_key};
+pub use term::{Kind, Term, feature_hash};
+pub use token::{Token, tokenize};

@@ -1,0 +1,312 @@
+//! The [`Analyzer`]: one article in, its language, weighted features and entities out.
+
+use std::cell::RefCell;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use tidings_article::Article;
+
+use crate::compound::Decompounder;
+use crate::entity::{self, DocumentContext, Entity};
+use crate::language::{self, Lang};
+use crate::name_key::word_key;
+use crate::stem::Stemmers;
+use crate::stopwords::StopWords;
+use crate::term::{Kind, Term, TermBag, feature_hash};
+use crate::token::{Token, tokenize};
+
+/// Weight of each constituent of a split compound, next to the whole word's weight of 1.
+const COMPOUND_PART_WEIGHT: f32 = 0.5;
+/// Terms shown by `tidings analyze` and used as story keyword candidates.
+const TOP_TERMS: usize = 16;
+/// The per-thread word cache is dropped when it grows past this many words per language.
+const CACHE_LIMIT: usize = 200_000;
+
+/// What the analyzer saw in one article.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub lang: Lang,
+    pub lang_confidence: f32,
+    /// Features of the headline, sorted by hash.
+    pub title_terms: Vec<Term>,
+    /// Features of the body, sorted by hash.
+    pub body_terms: Vec<Term>,
+    /// Entity keys, sorted by hash.
+    pub entity_terms: Vec<Term>,
+    /// Distinct entities in order of first mention.
+    pub entities: Vec<Entity>,
+    /// The most weighted terms with a readable label (a surface word), heaviest first.
+    pub top_terms: Vec<(u64, String, f32)>,
+}
+
+impl Default for Lang {
+    fn default() -> Self {
+        Lang::Unknown
+    }
+}
+
+/// What the analyzer remembers about a lowercase word in a language.
+struct WordInfo {
+    stop: bool,
+    hash: u64,
+    parts: Box<[u64]>,
+}
+
+thread_local! {
+    /// Stemming and decompounding are the costly steps and news repeats its words, so
+    /// each thread caches the outcome per word.
+    static WORDS: RefCell<Vec<FxHashMap<Box<str>, WordInfo>>> =
+        RefCell::new((0..language::ALL_LANGS.len()).map(|_| FxHashMap::default()).collect());
+}
+
+/// Analyzes articles. Cheap to share across threads (`&Analyzer` is `Sync`).
+pub struct Analyzer {
+    stop_words: StopWords,
+    stemmers: Stemmers,
+    decompounder: Decompounder,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Analyzer {
+    pub fn new() -> Self {
+        Self { stop_words: StopWords::new(), stemmers: Stemmers::new(), decompounder: Decompounder::new() }
+    }
+
+    pub fn analyze(&self, article: &Article) -> Analysis {
+        let identified = language::identify(&language_sample(article), article.lang.as_deref());
+        let lang = identified.lang;
+        let title_tokens = tokenize(&article.title);
+        let body_tokens = tokenize(&article.text);
+
+        let entities = self.entities(lang, article, &title_tokens, &body_tokens);
+        let entity_terms = entity_terms(lang, &entities);
+
+        let (title_terms, title_labels) = self.terms(lang, &title_tokens);
+        let (body_terms, body_labels) = self.terms(lang, &body_tokens);
+        let top_terms = top_terms(&title_terms, &title_labels, &body_terms, &body_labels);
+        Analysis {
+            lang,
+            lang_confidence: identified.confidence,
+            title_terms,
+            body_terms,
+            entity_terms,
+            entities: dedup_entities(entities),
+            top_terms,
+        }
+    }
+
+    /// Identifies the language only (cheaper than a full analysis).
+    pub fn language(&self, article: &Article) -> language::Identified {
+        language::identify(&language_sample(article), article.lang.as_deref())
+    }
+
+    fn entities(&self, lang: Lang, article: &Article, title: &[Token<'_>], body: &[Token<'_>]) -> Vec<Entity> {
+        let all = || title.iter().chain(body);
+        let lowercase_words: FxHashSet<&str> = all().filter(|t| !t.is_capitalised()).map(|t| t.text).collect();
+        let mid_sentence_capitals: FxHashSet<&str> =
+            body.iter().filter(|t| t.is_capitalised() && !t.sentence_initial).map(|t| t.text).collect();
+        let is_stop_word = |w: &str| self.stop_words.contains(lang, w);
+        let ctx = DocumentContext {
+            lowercase_words: &lowercase_words,
+            mid_sentence_capitals: &mid_sentence_capitals,
+            is_stop_word: &is_stop_word,
+            capitalised_nouns: lang == Lang::German,
+        };
+        let headline_case = is_headline_case(title, &is_stop_word);
+        let mut found = entity::extract(title, &article.title, &ctx, headline_case);
+        found.extend(entity::extract(body, &article.text, &ctx, false));
+        found
+    }
+
+    /// The weighted terms of a token sequence, with each term's source word as a label.
+    fn terms(&self, lang: Lang, tokens: &[Token<'_>]) -> (Vec<Term>, Vec<String>) {
+        let mut bag = TermBag::default();
+        let mut lower = String::new();
+        WORDS.with_borrow_mut(|caches| {
+            let cache = &mut caches[lang as usize];
+            if cache.len() > CACHE_LIMIT {
+                cache.clear();
+            }
+            for (i, token) in tokens.iter().enumerate() {
+                let i = i as u32;
+                if token.is_numeric() {
+                    bag.add(feature_hash(Kind::Number, &normalise_number(token.text)), 1.0, i);
+                    continue;
+                }
+                lower.clear();
+                lower.extend(token.text.chars().flat_map(char::to_lowercase));
+                let info = match cache.get(lower.as_str()) {
+                    Some(info) => info,
+                    None => cache.entry(lower.as_str().into()).or_insert_with(|| self.word_info(lang, &lower)),
+                };
+                if info.stop {
+                    continue;
+                }
+                bag.add(info.hash, 1.0, i);
+                for &part in &info.parts {
+                    bag.add(part, COMPOUND_PART_WEIGHT, i);
+                }
+            }
+        });
+        let merged = bag.finish();
+        let labels = merged.iter().map(|(_, src)| tokens[*src as usize].text.to_lowercase()).collect();
+        (merged.into_iter().map(|(t, _)| t).collect(), labels)
+    }
+
+    fn word_info(&self, lang: Lang, lower: &str) -> WordInfo {
+        let stop = lower.chars().count() < 2 || self.stop_words.contains(lang, lower);
+        let stem = self.stemmers.stem(lang, lower);
+        let parts = self
+            .decompounder
+            .split(lang, lower)
+            .into_iter()
+            .map(|p| feature_hash(Kind::Word, &self.stemmers.stem(lang, p)))
+            .collect();
+        WordInfo { stop, hash: feature_hash(Kind::Word, &stem), parts }
+    }
+}
+
+/// Title plus the start of the body: what the language identifier reads.
+fn language_sample(article: &Article) -> String {
+    let mut s = String::with_capacity(article.title.len() + 512);
+    s.push_str(&article.title);
+    s.push_str(". ");
+    let mut end = article.text.len().min(480);
+    while !article.text.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.push_str(&article.text[..end]);
+    s
+}
+
+/// English-style headlines capitalise every word: there, capitals are style, not names.
+fn is_headline_case(title: &[Token<'_>], is_stop_word: &dyn Fn(&str) -> bool) -> bool {
+    let content: Vec<_> = title
+        .iter()
+        .filter(|t| !t.is_numeric() && t.text.chars().count() >= 4 && !is_stop_word(&t.text.to_lowercase()))
+        .collect();
+    let capitalised = content.iter().filter(|t| t.is_capitalised()).count();
+    content.len() >= 3 && capitalised * 10 >= content.len() * 7
+}
+
+/// `7,2` and `7.2` are one number; a trailing full stop is punctuation.
+fn normalise_number(text: &str) -> String {
+    text.trim_end_matches('.').replace(',', ".")
+}
+
+/// Entity keys as features: the whole name, and for longer names also the last word,
+/// which is how later mentions refer to people (*Usjakov*). In languages with a genitive
+/// `-s` (*Putins*, *Nord-Koreas*), the form without it is added at half weight.
+fn entity_terms(lang: Lang, entities: &[Entity]) -> Vec<Term> {
+    let mut bag = TermBag::default();
+    for e in entities {
+        bag.add(feature_hash(Kind::Entity, &e.key), 1.0, 0);
+        let words: Vec<&str> = e.key.split(' ').collect();
+        if words.len() > 1 {
+            if let Some(last) = words.last() {
+                bag.add(feature_hash(Kind::Entity, last), 1.0, 0);
+            }
+        }
+        if lang.compounds() && words.len() == 1 && e.name.chars().count() >= 5 && e.name.ends_with('s') {
+            let base = word_key(&e.name[..e.name.len() - 1]);
+            bag.add(feature_hash(Kind::Entity, &base), 0.5, 0);
+        }
+    }
+    bag.finish().into_iter().map(|(t, _)| t).collect()
+}
+
+fn dedup_entities(entities: Vec<Entity>) -> Vec<Entity> {
+    let mut seen = FxHashSet::default();
+    entities.into_iter().filter(|e| seen.insert(e.key.clone())).collect()
+}
+
+/// The heaviest terms, the headline's counting double, with their labels.
+fn top_terms(title: &[Term], title_labels: &[String], body: &[Term], body_labels: &[String]) -> Vec<(u64, String, f32)> {
+    let mut merged: FxHashMap<u64, (f32, &str)> = FxHashMap::default();
+    for (t, label) in body.iter().zip(body_labels) {
+        merged.insert(t.hash, (t.weight, label));
+    }
+    for (t, label) in title.iter().zip(title_labels) {
+        let entry = merged.entry(t.hash).or_insert((0.0, label));
+        entry.0 += 2.0 * t.weight;
+        entry.1 = label;
+    }
+    let mut all: Vec<(u64, String, f32)> =
+        merged.into_iter().map(|(h, (w, label))| (h, label.to_string(), w)).collect();
+    all.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+    all.truncate(TOP_TERMS);
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use tidings_article::Origin;
+
+    fn article(title: &str, text: &str, lang: Option<&str>) -> Article {
+        Article {
+            id: "t".into(),
+            published: None,
+            title: title.into(),
+            text: text.into(),
+            lang: lang.map(Into::into),
+            source: None,
+            url: None,
+            section: None,
+            origin: Origin::new(Arc::from("t"), None),
+        }
+    }
+
+    fn shared(a: &[Term], b: &[Term]) -> usize {
+        a.iter().filter(|x| b.iter().any(|y| y.hash == x.hash)).count()
+    }
+
+    #[test]
+    fn brief_example_articles_share_terms_and_entities() {
+        let analyzer = Analyzer::new();
+        let a = analyzer.analyze(&article(
+            "Usjakov bekrefter toppmøte i Vladivostok",
+            "Putins rådgiver Jurij Usjakov bekrefter at Kim Jong-un kommer til Vladivostok. Atomprogrammet blir hovedtema.",
+            Some("nb"),
+        ));
+        let b = analyzer.analyze(&article(
+            "",
+            "Møtet mellom Putin og Kim Jong-un er i gang i Vladivostok, sier rådgiver Juri Usjakov. Atomvåpenprogrammet står sentralt.",
+            None,
+        ));
+        assert_eq!(a.lang, Lang::Bokmal);
+        assert_eq!(b.lang, Lang::Bokmal);
+        let keys = |x: &Analysis| x.entities.iter().map(|e| e.key.clone()).collect::<Vec<_>>();
+        assert!(keys(&a).contains(&"iuri usakov".to_string()), "{:?}", a.entities);
+        assert!(keys(&b).contains(&"iuri usakov".to_string()), "{:?}", b.entities);
+        // Putin, Kim Jong-un, Vladivostok, Usjakov all meet; the genitive Putins too.
+        assert!(shared(&a.entity_terms, &b.entity_terms) >= 4, "{:?} {:?}", a.entities, b.entities);
+        // atomprogrammet / atomvåpenprogrammet share "atom" and "program".
+        assert!(shared(&a.body_terms, &b.body_terms) >= 4);
+    }
+
+    #[test]
+    fn stop_words_go_and_numbers_stay() {
+        let analyzer = Analyzer::new();
+        let a = analyzer.analyze(&article("", "The quake of magnitude 7,2 hit the city and the quake was felt.", Some("en")));
+        let labels: Vec<&str> = a.top_terms.iter().map(|(_, l, _)| l.as_str()).collect();
+        assert_eq!(labels[0], "quake");
+        assert!(labels.contains(&"7,2"));
+        assert!(!labels.contains(&"the") && !labels.contains(&"and"));
+    }
+
+    #[test]
+    fn analysis_is_deterministic() {
+        let analyzer = Analyzer::new();
+        let art = article("Ferja gikk på grunn ved Bodø", "Ferjeulykka skjedde tirsdag. Ingen ble skadd.", None);
+        let a = analyzer.analyze(&art);
+        let b = analyzer.analyze(&art);
+        assert_eq!(a.body_terms, b.body_terms);
+        assert_eq!(a.top_terms, b.top_terms);
+    }
+}

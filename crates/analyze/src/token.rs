@@ -1,0 +1,100 @@
+//! Word segmentation (Unicode UAX #29) with the context entity detection needs: whether a
+//! word starts a sentence, and whether it is a label such as `ÅPNET:` in a photo caption.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// One word of a text, borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    pub text: &'a str,
+    /// Byte offset in the text.
+    pub start: usize,
+    /// First word of a sentence, line or text: its capital letter says nothing.
+    pub sentence_initial: bool,
+    /// Directly followed by a colon (`ÅPNET:`), as caption labels are.
+    pub before_colon: bool,
+}
+
+impl Token<'_> {
+    pub fn is_capitalised(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// Two or more letters, all capitals (NATO, NTB, USA).
+    pub fn is_acronym(&self) -> bool {
+        let mut letters = 0;
+        for c in self.text.chars() {
+            if c.is_lowercase() {
+                return false;
+            }
+            letters += usize::from(c.is_alphabetic());
+        }
+        letters >= 2
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        self.text.chars().next().is_some_and(|c| c.is_ascii_digit())
+    }
+}
+
+/// Splits `text` into words. Hyphenated words (`Jong-un`, `Nord-Korea`) stay whole, as
+/// do numbers with a decimal point or comma (`7.2`, `1,5`) and elisions (`Putin's`).
+pub fn tokenize(text: &str) -> Vec<Token<'_>> {
+    let mut tokens: Vec<Token<'_>> = Vec::new();
+    let mut sentence_start = true;
+    let mut pending_hyphen = false;
+    let mut last_end = usize::MAX;
+    for (start, seg) in text.split_word_bound_indices() {
+        if seg.chars().any(char::is_alphanumeric) {
+            let joins = pending_hyphen && tokens.last().is_some_and(|t| t.start + t.text.len() + 1 == start);
+            match tokens.last_mut() {
+                Some(prev) if joins => prev.text = &text[prev.start..start + seg.len()],
+                _ => tokens.push(Token { text: seg, start, sentence_initial: sentence_start, before_colon: false }),
+            }
+            sentence_start = false;
+            pending_hyphen = false;
+            last_end = start + seg.len();
+            continue;
+        }
+        pending_hyphen = seg == "-" && last_end == start;
+        if seg.starts_with(':') && last_end == start {
+            if let Some(prev) = tokens.last_mut() {
+                prev.before_colon = true;
+            }
+        }
+        if seg.chars().any(|c| matches!(c, '.' | '!' | '?' | ':' | '\n' | '•' | '|')) {
+            sentence_start = true;
+        }
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text).iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn keeps_hyphenated_names_numbers_and_elisions() {
+        assert_eq!(words("Kim Jong-un møtte Putin i Nord-Korea."), ["Kim", "Jong-un", "møtte", "Putin", "i", "Nord-Korea"]);
+        assert_eq!(words("A 7.2 quake, 1,5 prosent. Putin's aide"), ["A", "7.2", "quake", "1,5", "prosent", "Putin's", "aide"]);
+        assert_eq!(words("en - to"), ["en", "to"]);
+    }
+
+    #[test]
+    fn marks_sentence_starts_and_caption_labels() {
+        let t = tokenize("ÅPNET: Ordføreren klipper. Han smiler\nNy linje");
+        let initial: Vec<_> = t.iter().filter(|t| t.sentence_initial).map(|t| t.text).collect();
+        assert_eq!(initial, ["ÅPNET", "Ordføreren", "Han", "Ny"]);
+        assert!(t[0].before_colon && t[0].is_acronym());
+        assert!(!t[1].before_colon);
+    }
+
+    #[test]
+    fn keeps_nordic_letters() {
+        assert_eq!(words("Blåbærsyltetøy og smørøyer på Ærø"), ["Blåbærsyltetøy", "og", "smørøyer", "på", "Ærø"]);
+    }
+}
