@@ -1,0 +1,20 @@
+//! Cluster: the online story clusterer.
+//!
+//! Articles arrive in publication order. Each is weighted by TF-IDF (document frequencies
+//! counted over the stream so far), looks up candidate stories in an inverted index of
+//! the active stories' features, and joins the most similar one if the similarity passes
+//! the threshold; otherwise it starts a story. Similarity blends word and entity cosines
+//! with story centroids and decays with the time gap. Stories idle for longer than the
+//! window retire, which keeps the cost per article flat as the stream grows.
+
+mod centroid;
+mod clusterer;
+mod config;
+mod posting;
+mod story;
+mod vector;
+
+pub use clusterer::{Assignment, Clusterer, StoryDoc};
+pub use config::ClusterConfig;
+pub use posting::StoryId;
+pub use story::{StoryEntity, StorySummary};

@@ -1,0 +1,93 @@
+//! A story's centroid: the sum of its articles' normalised vectors, kept to its heaviest
+//! terms so that a story of ten thousand articles costs no more than one of fifty.
+
+use rustc_hash::FxHashMap;
+
+use crate::vector::Sparse;
+
+#[derive(Debug, Default, Clone)]
+pub struct Centroid {
+    weights: FxHashMap<u64, f32>,
+    norm_sq: f32,
+}
+
+impl Centroid {
+    /// Dot product with a sparse vector.
+    pub fn dot(&self, v: &Sparse) -> f32 {
+        v.iter().filter_map(|(h, w)| self.weights.get(h).map(|c| c * w)).sum()
+    }
+
+    /// Cosine with a normalised sparse vector.
+    pub fn cosine(&self, v: &Sparse) -> f32 {
+        if self.norm_sq <= 0.0 || v.is_empty() {
+            return 0.0;
+        }
+        self.dot(v) / self.norm_sq.sqrt()
+    }
+
+    /// Adds a vector; keeps at most `max_terms` terms (the heaviest).
+    pub fn add(&mut self, v: &Sparse, max_terms: usize) {
+        let dot = self.dot(v);
+        let v_sq: f32 = v.iter().map(|(_, w)| w * w).sum();
+        for (h, w) in v {
+            *self.weights.entry(*h).or_insert(0.0) += w;
+        }
+        self.norm_sq += 2.0 * dot + v_sq;
+        // Pruning is amortised: only when the centroid is well over its budget.
+        if self.weights.len() > max_terms + max_terms / 2 {
+            self.prune(max_terms);
+        }
+    }
+
+    fn prune(&mut self, max_terms: usize) {
+        let mut all: Vec<(u64, f32)> = self.weights.drain().collect();
+        all.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(max_terms);
+        self.norm_sq = all.iter().map(|(_, w)| w * w).sum();
+        self.weights.extend(all);
+    }
+
+    pub fn weight(&self, hash: u64) -> f32 {
+        self.weights.get(&hash).copied().unwrap_or(0.0)
+    }
+
+    /// The heaviest terms, heaviest first (ties by hash, for determinism).
+    pub fn top(&self, n: usize) -> Vec<(u64, f32)> {
+        let mut all: Vec<(u64, f32)> = self.weights.iter().map(|(h, w)| (*h, *w)).collect();
+        all.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(n);
+        all
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cosine_tracks_incremental_norm() {
+        let mut c = Centroid::default();
+        let a = vec![(1, 0.6), (2, 0.8)];
+        let b = vec![(2, 0.6), (3, 0.8)];
+        c.add(&a, 100);
+        assert!((c.cosine(&a) - 1.0).abs() < 1e-5);
+        c.add(&b, 100);
+        let exact = (0.6 * 0.6 + 1.4 * 1.4 + 0.8 * 0.8f32).sqrt();
+        assert!((c.norm_sq.sqrt() - exact).abs() < 1e-5);
+        assert!((c.cosine(&a) - (0.36 + 1.12) / exact).abs() < 1e-5);
+    }
+
+    #[test]
+    fn pruning_keeps_the_heaviest_terms() {
+        let mut c = Centroid::default();
+        let v: Sparse = (0..40).map(|h| (h, (h + 1) as f32 / 100.0)).collect();
+        c.add(&v, 10);
+        assert_eq!(c.weights.len(), 10);
+        assert_eq!(c.top(1)[0].0, 39);
+        assert_eq!(c.weight(0), 0.0);
+    }
+}

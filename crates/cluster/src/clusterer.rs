@@ -1,0 +1,236 @@
+//! The online clusterer: articles in publication order, each joining the most similar
+//! active story or starting a new one.
+
+use rustc_hash::FxHashMap;
+use tidings_analyze::Analysis;
+use tidings_article::{Precision, Published};
+
+use crate::config::ClusterConfig;
+use crate::posting::{Postings, StoryId};
+use crate::story::{ActiveStory, Member, StorySummary};
+use crate::vector::{DocumentFrequencies, Sparse, weighted};
+
+/// Stories are checked for expiry every this many articles.
+const EXPIRY_INTERVAL: u64 = 1024;
+/// At most this many entity keys of an article are used to look up candidates.
+const QUERY_ENTITIES: usize = 12;
+/// Time differences below this are noise (time zones, a night's sleep).
+const GRACE_SECONDS: i64 = 24 * 3600;
+
+/// What the clusterer needs to know about one article.
+pub struct StoryDoc<'a> {
+    pub id: &'a str,
+    /// The headline, or a lead sentence where there is none (for story titles).
+    pub title: &'a str,
+    pub published: Option<Published>,
+    pub source: Option<&'a str>,
+    pub analysis: &'a Analysis,
+}
+
+/// Where an article went.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assignment {
+    pub story: StoryId,
+    /// Similarity to the story it joined (0 for a story's first article).
+    pub similarity: f32,
+    pub new_story: bool,
+}
+
+/// Clusters a stream of analyzed articles into stories. Deterministic: the same articles
+/// in the same order give the same stories.
+pub struct Clusterer {
+    config: ClusterConfig,
+    df: DocumentFrequencies,
+    postings: Postings,
+    active: FxHashMap<StoryId, ActiveStory>,
+    finished: Vec<StorySummary>,
+    next_id: StoryId,
+    seq: u64,
+    latest: Option<i64>,
+}
+
+impl Clusterer {
+    pub fn new(config: ClusterConfig) -> Self {
+        Self {
+            config,
+            df: DocumentFrequencies::default(),
+            postings: Postings::default(),
+            active: FxHashMap::default(),
+            finished: Vec::new(),
+            next_id: 0,
+            seq: 0,
+            latest: None,
+        }
+    }
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    /// Assigns one article to a story.
+    pub fn add(&mut self, doc: &StoryDoc<'_>) -> Assignment {
+        self.seq += 1;
+        let a = doc.analysis;
+        let text = weighted(&[(&a.title_terms, self.config.title_boost), (&a.body_terms, 1.0)], &self.df);
+        let entities = weighted(&[(&a.entity_terms, 1.0)], &self.df);
+        let query = query_terms(&text, &entities, self.config.query_terms);
+
+        let best = self.best_story(&query, &text, &entities, doc.published);
+        let assignment = match best {
+            Some((story, similarity)) if similarity >= self.config.threshold => {
+                Assignment { story, similarity, new_story: false }
+            }
+            _ => {
+                let story = self.next_id;
+                self.next_id += 1;
+                self.active.insert(story, ActiveStory::new(story));
+                Assignment { story, similarity: 0.0, new_story: true }
+            }
+        };
+        self.join(assignment.story, doc, &text, &entities, &query);
+        self.df.add_document(a.title_terms.iter().chain(&a.body_terms).chain(&a.entity_terms).map(|t| &t.hash));
+        if let Some(p) = doc.published {
+            self.latest = Some(self.latest.map_or(p.seconds(), |l| l.max(p.seconds())));
+        }
+        if self.seq % EXPIRY_INTERVAL == 0 {
+            self.expire();
+        }
+        assignment
+    }
+
+    /// Summaries of all stories, in order of creation. Ends the stream.
+    pub fn finish(mut self) -> Vec<StorySummary> {
+        let mut rest: Vec<ActiveStory> = self.active.drain().map(|(_, s)| s).collect();
+        rest.sort_by_key(|s| s.id);
+        self.finished.extend(rest.into_iter().map(ActiveStory::summarise));
+        self.finished.sort_by_key(|s| s.id);
+        self.finished
+    }
+
+    /// Stories that stopped taking articles since the last call, for streaming output.
+    pub fn take_finished(&mut self) -> Vec<StorySummary> {
+        std::mem::take(&mut self.finished)
+    }
+
+    pub fn active_stories(&self) -> usize {
+        self.active.len()
+    }
+
+    /// The candidate stories sharing the article's heaviest features, scored exactly.
+    fn best_story(&self, query: &[(u64, f32)], text: &Sparse, entities: &Sparse, published: Option<Published>) -> Option<(StoryId, f32)> {
+        let mut rough: FxHashMap<StoryId, f32> = FxHashMap::default();
+        for &(hash, weight) in query {
+            let list = self.postings.get(hash);
+            if list.len() > self.config.max_posting_len {
+                continue;
+            }
+            for story in list {
+                *rough.entry(*story).or_insert(0.0) += weight;
+            }
+        }
+        let mut ranked: Vec<(StoryId, f32)> = rough.into_iter().filter(|(s, _)| self.active.contains_key(s)).collect();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(self.config.candidates);
+        let mut best: Option<(StoryId, f32)> = None;
+        for (id, _) in ranked {
+            let story = &self.active[&id];
+            let sim = self.similarity(story, text, entities, published);
+            if best.is_none_or(|(b_id, b)| sim > b || (sim == b && id < b_id)) {
+                best = Some((id, sim));
+            }
+        }
+        best
+    }
+
+    /// Word similarity, blended with entity similarity where both sides name someone,
+    /// and discounted by the time between the article and the story.
+    fn similarity(&self, story: &ActiveStory, text: &Sparse, entities: &Sparse, published: Option<Published>) -> f32 {
+        let c = &self.config;
+        let mut sim = c.text_weight * story.text.cosine(text);
+        let mut weights = c.text_weight;
+        if !entities.is_empty() && !story.entities.is_empty() {
+            sim += c.entity_weight * story.entities.cosine(entities);
+            weights += c.entity_weight;
+        }
+        (sim / weights) * self.time_factor(story, published)
+    }
+
+    fn time_factor(&self, story: &ActiveStory, published: Option<Published>) -> f32 {
+        let (Some(p), Some(first), Some(last)) = (published, story.first_seen, story.last_seen) else {
+            return 1.0;
+        };
+        let t = p.seconds();
+        let gap = if t < first.seconds() { first.seconds() - t } else { (t - last.seconds()).max(0) };
+        let slack = GRACE_SECONDS + uncertainty(p).max(uncertainty(last));
+        let excess = (gap - slack).max(0) as f64;
+        0.5f64.powf(excess / self.config.half_life_seconds) as f32
+    }
+
+    fn join(&mut self, id: StoryId, doc: &StoryDoc<'_>, text: &Sparse, entities: &Sparse, query: &[(u64, f32)]) {
+        let max_terms = self.config.centroid_terms;
+        let Some(story) = self.active.get_mut(&id) else { return };
+        story.text.add(text, max_terms);
+        story.entities.add(entities, max_terms);
+        for &(hash, _) in query {
+            if story.indexed.insert(hash) {
+                self.postings.add(hash, id);
+            }
+        }
+        let member = Member {
+            id: doc.id,
+            title: doc.title,
+            title_terms: doc.analysis.title_terms.iter().map(|t| t.hash).collect(),
+            published: doc.published,
+            lang: doc.analysis.lang,
+            source: doc.source,
+            entities: &doc.analysis.entities,
+            labels: &doc.analysis.top_terms,
+        };
+        story.record(member, self.seq);
+    }
+
+    /// Retires stories idle for longer than the window, so that the work per article
+    /// stays flat however long the stream is.
+    fn expire(&mut self) {
+        let (seq, window_articles) = (self.seq, self.config.window_articles);
+        let cutoff = self.latest.map(|l| l - self.config.window_seconds);
+        let expired: Vec<StoryId> = self
+            .active
+            .values()
+            .filter(|s| {
+                let idle_articles = seq - s.last_seq > window_articles;
+                let idle_time = matches!((cutoff, s.last_seen), (Some(c), Some(l)) if l.seconds() < c);
+                idle_articles || idle_time
+            })
+            .map(|s| s.id)
+            .collect();
+        if expired.is_empty() {
+            return;
+        }
+        let mut expired_stories: Vec<ActiveStory> = expired.iter().filter_map(|id| self.active.remove(id)).collect();
+        expired_stories.sort_by_key(|s| s.id);
+        self.finished.extend(expired_stories.into_iter().map(ActiveStory::summarise));
+        let active = &self.active;
+        self.postings.retain(|s| active.contains_key(&s));
+    }
+}
+
+/// How uncertain a date is: a month-only date may be off by a month.
+fn uncertainty(p: Published) -> i64 {
+    match p.precision {
+        Precision::Month => 31 * 24 * 3600,
+        Precision::Day => 24 * 3600,
+        Precision::Instant => 0,
+    }
+}
+
+/// The article's heaviest word features plus its entity keys.
+fn query_terms(text: &Sparse, entities: &Sparse, n: usize) -> Vec<(u64, f32)> {
+    let mut top: Vec<(u64, f32)> = text.clone();
+    top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.truncate(n);
+    let mut ents: Vec<(u64, f32)> = entities.clone();
+    ents.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.extend(ents.into_iter().take(QUERY_ENTITIES));
+    top
+}

@@ -1,0 +1,49 @@
+//! The clusterer's settings. One default serves every corpus: news wires, full-text
+//! outlets and headline streams alike; nothing here is tuned per corpus.
+
+/// How the online clusterer decides and how far back it looks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterConfig {
+    /// An article joins its best story when their similarity reaches this, else it starts
+    /// a new story.
+    pub threshold: f32,
+    /// Weight of the word channel (headline and body terms) in the similarity.
+    pub text_weight: f32,
+    /// Weight of the entity channel (name keys), used when the article names anyone.
+    pub entity_weight: f32,
+    /// How much a headline term counts against a body term.
+    pub title_boost: f32,
+    /// Dated articles: a story idle for longer than this stops taking articles.
+    pub window_seconds: i64,
+    /// Articles after which an idle story stops taking articles, dated or not; bounds the
+    /// work per article in long undated streams.
+    pub window_articles: u64,
+    /// Time gap (beyond the first day) over which similarity halves.
+    pub half_life_seconds: f64,
+    /// Terms an article uses to look up candidate stories.
+    pub query_terms: usize,
+    /// Candidate stories scored exactly per article.
+    pub candidates: usize,
+    /// Terms a story's centroid keeps (the heaviest), bounding memory per story.
+    pub centroid_terms: usize,
+    /// Posting lists longer than this are too common to find candidates with.
+    pub max_posting_len: usize,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        Self {
+            threshold: 0.3,
+            text_weight: 1.0,
+            entity_weight: 0.5,
+            title_boost: 1.5,
+            window_seconds: 4 * 24 * 3600,
+            window_articles: 50_000,
+            half_life_seconds: 2.0 * 24.0 * 3600.0,
+            query_terms: 24,
+            candidates: 16,
+            centroid_terms: 320,
+            max_posting_len: 4_000,
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Sparse vectors of feature weights, and the corpus statistics that weight them.
+
+use rustc_hash::FxHashMap;
+use tidings_analyze::Term;
+
+/// A sparse vector sorted by feature hash.
+pub type Sparse = Vec<(u64, f32)>;
+
+/// Document frequencies of features in the stream so far, for IDF weighting. Counted
+/// online: an article is weighted by what came before it, as in a real stream.
+#[derive(Debug, Default)]
+pub struct DocumentFrequencies {
+    df: FxHashMap<u64, u32>,
+    docs: u64,
+}
+
+impl DocumentFrequencies {
+    /// Smoothed inverse document frequency: `ln((1 + N) / (1 + df)) + 1`.
+    pub fn idf(&self, hash: u64) -> f32 {
+        let df = self.df.get(&hash).copied().unwrap_or(0);
+        ((1.0 + self.docs as f32) / (1.0 + df as f32)).ln() + 1.0
+    }
+
+    /// Counts one document's distinct features.
+    pub fn add_document<'a>(&mut self, features: impl IntoIterator<Item = &'a u64>) {
+        self.docs += 1;
+        for h in features {
+            *self.df.entry(*h).or_insert(0) += 1;
+        }
+    }
+}
+
+/// TF-IDF weights, L2-normalised. `parts` are (terms, scale) pairs merged by hash.
+pub fn weighted(parts: &[(&[Term], f32)], df: &DocumentFrequencies) -> Sparse {
+    let mut v: Sparse = Vec::with_capacity(parts.iter().map(|(t, _)| t.len()).sum());
+    for (terms, scale) in parts {
+        v.extend(terms.iter().map(|t| (t.hash, t.weight * scale)));
+    }
+    v.sort_unstable_by_key(|&(h, _)| h);
+    v.dedup_by(|next, prev| {
+        if next.0 == prev.0 {
+            prev.1 += next.1;
+            true
+        } else {
+            false
+        }
+    });
+    for (h, w) in &mut v {
+        *w *= df.idf(*h);
+    }
+    normalise(&mut v);
+    v
+}
+
+pub fn normalise(v: &mut Sparse) {
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for (_, w) in v.iter_mut() {
+            *w /= norm;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rare_features_weigh_more() {
+        let mut df = DocumentFrequencies::default();
+        for _ in 0..10 {
+            df.add_document(&[1u64]);
+        }
+        df.add_document(&[1u64, 2]);
+        assert!(df.idf(2) > df.idf(1));
+        assert!(df.idf(3) > df.idf(2));
+        let terms = [Term { hash: 1, weight: 1.0 }, Term { hash: 2, weight: 1.0 }];
+        let v = weighted(&[(&terms, 1.0)], &df);
+        assert!(v[1].1 > v[0].1);
+        let norm: f32 = v.iter().map(|(_, w)| w * w).sum();
+        assert!((norm - 1.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn parts_merge_by_hash() {
+        let df = DocumentFrequencies::default();
+        let a = [Term { hash: 5, weight: 1.0 }];
+        let b = [Term { hash: 5, weight: 1.0 }, Term { hash: 9, weight: 2.0 }];
+        let v = weighted(&[(&a, 2.0), (&b, 1.0)], &df);
+        assert_eq!(v.len(), 2);
+        assert!((v[0].1 / v[1].1 - 1.5).abs() < 1e-5, "weights 3 and 2: {v:?}");
+    }
+}

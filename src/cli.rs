@@ -1,0 +1,115 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "tidings", version, about = "Turns a stream of news articles into stories.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// More progress detail on stderr (-v, -vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Cluster articles into stories, in publication order.
+    Cluster(ClusterArgs),
+    /// Print what the analyzer sees in each article, one JSON line per article.
+    Analyze(AnalyzeArgs),
+    /// Cluster a labelled corpus without its labels and score the result.
+    Eval(EvalArgs),
+    /// Write a synthetic corpus (JSON Lines) for benchmarks.
+    Generate(GenerateArgs),
+    /// Measure end-to-end clustering speed on a synthetic corpus.
+    Bench(BenchArgs),
+}
+
+/// Where articles come from: files, directories, or `-` for stdin.
+#[derive(Args)]
+pub struct InputArgs {
+    /// Input files or directories (JSON Lines, .gz, .txt, RSS/Atom/JSON Feed); `-` is stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Fail (exit code 2) if any record is bad; bad records are always reported and skipped.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Args)]
+pub struct ClusterArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write one JSON line per article: {"id", "story", "duplicate_of", "similarity"}.
+    #[arg(long, value_name = "FILE")]
+    pub assignments: Option<PathBuf>,
+    /// Write one JSON line per story.
+    #[arg(long, value_name = "FILE")]
+    pub stories: Option<PathBuf>,
+    /// Stories shown in the summary on stdout.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    #[command(flatten)]
+    pub tuning: TuningArgs,
+}
+
+/// Clustering settings a user may override (the defaults serve all corpora).
+#[derive(Args, Clone)]
+pub struct TuningArgs {
+    /// Similarity an article needs to join a story.
+    #[arg(long)]
+    pub threshold: Option<f32>,
+}
+
+#[derive(Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// JSON Lines with a gold "story" label per article.
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+    /// Articles to cluster (default: the gold file itself, labels ignored).
+    pub inputs: Vec<PathBuf>,
+    /// Print the scores as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub tuning: TuningArgs,
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// Number of articles.
+    #[arg(long, default_value_t = 10_000)]
+    pub articles: u64,
+    /// Headlines only (empty bodies).
+    #[arg(long)]
+    pub headlines: bool,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Number of articles to generate and cluster.
+    #[arg(long, default_value_t = 200_000)]
+    pub articles: u64,
+    /// Headlines only (empty bodies).
+    #[arg(long)]
+    pub headlines: bool,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Report throughput for every slice of this many articles.
+    #[arg(long, default_value_t = 50_000)]
+    pub slice: u64,
+}

@@ -1,0 +1,123 @@
+//! The output contracts: assignment and story JSON lines, analyzer JSON lines, and the
+//! readable summary. Field names are a public contract: add fields, never rename them.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde_json::{Value, json};
+use tidings_analyze::Analysis;
+use tidings_article::Article;
+use tidings_cluster::{Assignment, StoryId, StorySummary};
+
+/// The public id of a story.
+pub fn story_id(id: StoryId) -> String {
+    format!("s{:06}", id + 1)
+}
+
+/// A buffered JSON Lines file; `None` writes nothing.
+pub struct JsonLinesOut {
+    out: Option<(BufWriter<File>, String)>,
+}
+
+impl JsonLinesOut {
+    pub fn create(path: Option<&Path>) -> Result<Self> {
+        let out = match path {
+            Some(p) => {
+                let file = File::create(p).with_context(|| format!("cannot create {}", p.display()))?;
+                Some((BufWriter::with_capacity(1 << 16, file), p.display().to_string()))
+            }
+            None => None,
+        };
+        Ok(Self { out })
+    }
+
+    pub fn write(&mut self, value: &Value) -> Result<()> {
+        if let Some((w, name)) = &mut self.out {
+            serde_json::to_writer(&mut *w, value).with_context(|| format!("cannot write {name}"))?;
+            w.write_all(b"\n").with_context(|| format!("cannot write {name}"))?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<()> {
+        if let Some((mut w, name)) = self.out {
+            w.flush().with_context(|| format!("cannot write {name}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// `{"id", "story", "duplicate_of", "similarity"}`.
+pub fn assignment_json(article: &Article, a: &Assignment) -> Value {
+    json!({
+        "id": article.id,
+        "story": story_id(a.story),
+        "duplicate_of": Value::Null,
+        "similarity": round3(a.similarity),
+    })
+}
+
+/// `{"story", "title", "articles", "article_ids", "first_seen", "last_seen", "languages",
+/// "sources", "keywords", "entities"}`.
+pub fn story_json(s: &StorySummary) -> Value {
+    json!({
+        "story": story_id(s.id),
+        "title": s.title,
+        "articles": s.article_ids.len(),
+        "article_ids": s.article_ids,
+        "first_seen": s.first_seen.map(|p| p.to_display_string()),
+        "last_seen": s.last_seen.map(|p| p.to_display_string()),
+        "languages": s.languages,
+        "sources": s.sources,
+        "keywords": s.keywords,
+        "entities": s.entities.iter().map(|e| json!({
+            "name": e.name, "key": e.key, "type": e.kind, "mentions": e.mentions,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `{"id", "lang", "lang_confidence", "title", "terms", "entities"}`.
+pub fn analysis_json(article: &Article, a: &Analysis) -> Value {
+    json!({
+        "id": article.id,
+        "lang": a.lang.code(),
+        "lang_confidence": round3(a.lang_confidence),
+        "title": crate::pipeline::display_title(article),
+        "terms": a.top_terms.iter().map(|(_, label, _)| label).collect::<Vec<_>>(),
+        "term_weights": a.top_terms.iter().map(|(_, _, w)| round3(*w)).collect::<Vec<_>>(),
+        "entities": a.entities,
+    })
+}
+
+fn round3(x: f32) -> f64 {
+    (f64::from(x) * 1000.0).round() / 1000.0
+}
+
+/// The readable summary on stdout: totals, then the largest stories.
+pub fn print_summary(stories: &[StorySummary], articles: u64, bad: u64, top: usize) {
+    let mut largest: Vec<&StorySummary> = stories.iter().collect();
+    largest.sort_by(|a, b| b.article_ids.len().cmp(&a.article_ids.len()).then(a.id.cmp(&b.id)));
+    println!(
+        "{articles} articles in {} stories ({} with more than one article); {bad} bad records skipped",
+        stories.len(),
+        stories.iter().filter(|s| s.article_ids.len() > 1).count()
+    );
+    for s in largest.iter().take(top).filter(|s| s.article_ids.len() > 1) {
+        let span = match (s.first_seen, s.last_seen) {
+            (Some(f), Some(l)) if f == l => f.to_display_string(),
+            (Some(f), Some(l)) => format!("{} – {}", f.to_display_string(), l.to_display_string()),
+            _ => "undated".into(),
+        };
+        println!(
+            "{:>5} articles  {:>3} sources  {:<8}  {}  {}\n       {}",
+            s.article_ids.len(),
+            s.sources.len(),
+            s.languages.join(","),
+            story_id(s.id),
+            span,
+            s.title
+        );
+    }
+}
