@@ -129,6 +129,7 @@ impl StreamingClusterer {
                 }
             });
             for (batch, analyses) in rx {
+                analyses.iter().for_each(|a| clusterer.observe(a));
                 for (article, analysis) in batch.iter().zip(&analyses) {
                     let title = display_title(article);
                     let doc = StoryDoc {

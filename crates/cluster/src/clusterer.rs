@@ -67,6 +67,21 @@ impl Clusterer {
         &self.config
     }
 
+    /// Short texts (headlines) share fewer words with anything, so their cosines run
+    /// lower: the bar scales with the square root of the number of features.
+    fn threshold_for(&self, text: &Sparse) -> f32 {
+        let c = &self.config;
+        let scale = (text.len() as f32 / c.full_text_features as f32).sqrt();
+        c.threshold * scale.clamp(c.min_threshold_scale, 1.0)
+    }
+
+    /// Counts an article's features in the document frequencies. The pipeline observes a
+    /// whole batch before clustering it, so that IDF weights rest on more than the few
+    /// articles before the first ones of a stream.
+    pub fn observe(&mut self, a: &Analysis) {
+        self.df.add_document(a.title_terms.iter().chain(&a.body_terms).chain(&a.entity_terms).map(|t| &t.hash));
+    }
+
     /// Assigns one article to a story.
     pub fn add(&mut self, doc: &StoryDoc<'_>) -> Assignment {
         self.seq += 1;
@@ -74,10 +89,9 @@ impl Clusterer {
         let text = weighted(&[(&a.title_terms, self.config.title_boost), (&a.body_terms, 1.0)], &self.df);
         let entities = weighted(&[(&a.entity_terms, 1.0)], &self.df);
         let query = query_terms(&text, &entities, self.config.query_terms);
-
         let best = self.best_story(&query, &text, &entities, doc.published);
         let assignment = match best {
-            Some((story, similarity)) if similarity >= self.config.threshold => {
+            Some((story, similarity)) if similarity >= self.threshold_for(&text) => {
                 Assignment { story, similarity, new_story: false }
             }
             _ => {
@@ -88,7 +102,6 @@ impl Clusterer {
             }
         };
         self.join(assignment.story, doc, &text, &entities, &query);
-        self.df.add_document(a.title_terms.iter().chain(&a.body_terms).chain(&a.entity_terms).map(|t| &t.hash));
         if let Some(p) = doc.published {
             self.latest = Some(self.latest.map_or(p.seconds(), |l| l.max(p.seconds())));
         }
@@ -142,17 +155,16 @@ impl Clusterer {
         best
     }
 
-    /// Word similarity, blended with entity similarity where both sides name someone,
-    /// and discounted by the time between the article and the story.
+    /// Word cosine, plus a bonus for shared names where both sides name someone (a
+    /// missing name is weak evidence, a shared one strong), discounted by the time
+    /// between the article and the story.
     fn similarity(&self, story: &ActiveStory, text: &Sparse, entities: &Sparse, published: Option<Published>) -> f32 {
         let c = &self.config;
-        let mut sim = c.text_weight * story.text.cosine(text);
-        let mut weights = c.text_weight;
+        let mut sim = story.text.cosine(text);
         if !entities.is_empty() && !story.entities.is_empty() {
             sim += c.entity_weight * story.entities.cosine(entities);
-            weights += c.entity_weight;
         }
-        (sim / weights) * self.time_factor(story, published)
+        sim * self.time_factor(story, published)
     }
 
     fn time_factor(&self, story: &ActiveStory, published: Option<Published>) -> f32 {

@@ -7,9 +7,8 @@ pub struct ClusterConfig {
     /// An article joins its best story when their similarity reaches this, else it starts
     /// a new story.
     pub threshold: f32,
-    /// Weight of the word channel (headline and body terms) in the similarity.
-    pub text_weight: f32,
-    /// Weight of the entity channel (name keys), used when the article names anyone.
+    /// Weight of the entity cosine added to the word cosine when both the article and
+    /// the story name someone.
     pub entity_weight: f32,
     /// How much a headline term counts against a body term.
     pub title_boost: f32,
@@ -28,13 +27,17 @@ pub struct ClusterConfig {
     pub centroid_terms: usize,
     /// Posting lists longer than this are too common to find candidates with.
     pub max_posting_len: usize,
+    /// Articles with at least this many distinct features face the full threshold;
+    /// shorter ones (headlines) a lower one, by the square root of their share.
+    pub full_text_features: usize,
+    /// The lowest fraction of the threshold any article faces.
+    pub min_threshold_scale: f32,
 }
 
 impl Default for ClusterConfig {
     fn default() -> Self {
         Self {
             threshold: 0.3,
-            text_weight: 1.0,
             entity_weight: 0.5,
             title_boost: 1.5,
             window_seconds: 4 * 24 * 3600,
@@ -44,6 +47,8 @@ impl Default for ClusterConfig {
             candidates: 16,
             centroid_terms: 320,
             max_posting_len: 4_000,
+            full_text_features: 60,
+            min_threshold_scale: 0.3,
         }
     }
 }
