@@ -77,7 +77,7 @@ impl Analyzer {
     }
 
     pub fn analyze(&self, article: &Article) -> Analysis {
-        let identified = language::identify(&language_sample(article), article.lang.as_deref());
+        let identified = language::identify(&language_sample(article), article.lang.as_deref(), &self.stop_words);
         let lang = identified.lang;
         let title_tokens = tokenize(&article.title);
         let body_tokens = tokenize(&article.text);
@@ -101,7 +101,7 @@ impl Analyzer {
 
     /// Identifies the language only (cheaper than a full analysis).
     pub fn language(&self, article: &Article) -> language::Identified {
-        language::identify(&language_sample(article), article.lang.as_deref())
+        language::identify(&language_sample(article), article.lang.as_deref(), &self.stop_words)
     }
 
     fn entities(&self, lang: Lang, article: &Article, title: &[Token<'_>], body: &[Token<'_>]) -> Vec<Entity> {

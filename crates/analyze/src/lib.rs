@@ -20,7 +20,7 @@ mod token;
 
 pub use analyzer::{Analysis, Analyzer};
 pub use entity::{Entity, EntityKind};
-pub use language::{Identified, Lang, identify};
+pub use language::{Identified, Lang};
 pub use name_key::{name_key, word_key};
 pub use term::{Kind, Term, feature_hash};
 pub use token::{Token, tokenize};

@@ -15,8 +15,13 @@ const NEWS_EXTRA: &[(&str, &[&str])] = &[
     ("de", &["sagte", "sagt", "sagen", "sei", "dpa", "afp", "prozent", "laut", "worden", "wurde", "wurden"]),
 ];
 
+/// Words of a text that take part in the language vote.
+const VOTING_WORDS: usize = 60;
+
 pub struct StopWords {
     sets: Vec<FxHashSet<&'static str>>,
+    /// For each stop word, a bit per language whose list has it (for voting).
+    membership: rustc_hash::FxHashMap<&'static str, u32>,
 }
 
 impl StopWords {
@@ -36,8 +41,34 @@ impl StopWords {
                 }
                 set
             })
-            .collect();
-        Self { sets }
+            .collect::<Vec<FxHashSet<&'static str>>>();
+        let mut membership = rustc_hash::FxHashMap::default();
+        for (lang, set) in crate::language::ALL_LANGS.iter().zip(&sets) {
+            // Unknown borrows English's list; it must not vote.
+            if *lang == Lang::Unknown {
+                continue;
+            }
+            for w in set {
+                *membership.entry(*w).or_insert(0u32) |= 1 << (*lang as u32);
+            }
+        }
+        Self { sets, membership }
+    }
+
+    /// Stop-word hits per language (indexed by `Lang`) among the first words of `text`.
+    pub fn votes(&self, text: &str) -> Vec<u32> {
+        let mut votes = vec![0u32; crate::language::ALL_LANGS.len()];
+        let mut lower = String::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(VOTING_WORDS) {
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            if let Some(&bits) = self.membership.get(lower.as_str()) {
+                for (i, v) in votes.iter_mut().enumerate() {
+                    *v += (bits >> i) & 1;
+                }
+            }
+        }
+        votes
     }
 
     /// Whether `word` (lowercase) is a stop word in `lang`. Unknown languages use English,
