@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tidings_article::Article;
 
 use crate::compound::Decompounder;
-use crate::entity::{self, DocumentContext, Entity};
+use crate::entity::{self, DocumentContext, Entity, WordFacts};
 use crate::language::{self, Lang};
 use crate::name_key::word_key;
 use crate::stem::Stemmers;
@@ -81,12 +81,13 @@ impl Analyzer {
         let lang = identified.lang;
         let title_tokens = tokenize(&article.title);
         let body_tokens = tokenize(&article.text);
+        let title = self.terms(lang, &title_tokens);
+        let body = self.terms(lang, &body_tokens);
 
-        let entities = self.entities(lang, article, &title_tokens, &body_tokens);
+        let entities = entities(lang, article, (&title_tokens, &title.facts), (&body_tokens, &body.facts));
         let entity_terms = entity_terms(lang, &entities);
-
-        let (title_terms, title_labels) = self.terms(lang, &title_tokens);
-        let (body_terms, body_labels) = self.terms(lang, &body_tokens);
+        let (title_terms, title_labels) = (title.terms, title.labels);
+        let (body_terms, body_labels) = (body.terms, body.labels);
         let top_terms = top_terms(&title_terms, &title_labels, &body_terms, &body_labels);
         Analysis {
             lang,
@@ -104,27 +105,11 @@ impl Analyzer {
         language::identify(&language_sample(article), article.lang.as_deref(), &self.stop_words)
     }
 
-    fn entities(&self, lang: Lang, article: &Article, title: &[Token<'_>], body: &[Token<'_>]) -> Vec<Entity> {
-        let all = || title.iter().chain(body);
-        let lowercase_words: FxHashSet<&str> = all().filter(|t| !t.is_capitalised()).map(|t| t.text).collect();
-        let mid_sentence_capitals: FxHashSet<&str> =
-            body.iter().filter(|t| t.is_capitalised() && !t.sentence_initial).map(|t| t.text).collect();
-        let is_stop_word = |w: &str| self.stop_words.contains(lang, w);
-        let ctx = DocumentContext {
-            lowercase_words: &lowercase_words,
-            mid_sentence_capitals: &mid_sentence_capitals,
-            is_stop_word: &is_stop_word,
-            capitalised_nouns: lang == Lang::German,
-        };
-        let headline_case = is_headline_case(title, &is_stop_word);
-        let mut found = entity::extract(title, &article.title, &ctx, headline_case);
-        found.extend(entity::extract(body, &article.text, &ctx, false));
-        found
-    }
-
-    /// The weighted terms of a token sequence, with each term's source word as a label.
-    fn terms(&self, lang: Lang, tokens: &[Token<'_>]) -> (Vec<Term>, Vec<String>) {
+    /// The weighted terms of a token sequence, with each term's source word as a label,
+    /// and what was learnt about each token on the way.
+    fn terms(&self, lang: Lang, tokens: &[Token<'_>]) -> SegmentTerms {
         let mut bag = TermBag::default();
+        let mut facts = Vec::with_capacity(tokens.len());
         let mut lower = String::new();
         WORDS.with_borrow_mut(|caches| {
             let cache = &mut caches[lang as usize];
@@ -134,15 +119,23 @@ impl Analyzer {
             for (i, token) in tokens.iter().enumerate() {
                 let i = i as u32;
                 if token.is_numeric() {
-                    bag.add(feature_hash(Kind::Number, &normalise_number(token.text)), 1.0, i);
+                    let hash = feature_hash(Kind::Number, &normalise_number(token.text));
+                    bag.add(hash, 1.0, i);
+                    facts.push(WordFacts { word: hash, stop: false });
                     continue;
                 }
-                lower.clear();
-                lower.extend(token.text.chars().flat_map(char::to_lowercase));
-                let info = match cache.get(lower.as_str()) {
-                    Some(info) => info,
-                    None => cache.entry(lower.as_str().into()).or_insert_with(|| self.word_info(lang, &lower)),
+                let word = if token.text.bytes().all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic() && b.is_ascii()) {
+                    token.text
+                } else {
+                    lower.clear();
+                    lower.extend(token.text.chars().flat_map(char::to_lowercase));
+                    lower.as_str()
                 };
+                let info = match cache.get(word) {
+                    Some(info) => info,
+                    None => cache.entry(word.into()).or_insert_with(|| self.word_info(lang, word)),
+                };
+                facts.push(WordFacts { word: info.hash, stop: info.stop });
                 if info.stop {
                     continue;
                 }
@@ -154,7 +147,7 @@ impl Analyzer {
         });
         let merged = bag.finish();
         let labels = merged.iter().map(|(_, src)| tokens[*src as usize].text.to_lowercase()).collect();
-        (merged.into_iter().map(|(t, _)| t).collect(), labels)
+        SegmentTerms { terms: merged.into_iter().map(|(t, _)| t).collect(), labels, facts }
     }
 
     fn word_info(&self, lang: Lang, lower: &str) -> WordInfo {
@@ -168,6 +161,45 @@ impl Analyzer {
             .collect();
         WordInfo { stop, hash: feature_hash(Kind::Word, &stem), parts }
     }
+}
+
+/// The terms of a headline or a body.
+struct SegmentTerms {
+    terms: Vec<Term>,
+    labels: Vec<String>,
+    facts: Vec<WordFacts>,
+}
+
+/// Entity mentions in the headline and the body, judged with what the whole article
+/// says about each word (is it also written in lowercase? capitalised mid-sentence?).
+fn entities(
+    lang: Lang,
+    article: &Article,
+    (title, title_facts): (&[Token<'_>], &[WordFacts]),
+    (body, body_facts): (&[Token<'_>], &[WordFacts]),
+) -> Vec<Entity> {
+    let lowercase_words: FxHashSet<u64> = title
+        .iter()
+        .zip(title_facts)
+        .chain(body.iter().zip(body_facts))
+        .filter(|(t, _)| !t.is_capitalised())
+        .map(|(_, f)| f.word)
+        .collect();
+    let mid_sentence_capitals: FxHashSet<u64> = body
+        .iter()
+        .zip(body_facts)
+        .filter(|(t, _)| t.is_capitalised() && !t.sentence_initial)
+        .map(|(_, f)| f.word)
+        .collect();
+    let ctx = DocumentContext {
+        lowercase_words: &lowercase_words,
+        mid_sentence_capitals: &mid_sentence_capitals,
+        capitalised_nouns: lang == Lang::German,
+    };
+    let headline_case = is_headline_case(title, title_facts);
+    let mut found = entity::extract(title, title_facts, &article.title, &ctx, headline_case);
+    found.extend(entity::extract(body, body_facts, &article.text, &ctx, false));
+    found
 }
 
 /// Title plus the start of the body: what the language identifier reads.
@@ -184,10 +216,12 @@ fn language_sample(article: &Article) -> String {
 }
 
 /// English-style headlines capitalise every word: there, capitals are style, not names.
-fn is_headline_case(title: &[Token<'_>], is_stop_word: &dyn Fn(&str) -> bool) -> bool {
+fn is_headline_case(title: &[Token<'_>], facts: &[WordFacts]) -> bool {
     let content: Vec<_> = title
         .iter()
-        .filter(|t| !t.is_numeric() && t.text.chars().count() >= 4 && !is_stop_word(&t.text.to_lowercase()))
+        .zip(facts)
+        .filter(|(t, f)| !t.is_numeric() && t.text.chars().count() >= 4 && !f.stop)
+        .map(|(t, _)| t)
         .collect();
     let capitalised = content.iter().filter(|t| t.is_capitalised()).count();
     content.len() >= 3 && capitalised * 10 >= content.len() * 7

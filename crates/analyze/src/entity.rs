@@ -54,14 +54,21 @@ const ORG_SUFFIXES: &[&str] = &[
 /// The longest sequence of words taken as one name.
 const MAX_NAME_WORDS: usize = 4;
 
+/// What the analyzer already knows about each token: the hash of its lowercase word (its
+/// stem), and whether it is a stop word. Words are compared by these hashes, not strings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordFacts {
+    pub word: u64,
+    pub stop: bool,
+}
+
 /// What the extractor needs to know about the rest of the document.
 pub struct DocumentContext<'a> {
-    /// Lowercase forms of words written in lowercase somewhere: a capitalised word that
-    /// also appears in lowercase is a common word at a sentence start, not a name.
-    pub lowercase_words: &'a FxHashSet<&'a str>,
+    /// Words written in lowercase somewhere: a capitalised word that also appears in
+    /// lowercase is a common word at a sentence start, not a name.
+    pub lowercase_words: &'a FxHashSet<u64>,
     /// Capitalised words seen away from a sentence start: real names.
-    pub mid_sentence_capitals: &'a FxHashSet<&'a str>,
-    pub is_stop_word: &'a dyn Fn(&str) -> bool,
+    pub mid_sentence_capitals: &'a FxHashSet<u64>,
     /// The language capitalises every noun (German): a lone capitalised word is then no
     /// evidence of a name, only a sequence of them, an acronym or a known place is.
     pub capitalised_nouns: bool,
@@ -70,25 +77,29 @@ pub struct DocumentContext<'a> {
 /// Finds entity mentions in one segment (title or body) of a document. `headline_case`
 /// says every word of the segment is capitalised by style (English headlines), so that
 /// only words known as names elsewhere count.
-pub fn extract(tokens: &[Token<'_>], text: &str, ctx: &DocumentContext<'_>, headline_case: bool) -> Vec<Entity> {
+pub fn extract(
+    tokens: &[Token<'_>],
+    facts: &[WordFacts],
+    text: &str,
+    ctx: &DocumentContext<'_>,
+    headline_case: bool,
+) -> Vec<Entity> {
     let shouting = tokens.iter().filter(|t| t.is_acronym()).count() * 2 > tokens.len();
-    let qualifies = |t: &Token<'_>, initial: bool| -> bool {
-        if t.is_numeric() || !t.is_capitalised() || (t.is_acronym() && t.before_colon) {
-            return false;
-        }
-        let lower = t.text.to_lowercase();
-        if (ctx.is_stop_word)(&lower) {
+    let qualifies = |i: usize, initial: bool| -> bool {
+        let (t, f) = (&tokens[i], facts[i]);
+        if t.is_numeric() || !t.is_capitalised() || (t.is_acronym() && t.before_colon) || f.stop {
             return false;
         }
         if t.is_acronym() {
             return !shouting && t.text.chars().count() <= 6;
         }
-        if ctx.lowercase_words.contains(lower.as_str()) {
+        if ctx.lowercase_words.contains(&f.word) {
             return false;
         }
-        let inner_capital = t.text.chars().skip(1).any(char::is_uppercase);
+        // McDonald's, iPhone: a capital inside a word (not after a hyphen) marks a name.
+        let inner_capital = t.text.chars().zip(t.text.chars().skip(1)).any(|(a, b)| b.is_uppercase() && a != '-');
         if initial || headline_case {
-            return ctx.mid_sentence_capitals.contains(t.text) || inner_capital;
+            return ctx.mid_sentence_capitals.contains(&f.word) || inner_capital;
         }
         true
     };
@@ -97,14 +108,14 @@ pub fn extract(tokens: &[Token<'_>], text: &str, ctx: &DocumentContext<'_>, head
     while i < tokens.len() {
         let initial = tokens[i].sentence_initial;
         // A sentence-initial word may start a name that continues mid-sentence (Jurij Usjakov).
-        let starts = qualifies(&tokens[i], initial)
-            || (initial && !headline_case && continues(tokens, i, text) && qualifies(&tokens[i], false) && qualifies(&tokens[i + 1], false));
+        let starts = qualifies(i, initial)
+            || (initial && !headline_case && continues(tokens, i, text) && qualifies(i, false) && qualifies(i + 1, false));
         if !starts {
             i += 1;
             continue;
         }
         let mut end = i + 1;
-        while end < tokens.len() && end - i < MAX_NAME_WORDS && continues(tokens, end - 1, text) && qualifies(&tokens[end], headline_case) {
+        while end < tokens.len() && end - i < MAX_NAME_WORDS && continues(tokens, end - 1, text) && qualifies(end, headline_case) {
             end += 1;
         }
         let prev = i.checked_sub(1).map(|p| tokens[p].text.to_lowercase());
@@ -179,23 +190,36 @@ fn is_place(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token::tokenize;
+    use crate::term::{Kind, feature_hash};
+    use crate::token::{Token, tokenize};
+
+    fn facts(tokens: &[Token<'_>]) -> Vec<WordFacts> {
+        let stop = ["the", "a", "in", "og", "i", "han", "det"];
+        tokens
+            .iter()
+            .map(|t| {
+                let lower = t.text.to_lowercase();
+                WordFacts { word: feature_hash(Kind::Word, &lower), stop: stop.contains(&lower.as_str()) }
+            })
+            .collect()
+    }
 
     fn run(text: &str, headline_case: bool, body_for_context: &str) -> Vec<Entity> {
         let all = format!("{text}\n{body_for_context}");
         let tokens = tokenize(&all);
-        let lowercase: FxHashSet<&str> = tokens.iter().filter(|t| !t.is_capitalised()).map(|t| t.text).collect();
+        let all_facts = facts(&tokens);
+        let lowercase: FxHashSet<u64> =
+            tokens.iter().zip(&all_facts).filter(|(t, _)| !t.is_capitalised()).map(|(_, f)| f.word).collect();
         let body = tokenize(body_for_context);
-        let mid: FxHashSet<&str> =
-            body.iter().filter(|t| t.is_capitalised() && !t.sentence_initial).map(|t| t.text).collect();
-        let stop = |w: &str| ["the", "a", "in", "og", "i", "han", "det"].contains(&w);
-        let ctx = DocumentContext {
-            lowercase_words: &lowercase,
-            mid_sentence_capitals: &mid,
-            is_stop_word: &stop,
-            capitalised_nouns: false,
-        };
-        extract(&tokenize(text), text, &ctx, headline_case)
+        let mid: FxHashSet<u64> = body
+            .iter()
+            .zip(facts(&body))
+            .filter(|(t, _)| t.is_capitalised() && !t.sentence_initial)
+            .map(|(_, f)| f.word)
+            .collect();
+        let ctx = DocumentContext { lowercase_words: &lowercase, mid_sentence_capitals: &mid, capitalised_nouns: false };
+        let tokens = tokenize(text);
+        extract(&tokens, &facts(&tokens), text, &ctx, headline_case)
     }
 
     fn names(entities: &[Entity]) -> Vec<&str> {

@@ -220,7 +220,7 @@ pub fn identify(text: &str, hint: Option<&str>, stop_words: &StopWords) -> Ident
     let nordic_hint = matches!(hint, Some(Hint::Norwegian)) || matches!(hint, Some(Hint::Exact(l)) if is_nordic(l));
     let nordic = is_nordic(best) && (best_votes >= CLEAR_VOTES || nordic_hint);
     let values = if nordic {
-        nordic_detector().compute_language_confidence_values(sample)
+        nordic_detector().compute_language_confidence_values(shorten(sample, NORDIC_SAMPLE_BYTES))
     } else {
         detector().compute_language_confidence_values(sample)
     };
@@ -268,16 +268,24 @@ fn ranked(votes: &[u32]) -> (Lang, u32, u32) {
 }
 
 fn sample(text: &str) -> &str {
-    if text.len() <= SAMPLE_BYTES {
+    shorten(text, SAMPLE_BYTES)
+}
+
+/// Among the four Nordic languages, this much text is enough for the model.
+const NORDIC_SAMPLE_BYTES: usize = 200;
+
+/// The first `max` bytes of `text`, ending at a word boundary.
+fn shorten(text: &str, max: usize) -> &str {
+    if text.len() <= max {
         return text;
     }
-    let mut end = SAMPLE_BYTES;
+    let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
     }
     // End on a word boundary so that the last word is not cut into a non-word.
     match text[..end].rfind(char::is_whitespace) {
-        Some(ws) if ws > SAMPLE_BYTES / 2 => &text[..ws],
+        Some(ws) if ws > max / 2 => &text[..ws],
         _ => &text[..end],
     }
 }
