@@ -219,6 +219,11 @@ pub fn identify(text: &str, hint: Option<&str>, stop_words: &StopWords) -> Ident
     }
     let nordic_hint = matches!(hint, Some(Hint::Norwegian)) || matches!(hint, Some(Hint::Exact(l)) if is_nordic(l));
     let nordic = is_nordic(best) && (best_votes >= CLEAR_VOTES || nordic_hint);
+    if nordic {
+        if let Some(lang) = nordic_by_markers(sample) {
+            return Identified { lang, confidence: 0.9 };
+        }
+    }
     let values = if nordic {
         nordic_detector().compute_language_confidence_values(shorten(sample, NORDIC_SAMPLE_BYTES))
     } else {
@@ -246,6 +251,35 @@ fn choose(values: &[(L, f64)], hint: Option<Hint>) -> Identified {
         Some(lang) => Identified { lang, confidence: conf_of(lang) as f32 },
         None => Identified { lang: Lang::from_lingua(best), confidence: best_conf as f32 },
     }
+}
+
+/// Function words only one of the four Nordic written languages uses. Where a text uses
+/// them clearly, they decide as well as the model does, at a fraction of its cost.
+const NORDIC_MARKERS: [(Lang, &[&str]); 4] = [
+    (Lang::Bokmal, &["hva", "noe", "noen", "bare", "mye", "ble", "fikk", "etter", "meg", "deg", "seg", "opp"]),
+    (Lang::Nynorsk, &["ikkje", "eg", "ein", "eit", "dei", "frå", "kva", "korleis", "kvifor", "noko", "nokon", "berre", "heile", "mykje", "vart", "fekk", "ho", "kven", "kvar", "vere", "sjølv", "òg"]),
+    (Lang::Danish, &["hvad", "noget", "nogle", "kun", "meget", "fik", "af", "ud", "op", "hende"]),
+    (Lang::Swedish, &["inte", "jag", "vad", "hur", "varför", "något", "några", "bara", "hela", "mycket", "fick", "från", "upp", "hon", "och", "att", "är", "också"]),
+];
+
+/// Marker hits needed, and the factor by which the best must beat the runner-up.
+const MARKER_VOTES: u32 = 3;
+const MARKER_MARGIN: u32 = 3;
+
+fn nordic_by_markers(sample: &str) -> Option<Lang> {
+    let mut hits = [0u32; 4];
+    let mut lower = String::new();
+    for word in sample.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+        for (i, (_, markers)) in NORDIC_MARKERS.iter().enumerate() {
+            hits[i] += u32::from(markers.contains(&lower.as_str()));
+        }
+    }
+    let mut order = [0usize, 1, 2, 3];
+    order.sort_by(|a, b| hits[*b].cmp(&hits[*a]));
+    let (best, second) = (hits[order[0]], hits[order[1]]);
+    (best >= MARKER_VOTES && best >= MARKER_MARGIN * second.max(1)).then(|| NORDIC_MARKERS[order[0]].0)
 }
 
 fn is_nordic(lang: Lang) -> bool {
@@ -327,6 +361,21 @@ mod tests {
         assert_eq!(lang("Regjeringa vil ikkje svare på spørsmåla før etter helga, seier statsministeren."), Lang::Nynorsk);
         assert_eq!(lang("Regeringen vil ikke svare på spørgsmålene før efter weekenden, siger statsministeren."), Lang::Danish);
         assert_eq!(lang("Regeringen vill inte svara på frågorna förrän efter helgen, säger statsministern."), Lang::Swedish);
+    }
+
+    #[test]
+    fn nordic_markers_decide_only_clear_texts() {
+        let nb = "Jeg vet ikke hva som skjedde, men hun fikk bare se hele ulykken fra bilen etter at de kom ut.";
+        let nn = "Eg veit ikkje kva som skjedde, men ho fekk berre sjå heile ulukka frå bilen etter at dei kom ut.";
+        let da = "Jeg ved ikke hvad der skete, men hun fik kun set hele ulykken fra bilen efter at de kom ud.";
+        let sv = "Jag vet inte vad som hände, men hon fick bara se hela olyckan från bilen efter att de kom ut.";
+        assert_eq!(nordic_by_markers(nb), Some(Lang::Bokmal));
+        assert_eq!(nordic_by_markers(nn), Some(Lang::Nynorsk));
+        assert_eq!(nordic_by_markers(sv), Some(Lang::Swedish));
+        assert_eq!(nordic_by_markers(da), Some(Lang::Danish));
+        // Too few markers: the model decides.
+        assert_eq!(nordic_by_markers("Regjeringen vil ikke svare før helgen"), None);
+        assert_eq!(nordic_by_markers("Statsministeren holdt tale"), None);
     }
 
     #[test]
