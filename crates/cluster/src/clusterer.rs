@@ -167,14 +167,17 @@ impl Clusterer {
         sim * self.time_factor(story, published)
     }
 
+    /// Halves the similarity for every `half_life` by which the article lies outside the
+    /// story's time span (beyond a day's grace). A date given only as a day or a month
+    /// stands for the whole day or month: `2019-04` may be any time in April.
     fn time_factor(&self, story: &ActiveStory, published: Option<Published>) -> f32 {
         let (Some(p), Some(first), Some(last)) = (published, story.first_seen, story.last_seen) else {
             return 1.0;
         };
-        let t = p.seconds();
-        let gap = if t < first.seconds() { first.seconds() - t } else { (t - last.seconds()).max(0) };
-        let slack = GRACE_SECONDS + uncertainty(p).max(uncertainty(last));
-        let excess = (gap - slack).max(0) as f64;
+        let (a_start, a_end) = (p.seconds(), p.seconds() + uncertainty(p));
+        let (s_start, s_end) = (first.seconds(), last.seconds() + uncertainty(last));
+        let gap = (a_start - s_end).max(s_start - a_end).max(0);
+        let excess = (gap - GRACE_SECONDS).max(0) as f64;
         0.5f64.powf(excess / self.config.half_life_seconds) as f32
     }
 
@@ -227,7 +230,7 @@ impl Clusterer {
     }
 }
 
-/// How uncertain a date is: a month-only date may be off by a month.
+/// How long after its start a date may really be: a month-only date, up to a month.
 fn uncertainty(p: Published) -> i64 {
     match p.precision {
         Precision::Month => 31 * 24 * 3600,
