@@ -30,10 +30,20 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         total_secs += secs;
         done += n;
         slices.push(n as f64 / secs);
-        println!("articles {:>9} – {:>9}: {:>9.0} articles/s  ({} active stories)", done - n + 1, done, n as f64 / secs, clusterer_state.active_stories());
+        println!(
+            "articles {:>9} – {:>9}: {:>9.0} articles/s  ({} active stories)",
+            done - n + 1,
+            done,
+            n as f64 / secs,
+            clusterer_state.active_stories()
+        );
     }
     let stories = clusterer_state.finish();
-    println!("total: {done} articles in {total_secs:.2} s = {:.0} articles/s; {} stories", done as f64 / total_secs, stories.len());
+    println!(
+        "total: {done} articles in {total_secs:.2} s = {:.0} articles/s; {} stories",
+        done as f64 / total_secs,
+        stories.len()
+    );
     if let (Some(first), Some(last)) = (slices.first(), slices.last()) {
         println!("last slice / first slice throughput: {:.2}", last / first);
     }

@@ -47,7 +47,9 @@ fn progress_bar(total: u64) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} clustering {bar:40} {pos}/{len} articles ({per_sec}, {eta})") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} clustering {bar:40} {pos}/{len} articles ({per_sec}, {eta})")
+    {
         bar.set_style(style);
     }
     bar

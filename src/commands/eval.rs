@@ -56,7 +56,8 @@ fn read_gold(path: &std::path::Path) -> Result<HashMap<String, String>> {
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value = serde_json::from_str(&line).with_context(|| format!("{}:{}: invalid JSON", path.display(), i + 1))?;
+        let v: Value =
+            serde_json::from_str(&line).with_context(|| format!("{}:{}: invalid JSON", path.display(), i + 1))?;
         let story = match &v["story"] {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),

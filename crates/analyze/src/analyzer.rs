@@ -38,12 +38,6 @@ pub struct Analysis {
     pub top_terms: Vec<(u64, String, f32)>,
 }
 
-impl Default for Lang {
-    fn default() -> Self {
-        Lang::Unknown
-    }
-}
-
 /// What the analyzer remembers about a lowercase word in a language.
 struct WordInfo {
     stop: bool,
@@ -124,13 +118,14 @@ impl Analyzer {
                     facts.push(WordFacts { word: hash, stop: false });
                     continue;
                 }
-                let word = if token.text.bytes().all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic() && b.is_ascii()) {
-                    token.text
-                } else {
-                    lower.clear();
-                    lower.extend(token.text.chars().flat_map(char::to_lowercase));
-                    lower.as_str()
-                };
+                let word =
+                    if token.text.bytes().all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic() && b.is_ascii()) {
+                        token.text
+                    } else {
+                        lower.clear();
+                        lower.extend(token.text.chars().flat_map(char::to_lowercase));
+                        lower.as_str()
+                    };
                 let info = match cache.get(word) {
                     Some(info) => info,
                     None => cache.entry(word.into()).or_insert_with(|| self.word_info(lang, word)),
@@ -240,10 +235,10 @@ fn entity_terms(lang: Lang, entities: &[Entity]) -> Vec<Term> {
     for e in entities {
         bag.add(feature_hash(Kind::Entity, &e.key), 1.0, 0);
         let words: Vec<&str> = e.key.split(' ').collect();
-        if words.len() > 1 {
-            if let Some(last) = words.last() {
-                bag.add(feature_hash(Kind::Entity, last), 1.0, 0);
-            }
+        if words.len() > 1
+            && let Some(last) = words.last()
+        {
+            bag.add(feature_hash(Kind::Entity, last), 1.0, 0);
         }
         if lang.compounds() && words.len() == 1 && e.name.chars().count() >= 5 && e.name.ends_with('s') {
             let base = word_key(&e.name[..e.name.len() - 1]);
@@ -259,7 +254,12 @@ fn dedup_entities(entities: Vec<Entity>) -> Vec<Entity> {
 }
 
 /// The heaviest terms, the headline's counting double, with their labels.
-fn top_terms(title: &[Term], title_labels: &[String], body: &[Term], body_labels: &[String]) -> Vec<(u64, String, f32)> {
+fn top_terms(
+    title: &[Term],
+    title_labels: &[String],
+    body: &[Term],
+    body_labels: &[String],
+) -> Vec<(u64, String, f32)> {
     let mut merged: FxHashMap<u64, (f32, &str)> = FxHashMap::default();
     for (t, label) in body.iter().zip(body_labels) {
         merged.insert(t.hash, (t.weight, label));
@@ -327,7 +327,11 @@ mod tests {
     #[test]
     fn stop_words_go_and_numbers_stay() {
         let analyzer = Analyzer::new();
-        let a = analyzer.analyze(&article("", "The quake of magnitude 7,2 hit the city and the quake was felt.", Some("en")));
+        let a = analyzer.analyze(&article(
+            "",
+            "The quake of magnitude 7,2 hit the city and the quake was felt.",
+            Some("en"),
+        ));
         let labels: Vec<&str> = a.top_terms.iter().map(|(_, l, _)| l.as_str()).collect();
         assert_eq!(labels[0], "quake");
         assert!(labels.contains(&"7,2"));

@@ -43,7 +43,10 @@ impl Decompounder {
         // Inner parts may carry a linking letter; the last part may be inflected.
         let known = |part: &str, last: bool| {
             let affixes = if last { endings } else { linkers };
-            in_lexicon(part) || affixes.iter().any(|a| part.strip_suffix(a).is_some_and(|p| in_lexicon(p) || in_lexicon(undouble(p))))
+            in_lexicon(part)
+                || affixes
+                    .iter()
+                    .any(|a| part.strip_suffix(a).is_some_and(|p| in_lexicon(p) || in_lexicon(undouble(p))))
         };
         if let Some(parts) = full_split(word, &known) {
             return parts;
@@ -59,7 +62,8 @@ impl Default for Decompounder {
 }
 
 /// Inflectional endings a compound's head may carry (definite forms, plurals, genitive).
-const NORDIC_ENDINGS: &[&str] = &["en", "et", "a", "ene", "er", "ar", "ane", "ens", "ets", "ane", "erne", "na", "n", "t"];
+const NORDIC_ENDINGS: &[&str] =
+    &["en", "et", "a", "ene", "er", "ar", "ane", "ens", "ets", "ane", "erne", "na", "n", "t"];
 const GERMAN_ENDINGS: &[&str] = &["e", "en", "er", "es", "n", "s", "ern"];
 
 /// `programm` (from *programmet*) → `program`: a doubled final consonant before an ending.
@@ -85,7 +89,9 @@ fn full_split<'w>(word: &'w str, known: &dyn Fn(&str, bool) -> bool) -> Option<V
     for end in 1..bounds.len() {
         for start in 0..end {
             let Some((parts, _)) = best[start] else { continue };
-            if known(&word[bounds[start]..bounds[end]], end == bounds.len() - 1) && best[end].is_none_or(|(p, _)| parts + 1 < p) {
+            if known(&word[bounds[start]..bounds[end]], end == bounds.len() - 1)
+                && best[end].is_none_or(|(p, _)| parts + 1 < p)
+            {
                 best[end] = Some((parts + 1, start));
             }
         }

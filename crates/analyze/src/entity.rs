@@ -34,21 +34,120 @@ const PLACES: &str = include_str!("../data/places.txt");
 
 /// Words that announce a person's name right after them.
 const PERSON_TITLES: &[&str] = &[
-    "president", "presidenten", "statsminister", "statsministeren", "minister", "ministeren", "utenriksminister",
-    "rådgiver", "rådgjevar", "rådgivare", "adviser", "advisor", "ordfører", "ordførar", "borgermester", "leader",
-    "leder", "leiar", "ledare", "chef", "sjef", "sjefen", "direktør", "director", "ceo", "mr", "mrs", "ms", "dr",
-    "herr", "fru", "frau", "kanzler", "kanzlerin", "bundeskanzler", "kansler", "statsministern", "talsperson",
-    "spokesman", "spokeswoman", "kaptein", "captain", "trener", "coach", "prins", "prince", "dronning", "queen",
-    "kong", "kung", "king", "actress", "actor", "singer", "skuespiller", "sangerinne", "sanger", "forfatter",
-    "author", "senator", "governor", "guvernør", "general", "biskop", "bishop", "professor", "sheriff",
+    "president",
+    "presidenten",
+    "statsminister",
+    "statsministeren",
+    "minister",
+    "ministeren",
+    "utenriksminister",
+    "rådgiver",
+    "rådgjevar",
+    "rådgivare",
+    "adviser",
+    "advisor",
+    "ordfører",
+    "ordførar",
+    "borgermester",
+    "leader",
+    "leder",
+    "leiar",
+    "ledare",
+    "chef",
+    "sjef",
+    "sjefen",
+    "direktør",
+    "director",
+    "ceo",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "herr",
+    "fru",
+    "frau",
+    "kanzler",
+    "kanzlerin",
+    "bundeskanzler",
+    "kansler",
+    "statsministern",
+    "talsperson",
+    "spokesman",
+    "spokeswoman",
+    "kaptein",
+    "captain",
+    "trener",
+    "coach",
+    "prins",
+    "prince",
+    "dronning",
+    "queen",
+    "kong",
+    "kung",
+    "king",
+    "actress",
+    "actor",
+    "singer",
+    "skuespiller",
+    "sangerinne",
+    "sanger",
+    "forfatter",
+    "author",
+    "senator",
+    "governor",
+    "guvernør",
+    "general",
+    "biskop",
+    "bishop",
+    "professor",
+    "sheriff",
 ];
 
 /// Last words of organisation names.
 const ORG_SUFFIXES: &[&str] = &[
-    "as", "asa", "ab", "inc", "ltd", "corp", "corporation", "company", "co", "gmbh", "ag", "plc", "llc", "group",
-    "bank", "party", "partiet", "parti", "partei", "university", "universitet", "universität", "council", "rådet",
-    "association", "forbund", "forbundet", "institute", "institutt", "center", "centre", "senter", "news", "times",
-    "agency", "ministry", "departement", "departementet", "kommune", "police", "politi", "airlines", "air",
+    "as",
+    "asa",
+    "ab",
+    "inc",
+    "ltd",
+    "corp",
+    "corporation",
+    "company",
+    "co",
+    "gmbh",
+    "ag",
+    "plc",
+    "llc",
+    "group",
+    "bank",
+    "party",
+    "partiet",
+    "parti",
+    "partei",
+    "university",
+    "universitet",
+    "universität",
+    "council",
+    "rådet",
+    "association",
+    "forbund",
+    "forbundet",
+    "institute",
+    "institutt",
+    "center",
+    "centre",
+    "senter",
+    "news",
+    "times",
+    "agency",
+    "ministry",
+    "departement",
+    "departementet",
+    "kommune",
+    "police",
+    "politi",
+    "airlines",
+    "air",
 ];
 
 /// The longest sequence of words taken as one name.
@@ -109,13 +208,21 @@ pub fn extract(
         let initial = tokens[i].sentence_initial;
         // A sentence-initial word may start a name that continues mid-sentence (Jurij Usjakov).
         let starts = qualifies(i, initial)
-            || (initial && !headline_case && continues(tokens, i, text) && qualifies(i, false) && qualifies(i + 1, false));
+            || (initial
+                && !headline_case
+                && continues(tokens, i, text)
+                && qualifies(i, false)
+                && qualifies(i + 1, false));
         if !starts {
             i += 1;
             continue;
         }
         let mut end = i + 1;
-        while end < tokens.len() && end - i < MAX_NAME_WORDS && continues(tokens, end - 1, text) && qualifies(end, headline_case) {
+        while end < tokens.len()
+            && end - i < MAX_NAME_WORDS
+            && continues(tokens, end - 1, text)
+            && qualifies(end, headline_case)
+        {
             end += 1;
         }
         let prev = i.checked_sub(1).map(|p| tokens[p].text.to_lowercase());
@@ -177,12 +284,7 @@ fn is_place(key: &str) -> bool {
     use std::sync::OnceLock;
     static KEYS: OnceLock<FxHashSet<String>> = OnceLock::new();
     let keys = KEYS.get_or_init(|| {
-        PLACES
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .flat_map(str::split_whitespace)
-            .map(name_key)
-            .collect()
+        PLACES.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).map(name_key).collect()
     });
     keys.contains(key) || key.split(' ').count() == 2 && key.split(' ').all(|w| keys.contains(w))
 }
@@ -217,7 +319,8 @@ mod tests {
             .filter(|(t, _)| t.is_capitalised() && !t.sentence_initial)
             .map(|(_, f)| f.word)
             .collect();
-        let ctx = DocumentContext { lowercase_words: &lowercase, mid_sentence_capitals: &mid, capitalised_nouns: false };
+        let ctx =
+            DocumentContext { lowercase_words: &lowercase, mid_sentence_capitals: &mid, capitalised_nouns: false };
         let tokens = tokenize(text);
         extract(&tokens, &facts(&tokens), text, &ctx, headline_case)
     }
@@ -228,7 +331,8 @@ mod tests {
 
     #[test]
     fn finds_names_not_sentence_starts() {
-        let e = run("Jurij Usjakov bekrefter at møtet i Vladivostok blir holdt. Det handler om atomprogrammet.", false, "");
+        let e =
+            run("Jurij Usjakov bekrefter at møtet i Vladivostok blir holdt. Det handler om atomprogrammet.", false, "");
         assert_eq!(names(&e), ["Jurij Usjakov", "Vladivostok"]);
         assert_eq!(e[0].key, "iuri usakov");
         assert_eq!(e[1].kind, EntityKind::Place);
@@ -236,7 +340,8 @@ mod tests {
 
     #[test]
     fn possessives_acronyms_and_caption_labels() {
-        let e = run("ÅPNET: Ordføreren klipper snoret. Foto: NTB. Aides to Putin's office met NATO officials.", false, "");
+        let e =
+            run("ÅPNET: Ordføreren klipper snoret. Foto: NTB. Aides to Putin's office met NATO officials.", false, "");
         assert_eq!(names(&e), ["NTB", "Putin", "NATO"]);
         assert_eq!(e[0].kind, EntityKind::Organization);
     }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::stopwords::StopWords;
 
 /// The languages the analyzer knows (stop words, stemmer, decompounding), plus `Unknown`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Lang {
     Bokmal,
     Nynorsk,
@@ -28,6 +28,7 @@ pub enum Lang {
     Russian,
     Greek,
     Icelandic,
+    #[default]
     Unknown,
 }
 
@@ -219,10 +220,8 @@ pub fn identify(text: &str, hint: Option<&str>, stop_words: &StopWords) -> Ident
     }
     let nordic_hint = matches!(hint, Some(Hint::Norwegian)) || matches!(hint, Some(Hint::Exact(l)) if is_nordic(l));
     let nordic = is_nordic(best) && (best_votes >= CLEAR_VOTES || nordic_hint);
-    if nordic {
-        if let Some(lang) = nordic_by_markers(sample) {
-            return Identified { lang, confidence: 0.9 };
-        }
+    if nordic && let Some(lang) = nordic_by_markers(sample) {
+        return Identified { lang, confidence: 0.9 };
     }
     let values = if nordic {
         nordic_detector().compute_language_confidence_values(shorten(sample, NORDIC_SAMPLE_BYTES))
@@ -257,9 +256,21 @@ fn choose(values: &[(L, f64)], hint: Option<Hint>) -> Identified {
 /// them clearly, they decide as well as the model does, at a fraction of its cost.
 const NORDIC_MARKERS: [(Lang, &[&str]); 4] = [
     (Lang::Bokmal, &["hva", "noe", "noen", "bare", "mye", "ble", "fikk", "etter", "meg", "deg", "seg", "opp"]),
-    (Lang::Nynorsk, &["ikkje", "eg", "ein", "eit", "dei", "frå", "kva", "korleis", "kvifor", "noko", "nokon", "berre", "heile", "mykje", "vart", "fekk", "ho", "kven", "kvar", "vere", "sjølv", "òg"]),
+    (
+        Lang::Nynorsk,
+        &[
+            "ikkje", "eg", "ein", "eit", "dei", "frå", "kva", "korleis", "kvifor", "noko", "nokon", "berre", "heile",
+            "mykje", "vart", "fekk", "ho", "kven", "kvar", "vere", "sjølv", "òg",
+        ],
+    ),
     (Lang::Danish, &["hvad", "noget", "nogle", "kun", "meget", "fik", "af", "ud", "op", "hende"]),
-    (Lang::Swedish, &["inte", "jag", "vad", "hur", "varför", "något", "några", "bara", "hela", "mycket", "fick", "från", "upp", "hon", "och", "att", "är", "också"]),
+    (
+        Lang::Swedish,
+        &[
+            "inte", "jag", "vad", "hur", "varför", "något", "några", "bara", "hela", "mycket", "fick", "från", "upp",
+            "hon", "och", "att", "är", "också",
+        ],
+    ),
 ];
 
 /// Marker hits needed, and the factor by which the best must beat the runner-up.
@@ -357,10 +368,22 @@ mod tests {
 
     #[test]
     fn tells_bokmal_nynorsk_danish_swedish_apart() {
-        assert_eq!(lang("Regjeringen vil ikke svare på spørsmålene før etter helgen, sier statsministeren."), Lang::Bokmal);
-        assert_eq!(lang("Regjeringa vil ikkje svare på spørsmåla før etter helga, seier statsministeren."), Lang::Nynorsk);
-        assert_eq!(lang("Regeringen vil ikke svare på spørgsmålene før efter weekenden, siger statsministeren."), Lang::Danish);
-        assert_eq!(lang("Regeringen vill inte svara på frågorna förrän efter helgen, säger statsministern."), Lang::Swedish);
+        assert_eq!(
+            lang("Regjeringen vil ikke svare på spørsmålene før etter helgen, sier statsministeren."),
+            Lang::Bokmal
+        );
+        assert_eq!(
+            lang("Regjeringa vil ikkje svare på spørsmåla før etter helga, seier statsministeren."),
+            Lang::Nynorsk
+        );
+        assert_eq!(
+            lang("Regeringen vil ikke svare på spørgsmålene før efter weekenden, siger statsministeren."),
+            Lang::Danish
+        );
+        assert_eq!(
+            lang("Regeringen vill inte svara på frågorna förrän efter helgen, säger statsministern."),
+            Lang::Swedish
+        );
     }
 
     #[test]
@@ -388,9 +411,18 @@ mod tests {
 
     #[test]
     fn stop_word_votes_decide_clear_cases() {
-        assert_eq!(lang("The minister said that the talks with the unions would go on for another week."), Lang::English);
-        assert_eq!(lang("Der Minister sagte, dass die Gespräche mit den Gewerkschaften noch eine Woche dauern."), Lang::German);
-        assert_eq!(lang("Le ministre a dit que les négociations avec les syndicats dureront encore une semaine."), Lang::French);
+        assert_eq!(
+            lang("The minister said that the talks with the unions would go on for another week."),
+            Lang::English
+        );
+        assert_eq!(
+            lang("Der Minister sagte, dass die Gespräche mit den Gewerkschaften noch eine Woche dauern."),
+            Lang::German
+        );
+        assert_eq!(
+            lang("Le ministre a dit que les négociations avec les syndicats dureront encore une semaine."),
+            Lang::French
+        );
     }
 
     #[test]

@@ -74,10 +74,10 @@ pub fn word_key(word: &str) -> String {
 /// `Putin's` → `Putin`; a lone trailing apostrophe (`Lukas'`) goes too.
 fn strip_possessive(word: &str) -> &str {
     for suffix in ["'s", "’s", "'", "’"] {
-        if let Some(base) = word.strip_suffix(suffix) {
-            if !base.is_empty() {
-                return base;
-            }
+        if let Some(base) = word.strip_suffix(suffix)
+            && !base.is_empty()
+        {
+            return base;
         }
     }
     word

@@ -57,10 +57,11 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             continue;
         }
         pending_hyphen = seg == "-" && last_end == start;
-        if seg.starts_with(':') && last_end == start {
-            if let Some(prev) = tokens.last_mut() {
-                prev.before_colon = true;
-            }
+        if seg.starts_with(':')
+            && last_end == start
+            && let Some(prev) = tokens.last_mut()
+        {
+            prev.before_colon = true;
         }
         if seg.chars().any(|c| matches!(c, '.' | '!' | '?' | ':' | '\n' | '•' | '|')) {
             sentence_start = true;
@@ -79,8 +80,14 @@ mod tests {
 
     #[test]
     fn keeps_hyphenated_names_numbers_and_elisions() {
-        assert_eq!(words("Kim Jong-un møtte Putin i Nord-Korea."), ["Kim", "Jong-un", "møtte", "Putin", "i", "Nord-Korea"]);
-        assert_eq!(words("A 7.2 quake, 1,5 prosent. Putin's aide"), ["A", "7.2", "quake", "1,5", "prosent", "Putin's", "aide"]);
+        assert_eq!(
+            words("Kim Jong-un møtte Putin i Nord-Korea."),
+            ["Kim", "Jong-un", "møtte", "Putin", "i", "Nord-Korea"]
+        );
+        assert_eq!(
+            words("A 7.2 quake, 1,5 prosent. Putin's aide"),
+            ["A", "7.2", "quake", "1,5", "prosent", "Putin's", "aide"]
+        );
         assert_eq!(words("en - to"), ["en", "to"]);
     }
 

@@ -50,15 +50,15 @@ pub fn parse_published(raw: &str) -> Option<Published> {
     if let Ok(zoned) = jiff::fmt::rfc2822::parse(s) {
         return instant(zoned.timestamp());
     }
-    if let Ok(dt) = s.replace(' ', "T").parse::<jiff::civil::DateTime>() {
-        if s.len() > 10 {
-            return dt.to_zoned(jiff::tz::TimeZone::UTC).ok().and_then(|z| instant(z.timestamp()));
-        }
+    if s.len() > 10
+        && let Ok(dt) = s.replace(' ', "T").parse::<jiff::civil::DateTime>()
+    {
+        return dt.to_zoned(jiff::tz::TimeZone::UTC).ok().and_then(|z| instant(z.timestamp()));
     }
-    if s.len() == 10 {
-        if let Ok(date) = s.parse::<Date>() {
-            return day_start(date, Precision::Day);
-        }
+    if s.len() == 10
+        && let Ok(date) = s.parse::<Date>()
+    {
+        return day_start(date, Precision::Day);
     }
     if s.len() == 7 {
         let (y, m) = s.split_once('-')?;

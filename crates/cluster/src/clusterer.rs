@@ -105,7 +105,7 @@ impl Clusterer {
         if let Some(p) = doc.published {
             self.latest = Some(self.latest.map_or(p.seconds(), |l| l.max(p.seconds())));
         }
-        if self.seq % EXPIRY_INTERVAL == 0 {
+        if self.seq.is_multiple_of(EXPIRY_INTERVAL) {
             self.expire();
         }
         assignment
@@ -130,7 +130,13 @@ impl Clusterer {
     }
 
     /// The candidate stories sharing the article's heaviest features, scored exactly.
-    fn best_story(&self, query: &[(u64, f32)], text: &Sparse, entities: &Sparse, published: Option<Published>) -> Option<(StoryId, f32)> {
+    fn best_story(
+        &self,
+        query: &[(u64, f32)],
+        text: &Sparse,
+        entities: &Sparse,
+        published: Option<Published>,
+    ) -> Option<(StoryId, f32)> {
         let mut rough: FxHashMap<StoryId, f32> = FxHashMap::default();
         for &(hash, weight) in query {
             let list = self.postings.get(hash);

@@ -130,10 +130,8 @@ mod tests {
         }
         let (inputs, problems) = expand_inputs(&[dir.path().to_path_buf()]);
         assert!(problems.is_empty());
-        let names: Vec<_> = inputs
-            .iter()
-            .map(|i| i.path.as_ref().unwrap().strip_prefix(dir.path()).unwrap().to_path_buf())
-            .collect();
+        let names: Vec<_> =
+            inputs.iter().map(|i| i.path.as_ref().unwrap().strip_prefix(dir.path()).unwrap().to_path_buf()).collect();
         assert_eq!(names, [Path::new("a.jsonl"), Path::new("b.txt"), Path::new("sub/c.rss")]);
     }
 

@@ -186,10 +186,7 @@ mod tests {
     fn bad_lines_name_their_line_and_reason() {
         let input = b"{\"title\": \"ok\"}\nnot json\n{\"published\": \"soon\", \"title\": \"x\"}\n{\"id\": \"e\"}\n{\"title\": \"\xff\"}\n{\"title\": \"still ok\"}";
         let records = read(input);
-        let reasons: Vec<String> = records
-            .iter()
-            .filter_map(|r| r.as_ref().err().map(|e| e.to_string()))
-            .collect();
+        let reasons: Vec<String> = records.iter().filter_map(|r| r.as_ref().err().map(|e| e.to_string())).collect();
         assert_eq!(records.len(), 6);
         assert!(reasons[0].starts_with("t.jsonl:2: invalid JSON"), "{}", reasons[0]);
         assert!(reasons[1].contains("t.jsonl:3") && reasons[1].contains("soon"));

@@ -90,9 +90,7 @@ fn read_whole(path: &Path, name: &Arc<str>) -> Result<Vec<u8>, BadRecord> {
     let bad = |reason: String| BadRecord::new(Origin::new(name.clone(), None), reason);
     let file = File::open(path).map_err(|e| bad(format!("cannot open: {e}")))?;
     let mut bytes = Vec::new();
-    file.take(MAX_WHOLE_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| bad(format!("cannot read: {e}")))?;
+    file.take(MAX_WHOLE_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| bad(format!("cannot read: {e}")))?;
     if bytes.len() as u64 > MAX_WHOLE_FILE_BYTES {
         return Err(bad(format!("file larger than {} MiB, skipped", MAX_WHOLE_FILE_BYTES >> 20)));
     }

@@ -88,8 +88,8 @@ fn split_headline<'a>(lines: &[&'a str]) -> (Option<String>, Vec<&'a str>) {
     };
     let candidate = lines[first].trim();
     let has_body = lines[first + 1..].iter().any(|l| !l.trim().is_empty());
-    let short = candidate.split_whitespace().count() <= MAX_HEADLINE_WORDS
-        && candidate.chars().count() <= MAX_HEADLINE_CHARS;
+    let short =
+        candidate.split_whitespace().count() <= MAX_HEADLINE_WORDS && candidate.chars().count() <= MAX_HEADLINE_CHARS;
     if has_body && short && !candidate.ends_with('.') {
         let body = lines[first + 1..].iter().copied().skip_while(|l| l.trim().is_empty()).collect();
         (Some(candidate.to_string()), body)
@@ -118,7 +118,8 @@ mod tests {
 
     #[test]
     fn caption_in_header_starts_the_text() {
-        let a = parse("  date 2019-04 ÅPNET: Ordføreren klipper snoret. Foto: NTB\nNy bru i Bodø\nBrua ble åpnet i dag.");
+        let a =
+            parse("  date 2019-04 ÅPNET: Ordføreren klipper snoret. Foto: NTB\nNy bru i Bodø\nBrua ble åpnet i dag.");
         assert_eq!(a.published.unwrap().to_display_string(), "2019-04");
         assert_eq!(a.section, None);
         assert_eq!(a.title, "Ny bru i Bodø");

@@ -50,33 +50,69 @@ struct LanguageModel {
 const LANGUAGES: &[LanguageModel] = &[
     LanguageModel {
         code: "nb",
-        function_words: &["og", "i", "det", "som", "på", "er", "en", "til", "at", "av", "for", "med", "har", "ikke", "de", "den", "var", "om", "etter", "fra"],
-        syllables: &["ber", "gen", "sk", "rik", "tor", "var", "heim", "stad", "lig", "ning", "fjor", "dal", "mø", "tet", "for", "sla", "ord", "før", "bro", "ske"],
+        function_words: &[
+            "og", "i", "det", "som", "på", "er", "en", "til", "at", "av", "for", "med", "har", "ikke", "de", "den",
+            "var", "om", "etter", "fra",
+        ],
+        syllables: &[
+            "ber", "gen", "sk", "rik", "tor", "var", "heim", "stad", "lig", "ning", "fjor", "dal", "mø", "tet", "for",
+            "sla", "ord", "før", "bro", "ske",
+        ],
     },
     LanguageModel {
         code: "nn",
-        function_words: &["og", "i", "det", "som", "på", "er", "ein", "til", "at", "av", "for", "med", "har", "ikkje", "dei", "den", "var", "om", "etter", "frå"],
-        syllables: &["heim", "fjell", "bygd", "lag", "ing", "tun", "vik", "sjø", "da", "len", "kyr", "kje", "ord", "før", "ar", "ane", "sko", "ver", "nad", "stø"],
+        function_words: &[
+            "og", "i", "det", "som", "på", "er", "ein", "til", "at", "av", "for", "med", "har", "ikkje", "dei", "den",
+            "var", "om", "etter", "frå",
+        ],
+        syllables: &[
+            "heim", "fjell", "bygd", "lag", "ing", "tun", "vik", "sjø", "da", "len", "kyr", "kje", "ord", "før", "ar",
+            "ane", "sko", "ver", "nad", "stø",
+        ],
     },
     LanguageModel {
         code: "en",
-        function_words: &["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "as", "by", "at", "from", "it", "his", "her", "their"],
-        syllables: &["con", "tion", "ment", "pro", "ver", "ing", "ate", "der", "ble", "com", "ter", "est", "pre", "sion", "ly", "al", "ous", "port", "trans", "er"],
+        function_words: &[
+            "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "as", "by", "at", "from",
+            "it", "his", "her", "their",
+        ],
+        syllables: &[
+            "con", "tion", "ment", "pro", "ver", "ing", "ate", "der", "ble", "com", "ter", "est", "pre", "sion", "ly",
+            "al", "ous", "port", "trans", "er",
+        ],
     },
     LanguageModel {
         code: "de",
-        function_words: &["der", "die", "und", "in", "den", "von", "zu", "das", "mit", "sich", "des", "auf", "für", "ist", "im", "dem", "nicht", "ein", "eine", "als"],
-        syllables: &["ver", "ung", "schaft", "ge", "lich", "keit", "ein", "ber", "stadt", "gen", "haus", "zeit", "wer", "bau", "richt", "land", "sch", "ten", "heit", "tag"],
+        function_words: &[
+            "der", "die", "und", "in", "den", "von", "zu", "das", "mit", "sich", "des", "auf", "für", "ist", "im",
+            "dem", "nicht", "ein", "eine", "als",
+        ],
+        syllables: &[
+            "ver", "ung", "schaft", "ge", "lich", "keit", "ein", "ber", "stadt", "gen", "haus", "zeit", "wer", "bau",
+            "richt", "land", "sch", "ten", "heit", "tag",
+        ],
     },
     LanguageModel {
         code: "sv",
-        function_words: &["och", "i", "att", "det", "som", "en", "på", "är", "av", "för", "med", "till", "den", "har", "inte", "de", "om", "ett", "var", "efter"],
-        syllables: &["för", "ning", "het", "sk", "lig", "stad", "berg", "vik", "tion", "and", "ar", "sjö", "gård", "ska", "kom", "byg", "rät", "vä", "tå", "mö"],
+        function_words: &[
+            "och", "i", "att", "det", "som", "en", "på", "är", "av", "för", "med", "till", "den", "har", "inte", "de",
+            "om", "ett", "var", "efter",
+        ],
+        syllables: &[
+            "för", "ning", "het", "sk", "lig", "stad", "berg", "vik", "tion", "and", "ar", "sjö", "gård", "ska", "kom",
+            "byg", "rät", "vä", "tå", "mö",
+        ],
     },
     LanguageModel {
         code: "fr",
-        function_words: &["le", "la", "de", "et", "les", "des", "en", "un", "une", "du", "dans", "pour", "que", "qui", "sur", "par", "au", "avec", "est", "pas"],
-        syllables: &["tion", "ment", "con", "pre", "eur", "ais", "elle", "ou", "vie", "ter", "ris", "que", "lan", "ble", "mon", "ré", "ville", "é", "gou", "ne"],
+        function_words: &[
+            "le", "la", "de", "et", "les", "des", "en", "un", "une", "du", "dans", "pour", "que", "qui", "sur", "par",
+            "au", "avec", "est", "pas",
+        ],
+        syllables: &[
+            "tion", "ment", "con", "pre", "eur", "ais", "elle", "ou", "vie", "ter", "ris", "que", "lan", "ble", "mon",
+            "ré", "ville", "é", "gou", "ne",
+        ],
     },
 ];
 

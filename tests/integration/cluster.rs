@@ -1,0 +1,99 @@
+//! `tidings cluster` on the sample corpus: output contracts, quality and the brief's cases.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::{TestDir, examples, gold, json_lines, stdout, tidings};
+
+fn cluster_examples(dir: &TestDir) -> (Vec<serde_json::Value>, Vec<serde_json::Value>, String) {
+    let (a, s) = (dir.path("a.jsonl"), dir.path("s.jsonl"));
+    let out = tidings!("cluster", examples().join("news"), "--assignments", &a, "--stories", &s);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    (json_lines(&a), json_lines(&s), stdout(&out))
+}
+
+fn story_of(assignments: &[serde_json::Value]) -> HashMap<String, String> {
+    assignments
+        .iter()
+        .map(|v| (v["id"].as_str().unwrap().to_string(), v["story"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn assignments_and_stories_follow_the_contract() {
+    let dir = TestDir::new();
+    let (assignments, stories, summary) = cluster_examples(&dir);
+    let gold = gold();
+    assert_eq!(assignments.len(), gold.len(), "one line per accepted article");
+    for a in &assignments {
+        assert!(a["id"].is_string() && a["story"].is_string(), "{a}");
+        assert!(a["duplicate_of"].is_null(), "{a}");
+    }
+    let total: u64 = stories.iter().map(|s| s["articles"].as_u64().unwrap()).sum();
+    assert_eq!(total as usize, assignments.len());
+    for s in &stories {
+        for field in
+            ["story", "title", "articles", "first_seen", "last_seen", "languages", "sources", "keywords", "entities"]
+        {
+            assert!(s.get(field).is_some(), "story lacks {field}: {s}");
+        }
+        assert!(!s["title"].as_str().unwrap().is_empty(), "{s}");
+        assert_eq!(s["article_ids"].as_array().unwrap().len() as u64, s["articles"].as_u64().unwrap());
+    }
+    assert!(summary.starts_with(&format!("{} articles in {} stories", gold.len(), stories.len())), "{summary}");
+}
+
+#[test]
+fn sample_corpus_meets_the_quality_floor() {
+    let dir = TestDir::new();
+    let (assignments, _, _) = cluster_examples(&dir);
+    let gold = gold();
+    let pairs: Vec<(String, String)> = assignments
+        .iter()
+        .map(|a| (gold[a["id"].as_str().unwrap()].clone(), a["story"].as_str().unwrap().to_string()))
+        .collect();
+    let scores = tidings_eval::score(&pairs);
+    assert!(scores.bcubed.f1 >= 0.90, "BCubed F1 {:.3} below the 0.90 floor", scores.bcubed.f1);
+}
+
+#[test]
+fn the_brief_example_is_one_story_and_similar_events_stay_apart() {
+    let dir = TestDir::new();
+    let (assignments, _, _) = cluster_examples(&dir);
+    let story = story_of(&assignments);
+    // Jurij/Juri Usjakov, atomprogram/atomvåpenprogram, a caption in the header and no headline.
+    let tuesday = &story["ntb-2019-04-23-usjakov"];
+    assert_eq!(&story["dagbladet-2019-04-25-kim-putin"], tuesday);
+    assert_eq!(&story["wire-en-2019-04-23-ushakov"], tuesday, "Yuri Ushakov in English");
+    assert_eq!(&story["dpa-2019-04-24-uschakow"], tuesday, "Juri Uschakow in German");
+    // Two ferry accidents in one week, two avalanches in one week, the earlier summit.
+    assert_ne!(story["ntb-2019-04-09-ferje-grunn"], story["ntb-2019-04-12-ferje-kai"]);
+    assert_ne!(story["ntb-2019-03-20-skred-lyngen"], story["ntb-2019-03-22-tirol"]);
+    assert_ne!(story["ntb-2019-02-27-hanoi"], *tuesday);
+}
+
+#[test]
+fn reads_from_stdin() {
+    let dir = TestDir::new();
+    let a = dir.path("a.jsonl");
+    let input = std::fs::read(examples().join("news/norsk.jsonl")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("tidings")
+        .unwrap()
+        .args(["cluster", "-", "--assignments"])
+        .arg(&a)
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(json_lines(&a).len(), input.iter().filter(|&&b| b == b'\n').count());
+}
+
+#[test]
+fn runs_are_deterministic() {
+    let (d1, d2) = (TestDir::new(), TestDir::new());
+    let (a1, s1, _) = cluster_examples(&d1);
+    let (a2, s2, _) = cluster_examples(&d2);
+    assert_eq!(a1, a2);
+    assert_eq!(s1, s2);
+    let stories: HashSet<_> = a1.iter().map(|a| a["story"].as_str().unwrap().to_string()).collect();
+    assert_eq!(stories.len(), s1.len());
+}
