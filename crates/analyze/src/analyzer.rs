@@ -80,9 +80,8 @@ impl Analyzer {
 
         let entities = entities(lang, article, (&title_tokens, &title.facts), (&body_tokens, &body.facts));
         let entity_terms = entity_terms(lang, &entities);
-        let (title_terms, title_labels) = (title.terms, title.labels);
-        let (body_terms, body_labels) = (body.terms, body.labels);
-        let top_terms = top_terms(&title_terms, &title_labels, &body_terms, &body_labels);
+        let top_terms = top_terms((&title, &title_tokens), (&body, &body_tokens));
+        let (title_terms, body_terms) = (title.terms, body.terms);
         Analysis {
             lang,
             lang_confidence: identified.confidence,
@@ -141,8 +140,8 @@ impl Analyzer {
             }
         });
         let merged = bag.finish();
-        let labels = merged.iter().map(|(_, src)| tokens[*src as usize].text.to_lowercase()).collect();
-        SegmentTerms { terms: merged.into_iter().map(|(t, _)| t).collect(), labels, facts }
+        let (terms, sources) = merged.into_iter().unzip();
+        SegmentTerms { terms, sources, facts }
     }
 
     fn word_info(&self, lang: Lang, lower: &str) -> WordInfo {
@@ -161,7 +160,8 @@ impl Analyzer {
 /// The terms of a headline or a body.
 struct SegmentTerms {
     terms: Vec<Term>,
-    labels: Vec<String>,
+    /// For each term, the index of the first token that produced it (its label).
+    sources: Vec<u32>,
     facts: Vec<WordFacts>,
 }
 
@@ -253,27 +253,32 @@ fn dedup_entities(entities: Vec<Entity>) -> Vec<Entity> {
     entities.into_iter().filter(|e| seen.insert(e.key.clone())).collect()
 }
 
-/// The heaviest terms, the headline's counting double, with their labels.
-fn top_terms(
-    title: &[Term],
-    title_labels: &[String],
-    body: &[Term],
-    body_labels: &[String],
-) -> Vec<(u64, String, f32)> {
-    let mut merged: FxHashMap<u64, (f32, &str)> = FxHashMap::default();
-    for (t, label) in body.iter().zip(body_labels) {
-        merged.insert(t.hash, (t.weight, label));
+/// The heaviest terms, the headline's counting double, labelled with a word that produced
+/// them (from the headline where it has one). Only the winners get a label string.
+fn top_terms(title: (&SegmentTerms, &[Token<'_>]), body: (&SegmentTerms, &[Token<'_>])) -> Vec<(u64, String, f32)> {
+    let ((t, t_tokens), (b, b_tokens)) = (title, body);
+    // Both term lists are sorted by hash: merge them.
+    let mut merged: Vec<(u64, f32, &str)> = Vec::with_capacity(t.terms.len() + b.terms.len());
+    let (mut i, mut j) = (0, 0);
+    while i < t.terms.len() || j < b.terms.len() {
+        let th = t.terms.get(i).map_or(u64::MAX, |x| x.hash);
+        let bh = b.terms.get(j).map_or(u64::MAX, |x| x.hash);
+        let title_label = |i: usize| t_tokens[t.sources[i] as usize].text;
+        if th < bh || (th == bh && j >= b.terms.len()) {
+            merged.push((th, 2.0 * t.terms[i].weight, title_label(i)));
+            i += 1;
+        } else if bh < th || i >= t.terms.len() {
+            merged.push((bh, b.terms[j].weight, b_tokens[b.sources[j] as usize].text));
+            j += 1;
+        } else {
+            merged.push((th, 2.0 * t.terms[i].weight + b.terms[j].weight, title_label(i)));
+            i += 1;
+            j += 1;
+        }
     }
-    for (t, label) in title.iter().zip(title_labels) {
-        let entry = merged.entry(t.hash).or_insert((0.0, label));
-        entry.0 += 2.0 * t.weight;
-        entry.1 = label;
-    }
-    let mut all: Vec<(u64, String, f32)> =
-        merged.into_iter().map(|(h, (w, label))| (h, label.to_string(), w)).collect();
-    all.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
-    all.truncate(TOP_TERMS);
-    all
+    merged.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    merged.truncate(TOP_TERMS);
+    merged.into_iter().map(|(h, w, label)| (h, label.to_lowercase(), w)).collect()
 }
 
 #[cfg(test)]

@@ -176,6 +176,9 @@ fn nordic_detector() -> &'static LanguageDetector {
     })
 }
 
+/// Texts up to this long (a headline) keep a hint their stop words do not contradict.
+const SHORT_TEXT_BYTES: usize = 120;
+
 /// Stop words seen in a text must favour one language this clearly (hits, and a multiple
 /// of the runner-up) for the vote to decide without the model.
 const CLEAR_VOTES: u32 = 3;
@@ -211,7 +214,11 @@ pub fn identify(text: &str, hint: Option<&str>, stop_words: &StopWords) -> Ident
             return Identified { lang, confidence: share(lang).max(0.5) };
         }
         Some(Hint::Exact(lang)) if best_votes == 0 => return Identified { lang, confidence: 0.5 },
-        // Nordic hints are checked by the model: Bokmål is often labelled for Nynorsk.
+        // A headline is too short for the model to overrule a hint its stop words agree with.
+        Some(Hint::Exact(lang)) if sample.len() <= SHORT_TEXT_BYTES && votes[lang as usize] == best_votes => {
+            return Identified { lang, confidence: 0.5 };
+        }
+        // Longer Nordic texts are checked by the model: Bokmål is often labelled for Nynorsk.
         _ => {}
     }
     let clear = best_votes >= CLEAR_VOTES && best_votes >= CLEAR_MARGIN * runner_up.max(1);

@@ -47,6 +47,7 @@ pub struct Clusterer {
     next_id: StoryId,
     seq: u64,
     latest: Option<i64>,
+    retired_since_sweep: usize,
 }
 
 impl Clusterer {
@@ -60,6 +61,7 @@ impl Clusterer {
             next_id: 0,
             seq: 0,
             latest: None,
+            retired_since_sweep: 0,
         }
     }
 
@@ -231,8 +233,14 @@ impl Clusterer {
         let mut expired_stories: Vec<ActiveStory> = expired.iter().filter_map(|id| self.active.remove(id)).collect();
         expired_stories.sort_by_key(|s| s.id);
         self.finished.extend(expired_stories.into_iter().map(ActiveStory::summarise));
-        let active = &self.active;
-        self.postings.retain(|s| active.contains_key(&s));
+        // Lookups skip retired stories anyway; sweeping their postings is only for memory,
+        // so it waits until they could be a good part of the index.
+        self.retired_since_sweep += expired.len();
+        if self.retired_since_sweep * 2 > self.active.len() {
+            let active = &self.active;
+            self.postings.retain(|s| active.contains_key(&s));
+            self.retired_since_sweep = 0;
+        }
     }
 }
 

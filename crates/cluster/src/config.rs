@@ -25,7 +25,8 @@ pub struct ClusterConfig {
     pub candidates: usize,
     /// Terms a story's centroid keeps (the heaviest), bounding memory per story.
     pub centroid_terms: usize,
-    /// Posting lists longer than this are too common to find candidates with.
+    /// Posting lists longer than this belong to words too common to find candidates with
+    /// (they would also make the cost per article grow with the number of active stories).
     pub max_posting_len: usize,
     /// Articles with at least this many distinct features face the full threshold;
     /// shorter ones (headlines) a lower one, by the square root of their share.
@@ -46,7 +47,7 @@ impl Default for ClusterConfig {
             query_terms: 24,
             candidates: 16,
             centroid_terms: 320,
-            max_posting_len: 4_000,
+            max_posting_len: 500,
             full_text_features: 60,
             min_threshold_scale: 0.3,
         }
