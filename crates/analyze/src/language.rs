@@ -262,20 +262,24 @@ fn choose(values: &[(L, f64)], hint: Option<Hint>) -> Identified {
 /// Function words only one of the four Nordic written languages uses. Where a text uses
 /// them clearly, they decide as well as the model does, at a fraction of its cost.
 const NORDIC_MARKERS: [(Lang, &[&str]); 4] = [
-    (Lang::Bokmal, &["hva", "noe", "noen", "bare", "mye", "ble", "fikk", "etter", "meg", "deg", "seg", "opp"]),
+    (Lang::Bokmal, &["hva", "noe", "noen", "bare", "mye", "ble", "fikk", "gikk", "sier", "mens", "derfor"]),
     (
         Lang::Nynorsk,
         &[
             "ikkje", "eg", "ein", "eit", "dei", "frå", "kva", "korleis", "kvifor", "noko", "nokon", "berre", "heile",
-            "mykje", "vart", "fekk", "ho", "kven", "kvar", "vere", "sjølv", "òg",
+            "mykje", "vart", "fekk", "gjekk", "ho", "kven", "kvar", "vere", "sjølv", "òg", "seier", "hjå", "medan",
+            "difor",
         ],
     ),
-    (Lang::Danish, &["hvad", "noget", "nogle", "kun", "meget", "fik", "af", "ud", "op", "hende"]),
+    (
+        Lang::Danish,
+        &["hvad", "noget", "nogle", "kun", "meget", "fik", "gik", "af", "ud", "op", "hende", "siger", "sagde"],
+    ),
     (
         Lang::Swedish,
         &[
             "inte", "jag", "vad", "hur", "varför", "något", "några", "bara", "hela", "mycket", "fick", "från", "upp",
-            "hon", "och", "att", "är", "också",
+            "hon", "och", "att", "är", "också", "säger",
         ],
     ),
 ];

@@ -263,3 +263,99 @@ fn query_terms(text: &Sparse, entities: &Sparse, n: usize) -> Vec<(u64, f32)> {
     top.extend(ents.into_iter().take(QUERY_ENTITIES));
     top
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use tidings_analyze::Analyzer;
+    use tidings_article::{Article, Origin, parse_published};
+
+    struct Stream {
+        analyzer: Analyzer,
+        clusterer: Clusterer,
+    }
+
+    impl Stream {
+        fn new(config: ClusterConfig) -> Self {
+            Self { analyzer: Analyzer::new(), clusterer: Clusterer::new(config) }
+        }
+
+        fn add(&mut self, id: &str, date: &str, title: &str, text: &str) -> Assignment {
+            let article = Article {
+                id: id.into(),
+                published: parse_published(date),
+                title: title.into(),
+                text: text.into(),
+                lang: Some("nb".into()),
+                source: Some("test".into()),
+                url: None,
+                section: None,
+                origin: Origin::new(Arc::from("t"), None),
+            };
+            let analysis = self.analyzer.analyze(&article);
+            self.clusterer.observe(&analysis);
+            let doc = StoryDoc { id, title, published: article.published, source: Some("test"), analysis: &analysis };
+            self.clusterer.add(&doc)
+        }
+    }
+
+    const FERRY: &str = "Ferja «Landegode» gikk på grunn ved Kjerringøy nord for Bodø. Det var 42 passasjerer om bord, og ingen ble skadd.";
+    const FERRY_AGAIN: &str =
+        "Alle de 42 passasjerene på ferja «Landegode» er tatt i land på Kjerringøy etter grunnstøtingen nord for Bodø.";
+    const STORM: &str =
+        "Ekstremværet «Gisle» ga vindkast på 44 meter per sekund i Bergen, og 20 000 kunder mistet strømmen.";
+
+    #[test]
+    fn similar_articles_join_and_different_ones_start_stories() {
+        let mut s = Stream::new(ClusterConfig::default());
+        let a = s.add("a", "2019-04-09T07:00:00Z", "Ferje på grunn ved Bodø", FERRY);
+        let b = s.add("b", "2019-04-09T09:00:00Z", "Passasjerene tatt i land", FERRY_AGAIN);
+        let c = s.add("c", "2019-04-09T10:00:00Z", "Storm i Bergen", STORM);
+        assert!(a.new_story && !b.new_story && c.new_story);
+        assert_eq!(a.story, b.story);
+        assert_ne!(a.story, c.story);
+        assert!(b.similarity > 0.3);
+        let stories = s.clusterer.finish();
+        assert_eq!(stories.len(), 2);
+        assert_eq!(stories[0].article_ids, ["a", "b"]);
+        assert!(stories[0].keywords.iter().any(|k| k.contains("landegode")), "{:?}", stories[0].keywords);
+    }
+
+    #[test]
+    fn a_long_gap_starts_a_new_story_but_a_month_date_spans_its_month() {
+        let mut s = Stream::new(ClusterConfig::default());
+        let a = s.add("a", "2019-02-09T07:00:00Z", "Ferje på grunn ved Bodø", FERRY);
+        let b = s.add("b", "2019-04-09T09:00:00Z", "Passasjerene tatt i land", FERRY_AGAIN);
+        assert_ne!(a.story, b.story, "two months apart");
+        let c = s.add("c", "2019-04", "", FERRY);
+        assert_eq!(c.story, b.story, "April may be the 9th");
+    }
+
+    #[test]
+    fn idle_stories_retire_and_stop_taking_articles() {
+        let config = ClusterConfig { window_articles: 1000, ..ClusterConfig::default() };
+        let mut s = Stream::new(config);
+        let first = s.add("first", "", "Ferje på grunn ved Bodø", FERRY);
+        for i in 0..2100 {
+            s.add(
+                &format!("x{i}"),
+                "",
+                &format!("Melding {i}"),
+                &format!("Tekst nummer {i} om noe helt annet, sak {i}."),
+            );
+        }
+        assert!(!s.clusterer.take_finished().is_empty(), "idle stories were retired");
+        let late = s.add("late", "", "Passasjerene tatt i land", FERRY_AGAIN);
+        assert_ne!(first.story, late.story);
+    }
+
+    #[test]
+    fn headlines_face_a_lower_bar_than_full_texts() {
+        let clusterer = Clusterer::new(ClusterConfig::default());
+        let short: Sparse = (0..6).map(|h| (h, 0.4)).collect();
+        let long: Sparse = (0..200).map(|h| (h, 0.07)).collect();
+        assert!(clusterer.threshold_for(&short) < clusterer.threshold_for(&long));
+        assert_eq!(clusterer.threshold_for(&long), ClusterConfig::default().threshold);
+    }
+}
