@@ -65,6 +65,13 @@ pub struct TuningArgs {
     /// Similarity an article needs to join a story.
     #[arg(long)]
     pub threshold: Option<f32>,
+    /// Estimated Jaccard similarity of two bodies' word 5-gram shingles at which one is a
+    /// copy of the other [default: 0.8].
+    #[arg(long, value_name = "J")]
+    pub dup_threshold: Option<f32>,
+    /// Do not look for copies (every article is clustered on its own).
+    #[arg(long)]
+    pub no_dedup: bool,
 }
 
 #[derive(Args)]
@@ -112,4 +119,6 @@ pub struct BenchArgs {
     /// Report throughput for every slice of this many articles.
     #[arg(long, default_value_t = 50_000)]
     pub slice: u64,
+    #[command(flatten)]
+    pub tuning: TuningArgs,
 }

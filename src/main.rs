@@ -1,6 +1,15 @@
 //! `tidings`: the command-line entry point. Parses arguments, sets up logging and hands
 //! over to one module per subcommand; errors become messages and exit codes here.
 
+/// Writes a line to stdout, returning the error instead of panicking (a closed pipe, as
+/// in `tidings cluster … | head`, ends the run quietly in `main`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod cli;
 mod commands;
 mod output;
@@ -15,6 +24,7 @@ fn main() -> ExitCode {
     init_logging(cli.verbose, cli.quiet);
     match commands::run(cli.command) {
         Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(1)
@@ -35,4 +45,10 @@ fn init_logging(verbose: u8, quiet: bool) {
         .with_target(false)
         .without_time()
         .init();
+}
+
+/// Whether the run ended because stdout's reader went away (`| head`): not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }

@@ -9,7 +9,9 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use tidings_analyze::Analysis;
 use tidings_article::Article;
-use tidings_cluster::{Assignment, StoryId, StorySummary};
+use tidings_cluster::{StoryId, StorySummary};
+
+use crate::pipeline::Placement;
 
 /// The public id of a story.
 pub fn story_id(id: StoryId) -> String {
@@ -49,23 +51,26 @@ impl JsonLinesOut {
     }
 }
 
-/// `{"id", "story", "duplicate_of", "similarity"}`.
-pub fn assignment_json(article: &Article, a: &Assignment) -> Value {
+/// `{"id", "story", "duplicate_of", "similarity"}`: `duplicate_of` names the earliest
+/// article with the same text, for a copy; `similarity` is to the story joined (for a
+/// copy, to its original).
+pub fn assignment_json(article: &Article, p: &Placement) -> Value {
     json!({
         "id": article.id,
-        "story": story_id(a.story),
-        "duplicate_of": Value::Null,
-        "similarity": round3(a.similarity),
+        "story": story_id(p.assignment.story),
+        "duplicate_of": p.duplicate_of.as_deref(),
+        "similarity": round3(p.assignment.similarity),
     })
 }
 
-/// `{"story", "title", "articles", "article_ids", "first_seen", "last_seen", "languages",
-/// "sources", "keywords", "entities"}`.
+/// `{"story", "title", "articles", "unique_articles", "article_ids", "first_seen",
+/// "last_seen", "languages", "sources", "keywords", "entities", "copy_groups"}`.
 pub fn story_json(s: &StorySummary) -> Value {
     json!({
         "story": story_id(s.id),
         "title": s.title,
         "articles": s.article_ids.len(),
+        "unique_articles": s.unique_articles(),
         "article_ids": s.article_ids,
         "first_seen": s.first_seen.map(|p| p.to_display_string()),
         "last_seen": s.last_seen.map(|p| p.to_display_string()),
@@ -74,6 +79,9 @@ pub fn story_json(s: &StorySummary) -> Value {
         "keywords": s.keywords,
         "entities": s.entities.iter().map(|e| json!({
             "name": e.name, "key": e.key, "type": e.kind, "mentions": e.mentions,
+        })).collect::<Vec<_>>(),
+        "copy_groups": s.copy_groups.iter().map(|g| json!({
+            "original": g.original, "copies": g.copies, "sources": g.sources,
         })).collect::<Vec<_>>(),
     })
 }
@@ -96,21 +104,21 @@ fn round3(x: f32) -> f64 {
 }
 
 /// The readable summary on stdout: totals, then the largest stories.
-pub fn print_summary(stories: &[StorySummary], articles: u64, bad: u64, top: usize) {
+pub fn print_summary(stories: &[StorySummary], articles: u64, bad: u64, top: usize) -> std::io::Result<()> {
     let mut largest: Vec<&StorySummary> = stories.iter().collect();
     largest.sort_by(|a, b| b.article_ids.len().cmp(&a.article_ids.len()).then(a.id.cmp(&b.id)));
-    println!(
+    out!(
         "{articles} articles in {} stories ({} with more than one article); {bad} bad records skipped",
         stories.len(),
         stories.iter().filter(|s| s.article_ids.len() > 1).count()
-    );
+    )?;
     for s in largest.iter().take(top).filter(|s| s.article_ids.len() > 1) {
         let span = match (s.first_seen, s.last_seen) {
             (Some(f), Some(l)) if f == l => f.to_display_string(),
             (Some(f), Some(l)) => format!("{} – {}", f.to_display_string(), l.to_display_string()),
             _ => "undated".into(),
         };
-        println!(
+        out!(
             "{:>5} articles  {:>3} sources  {:<8}  {}  {}\n       {}",
             s.article_ids.len(),
             s.sources.len(),
@@ -118,6 +126,7 @@ pub fn print_summary(stories: &[StorySummary], articles: u64, bad: u64, top: usi
             story_id(s.id),
             span,
             s.title
-        );
+        )?;
     }
+    Ok(())
 }

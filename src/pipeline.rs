@@ -2,13 +2,14 @@
 //! in parallel on batches while the (sequential) clusterer works on the previous batch.
 
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use tidings_analyze::{Analysis, Analyzer};
 use tidings_article::{Article, Origin};
-use tidings_cluster::{Assignment, ClusterConfig, Clusterer, StoryDoc, StorySummary};
+use tidings_cluster::{Assignment, ClusterConfig, Clusterer, Original, StoryDoc, StoryId, StorySummary};
+use tidings_dedup::{DedupConfig, Detector, Shingles};
 use tidings_ingest::{BadRecord, Reader, expand_inputs};
 
 /// Articles analysed together; large enough to keep both cores busy, small enough that
@@ -80,41 +81,78 @@ pub fn display_title(article: &Article) -> String {
 }
 
 /// Analyzes and clusters articles in the order given, calling `on_article` with each
-/// article's assignment as soon as it is made. Returns the stories.
+/// article's placement as soon as it is made. Returns the stories.
 pub fn cluster_stream<I>(
     articles: I,
-    config: ClusterConfig,
-    on_article: impl FnMut(&Article, &Analysis, &Assignment),
+    settings: Settings,
+    on_article: impl FnMut(&Article, &Analysis, &Placement),
 ) -> Vec<StorySummary>
 where
     I: Iterator<Item = Article> + Send,
 {
-    let mut stream = StreamingClusterer::new(config);
+    let mut stream = StreamingClusterer::new(settings);
     stream.process(articles, on_article);
     stream.finish()
 }
 
-/// The analyzer and the clusterer together, fed in as many parts as the caller likes.
+/// The settings of a run: clustering, and near-duplicate detection (`None` turns it off).
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub cluster: ClusterConfig,
+    pub dedup: Option<DedupConfig>,
+}
+
+/// Where an article went: its story, and the original it copies if it is a copy.
+pub struct Placement {
+    pub assignment: Assignment,
+    pub duplicate_of: Option<Arc<str>>,
+}
+
+/// What dedup remembers of an original: enough to place its copies.
+#[derive(Clone)]
+struct OriginalRef {
+    id: Arc<str>,
+    source: Option<Arc<str>>,
+    story: StoryId,
+}
+
+/// An analyzed article with its dedup shingles.
+struct Prepared {
+    analysis: Analysis,
+    shingles: Shingles,
+}
+
+/// The analyzer, the copy detector and the clusterer together, fed in as many parts as
+/// the caller likes.
 pub struct StreamingClusterer {
     analyzer: Analyzer,
+    placer: Placer,
+}
+
+/// The sequential part: dedup, then clustering.
+struct Placer {
+    detector: Option<Detector<OriginalRef>>,
     clusterer: Clusterer,
 }
 
 impl StreamingClusterer {
-    pub fn new(config: ClusterConfig) -> Self {
-        Self { analyzer: Analyzer::new(), clusterer: Clusterer::new(config) }
+    pub fn new(settings: Settings) -> Self {
+        let placer =
+            Placer { detector: settings.dedup.map(Detector::new), clusterer: Clusterer::new(settings.cluster) };
+        Self { analyzer: Analyzer::new(), placer }
     }
 
-    /// Analyzes batches in parallel on one thread while this one clusters the batch
-    /// before, so both cores work.
-    pub fn process<I>(&mut self, articles: I, mut on_article: impl FnMut(&Article, &Analysis, &Assignment))
+    /// Analyzes (and shingles) batches in parallel on one thread while this one places
+    /// the batch before, so both cores work.
+    pub fn process<I>(&mut self, articles: I, mut on_article: impl FnMut(&Article, &Analysis, &Placement))
     where
         I: Iterator<Item = Article> + Send,
     {
         let analyzer = &self.analyzer;
-        let clusterer = &mut self.clusterer;
+        let placer = &mut self.placer;
+        let dedup = placer.detector.is_some();
         std::thread::scope(|scope| {
-            let (tx, rx) = mpsc::sync_channel::<(Vec<Article>, Vec<Analysis>)>(2);
+            let (tx, rx) = mpsc::sync_channel::<(Vec<Article>, Vec<Prepared>)>(2);
             scope.spawn(move || {
                 let mut articles = articles;
                 loop {
@@ -122,46 +160,91 @@ impl StreamingClusterer {
                     if batch.is_empty() {
                         break;
                     }
-                    let analyses: Vec<Analysis> = batch.par_iter().map(|a| analyzer.analyze(a)).collect();
-                    if tx.send((batch, analyses)).is_err() {
+                    let prepared: Vec<Prepared> = batch.par_iter().map(|a| prepare(analyzer, a, dedup)).collect();
+                    if tx.send((batch, prepared)).is_err() {
                         break;
                     }
                 }
             });
-            for (batch, analyses) in rx {
-                analyses.iter().for_each(|a| clusterer.observe(a));
-                for (article, analysis) in batch.iter().zip(&analyses) {
-                    let title = display_title(article);
-                    let doc = StoryDoc {
-                        id: &article.id,
-                        title: &title,
-                        published: article.published,
-                        source: article.source.as_deref(),
-                        analysis,
-                    };
-                    let assignment = clusterer.add(&doc);
-                    on_article(article, analysis, &assignment);
+            for (batch, prepared) in rx {
+                prepared.iter().for_each(|p| placer.clusterer.observe(&p.analysis));
+                for (article, p) in batch.iter().zip(prepared) {
+                    let placement = placer.place(article, p.shingles, &p.analysis);
+                    on_article(article, &p.analysis, &placement);
                 }
             }
         });
     }
 
     pub fn active_stories(&self) -> usize {
-        self.clusterer.active_stories()
+        self.placer.clusterer.active_stories()
     }
 
     pub fn finish(self) -> Vec<StorySummary> {
-        self.clusterer.finish()
+        self.placer.clusterer.finish()
     }
 }
 
-/// The clusterer's settings with the user's overrides applied.
-pub fn config(tuning: &crate::cli::TuningArgs) -> ClusterConfig {
-    let mut config = ClusterConfig::default();
-    if let Some(t) = tuning.threshold {
-        config.threshold = t;
+impl Placer {
+    /// Dedup first: a copy goes to its original's story; anything else is clustered.
+    fn place(&mut self, article: &Article, shingles: Shingles, analysis: &Analysis) -> Placement {
+        let title = display_title(article);
+        let doc = StoryDoc {
+            id: &article.id,
+            title: &title,
+            published: article.published,
+            source: article.source.as_deref(),
+            analysis,
+        };
+        let copy = self.detector.as_ref().and_then(|d| d.find(&shingles));
+        let (assignment, root) = match copy {
+            Some(copy) => {
+                let o = &copy.original;
+                let original = Original { id: &o.id, source: o.source.as_deref(), story: o.story };
+                let assignment = self.clusterer.add_copy(&doc, &original, copy.jaccard.max(copy.containment));
+                let root = OriginalRef { story: assignment.story, ..copy.original };
+                (assignment, root)
+            }
+            None => {
+                let assignment = self.clusterer.add(&doc);
+                let root = OriginalRef {
+                    id: Arc::from(article.id.as_str()),
+                    source: article.source.as_deref().map(Arc::from),
+                    story: assignment.story,
+                };
+                (assignment, root)
+            }
+        };
+        let duplicate_of = (*root.id != *article.id).then(|| root.id.clone());
+        if let Some(detector) = &mut self.detector {
+            detector.remember(shingles, root);
+        }
+        Placement { assignment, duplicate_of }
     }
-    config
+}
+
+/// The parallel part of the work on one article. Dedup reads the whole body, never the
+/// headline (outlets rewrite headlines).
+fn prepare(analyzer: &Analyzer, article: &Article, dedup: bool) -> Prepared {
+    let analysis = analyzer.analyze(article);
+    let shingles = if dedup { tidings_dedup::shingles(&article.text) } else { Shingles::default() };
+    Prepared { analysis, shingles }
+}
+
+/// The run's settings with the user's overrides applied.
+pub fn settings(tuning: &crate::cli::TuningArgs) -> Settings {
+    let mut cluster = ClusterConfig::default();
+    if let Some(t) = tuning.threshold {
+        cluster.threshold = t;
+    }
+    let dedup = (!tuning.no_dedup).then(|| {
+        let mut dedup = DedupConfig::default();
+        if let Some(t) = tuning.dup_threshold {
+            dedup.threshold = t;
+        }
+        dedup
+    });
+    Settings { cluster, dedup }
 }
 
 #[cfg(test)]

@@ -20,11 +20,11 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     let mut write_error = None;
     let stories = pipeline::cluster_stream(
         pipeline::order_by_publication(intake.articles).into_iter(),
-        pipeline::config(&args.tuning),
-        |article, _, assignment| {
+        pipeline::settings(&args.tuning),
+        |article, _, placement| {
             progress.inc(1);
             if write_error.is_none() {
-                write_error = assignments.write(&assignment_json(article, assignment)).err();
+                write_error = assignments.write(&assignment_json(article, placement)).err();
             }
         },
     );
@@ -37,7 +37,7 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
         stories_out.write(&story_json(story))?;
     }
     stories_out.finish()?;
-    print_summary(&stories, total, intake.bad, args.top);
+    print_summary(&stories, total, intake.bad, args.top)?;
     Ok(super::strict_exit(args.input.strict, intake.bad))
 }
 

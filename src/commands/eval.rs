@@ -18,9 +18,9 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let mut unlabelled = 0u64;
     pipeline::cluster_stream(
         pipeline::order_by_publication(intake.articles).into_iter(),
-        pipeline::config(&args.tuning),
-        |article, _, assignment| match gold.get(&article.id) {
-            Some(story) => pairs.push((story.clone(), assignment.story)),
+        pipeline::settings(&args.tuning),
+        |article, _, placement| match gold.get(&article.id) {
+            Some(story) => pairs.push((story.clone(), placement.assignment.story)),
             None => unlabelled += 1,
         },
     );
@@ -37,11 +37,11 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             "articles": s.items, "gold_stories": s.gold_clusters, "system_stories": s.system_clusters,
             "bcubed": prf(&s.bcubed), "pairwise": prf(&s.pairwise),
         });
-        println!("{out}");
+        out!("{out}")?;
     } else {
-        println!("articles {}  gold stories {}  system stories {}", s.items, s.gold_clusters, s.system_clusters);
-        println!("BCubed    P {:.4}  R {:.4}  F1 {:.4}", s.bcubed.precision, s.bcubed.recall, s.bcubed.f1);
-        println!("pairwise  P {:.4}  R {:.4}  F1 {:.4}", s.pairwise.precision, s.pairwise.recall, s.pairwise.f1);
+        out!("articles {}  gold stories {}  system stories {}", s.items, s.gold_clusters, s.system_clusters)?;
+        out!("BCubed    P {:.4}  R {:.4}  F1 {:.4}", s.bcubed.precision, s.bcubed.recall, s.bcubed.f1)?;
+        out!("pairwise  P {:.4}  R {:.4}  F1 {:.4}", s.pairwise.precision, s.pairwise.recall, s.pairwise.f1)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -26,7 +26,7 @@ fn assignments_and_stories_follow_the_contract() {
     assert_eq!(assignments.len(), gold.len(), "one line per accepted article");
     for a in &assignments {
         assert!(a["id"].is_string() && a["story"].is_string(), "{a}");
-        assert!(a["duplicate_of"].is_null(), "{a}");
+        assert!(a["duplicate_of"].is_null() || a["duplicate_of"].is_string(), "{a}");
     }
     let total: u64 = stories.iter().map(|s| s["articles"].as_u64().unwrap()).sum();
     assert_eq!(total as usize, assignments.len());
@@ -96,4 +96,54 @@ fn runs_are_deterministic() {
     assert_eq!(s1, s2);
     let stories: HashSet<_> = a1.iter().map(|a| a["story"].as_str().unwrap().to_string()).collect();
     assert_eq!(stories.len(), s1.len());
+}
+
+#[test]
+fn wire_copies_join_their_original_and_are_counted_once() {
+    let dir = TestDir::new();
+    let (assignments, stories, _) = cluster_examples(&dir);
+    let story = story_of(&assignments);
+    let duplicate_of: HashMap<&str, &str> =
+        assignments.iter().filter_map(|a| Some((a["id"].as_str()?, a["duplicate_of"].as_str()?))).collect();
+    let expected = [
+        ("nordlandsposten-2019-04-09-ferje", "ntb-2019-04-09-ferje-grunn"),
+        ("lofotposten-2019-04-09-ferje", "ntb-2019-04-09-ferje-grunn"),
+        ("hegnar-2019-03-21-rente", "ntb-2019-03-21-rente"),
+        ("newsdaily-2019-03-10-crash", "wire-en-2019-03-10-crash"),
+    ];
+    assert_eq!(duplicate_of.len(), expected.len(), "{duplicate_of:?}");
+    for (copy, original) in expected {
+        assert_eq!(duplicate_of.get(copy), Some(&original));
+        assert_eq!(story[copy], story[original], "a copy joins its original's story");
+    }
+    let ferry = stories.iter().find(|s| s["story"] == story["ntb-2019-04-09-ferje-grunn"].as_str()).unwrap();
+    assert_eq!(ferry["unique_articles"].as_u64().unwrap() + 2, ferry["articles"].as_u64().unwrap());
+    let groups = ferry["copy_groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0]["original"], "ntb-2019-04-09-ferje-grunn");
+    assert_eq!(
+        groups[0]["sources"],
+        serde_json::json!(["ntb.example", "nordlandsposten.example", "lofotposten.example"])
+    );
+}
+
+#[test]
+fn dedup_can_be_turned_off_and_a_looser_threshold_adds_no_false_copies() {
+    let dir = TestDir::new();
+    let copies = |flags: &[&str]| {
+        let a = dir.path("a.jsonl");
+        let out = assert_cmd::Command::cargo_bin("tidings")
+            .unwrap()
+            .arg("cluster")
+            .arg(examples().join("news"))
+            .args(flags)
+            .arg("--assignments")
+            .arg(&a)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        json_lines(&a).iter().filter(|v| !v["duplicate_of"].is_null()).count()
+    };
+    assert_eq!(copies(&["--no-dedup"]), 0);
+    assert_eq!(copies(&["--dup-threshold", "0.5"]), 4);
 }

@@ -205,17 +205,7 @@ pub const LEAD_BYTES: usize = 1500;
 
 /// The first [`LEAD_BYTES`] of a body, ending at a word boundary.
 fn lead(text: &str) -> &str {
-    if text.len() <= LEAD_BYTES {
-        return text;
-    }
-    let mut end = LEAD_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    match text[..end].rfind(char::is_whitespace) {
-        Some(ws) => &text[..ws],
-        None => &text[..end],
-    }
+    language::shorten(text, LEAD_BYTES)
 }
 
 /// Title plus the start of the body: what the language identifier reads.
@@ -223,11 +213,7 @@ fn language_sample(article: &Article) -> String {
     let mut s = String::with_capacity(article.title.len() + 512);
     s.push_str(&article.title);
     s.push_str(". ");
-    let mut end = article.text.len().min(480);
-    while !article.text.is_char_boundary(end) {
-        end -= 1;
-    }
-    s.push_str(&article.text[..end]);
+    s.push_str(language::shorten(&article.text, 480));
     s
 }
 

@@ -330,8 +330,9 @@ fn sample(text: &str) -> &str {
 /// Among the four Nordic languages, this much text is enough for the model.
 const NORDIC_SAMPLE_BYTES: usize = 200;
 
-/// The first `max` bytes of `text`, ending at a word boundary.
-fn shorten(text: &str, max: usize) -> &str {
+/// At most the first `max` bytes of `text`, ending at a word boundary (so that the last
+/// word is not cut into a non-word) unless that would lose more than half.
+pub(crate) fn shorten(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }
@@ -339,7 +340,6 @@ fn shorten(text: &str, max: usize) -> &str {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    // End on a word boundary so that the last word is not cut into a non-word.
     match text[..end].rfind(char::is_whitespace) {
         Some(ws) if ws > max / 2 => &text[..ws],
         _ => &text[..end],

@@ -27,6 +27,13 @@ pub struct StoryDoc<'a> {
     pub analysis: &'a Analysis,
 }
 
+/// The original of a copy: its id, outlet and story.
+pub struct Original<'a> {
+    pub id: &'a str,
+    pub source: Option<&'a str>,
+    pub story: StoryId,
+}
+
 /// Where an article went.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Assignment {
@@ -87,10 +94,7 @@ impl Clusterer {
     /// Assigns one article to a story.
     pub fn add(&mut self, doc: &StoryDoc<'_>) -> Assignment {
         self.seq += 1;
-        let a = doc.analysis;
-        let text = weighted(&[(&a.title_terms, self.config.title_boost), (&a.body_terms, 1.0)], &self.df);
-        let entities = weighted(&[(&a.entity_terms, 1.0)], &self.df);
-        let query = query_terms(&text, &entities, self.config.query_terms);
+        let (text, entities, query) = self.vectors(doc.analysis);
         let best = self.best_story(&query, &text, &entities, doc.published);
         let assignment = match best {
             Some((story, similarity)) if similarity >= self.threshold_for(&text) => {
@@ -104,13 +108,42 @@ impl Clusterer {
             }
         };
         self.join(assignment.story, doc, &text, &entities, &query);
+        self.after_article(doc);
+        assignment
+    }
+
+    /// The article's word and entity vectors, and the features it looks up stories by.
+    fn vectors(&self, a: &Analysis) -> (Sparse, Sparse, Vec<(u64, f32)>) {
+        let text = weighted(&[(&a.title_terms, self.config.title_boost), (&a.body_terms, 1.0)], &self.df);
+        let entities = weighted(&[(&a.entity_terms, 1.0)], &self.df);
+        let query = query_terms(&text, &entities, self.config.query_terms);
+        (text, entities, query)
+    }
+
+    /// Moves the stream's clock and retires idle stories now and then.
+    fn after_article(&mut self, doc: &StoryDoc<'_>) {
         if let Some(p) = doc.published {
             self.latest = Some(self.latest.map_or(p.seconds(), |l| l.max(p.seconds())));
         }
         if self.seq.is_multiple_of(EXPIRY_INTERVAL) {
             self.expire();
         }
-        assignment
+    }
+
+    /// Places a copy (as found by dedup) in the story of its original without a
+    /// similarity search. Each text counts once: the copy is listed with the story and its
+    /// outlet counted, but it does not move the centroid (twenty copies of a wire text
+    /// would otherwise pull the story towards every article with the wire's words). If the
+    /// original's story has retired, the copy is clustered like any article.
+    pub fn add_copy(&mut self, doc: &StoryDoc<'_>, original: &Original<'_>, similarity: f32) -> Assignment {
+        let Some(story) = self.active.get_mut(&original.story) else {
+            return self.add(doc);
+        };
+        self.seq += 1;
+        story.record(member(doc), self.seq);
+        story.record_copy(original.id, original.source, doc.id, doc.source);
+        self.after_article(doc);
+        Assignment { story: original.story, similarity, new_story: false }
     }
 
     /// Summaries of all stories, in order of creation. Ends the stream.
@@ -199,17 +232,7 @@ impl Clusterer {
                 self.postings.add(hash, id);
             }
         }
-        let member = Member {
-            id: doc.id,
-            title: doc.title,
-            title_terms: doc.analysis.title_terms.iter().map(|t| t.hash).collect(),
-            published: doc.published,
-            lang: doc.analysis.lang,
-            source: doc.source,
-            entities: &doc.analysis.entities,
-            labels: &doc.analysis.top_terms,
-        };
-        story.record(member, self.seq);
+        story.record(member(doc), self.seq);
     }
 
     /// Retires stories idle for longer than the window, so that the work per article
@@ -241,6 +264,20 @@ impl Clusterer {
             self.postings.retain(|s| active.contains_key(&s));
             self.retired_since_sweep = 0;
         }
+    }
+}
+
+/// What a story keeps of an article.
+fn member<'a>(doc: &StoryDoc<'a>) -> Member<'a> {
+    Member {
+        id: doc.id,
+        title: doc.title,
+        title_terms: doc.analysis.title_terms.iter().map(|t| t.hash).collect(),
+        published: doc.published,
+        lang: doc.analysis.lang,
+        source: doc.source,
+        entities: &doc.analysis.entities,
+        labels: &doc.analysis.top_terms,
     }
 }
 
@@ -348,6 +385,34 @@ mod tests {
         assert!(!s.clusterer.take_finished().is_empty(), "idle stories were retired");
         let late = s.add("late", "", "Passasjerene tatt i land", FERRY_AGAIN);
         assert_ne!(first.story, late.story);
+    }
+
+    #[test]
+    fn copies_join_their_original_without_moving_the_centroid() {
+        let mut s = Stream::new(ClusterConfig::default());
+        let a = s.add("a", "2019-04-09T07:00:00Z", "Ferje på grunn ved Bodø", FERRY);
+        let before = s.clusterer.active[&a.story].text.top(5);
+        let analysis = s.analyzer.analyze(&Article {
+            id: "copy".into(),
+            published: parse_published("2019-04-09T08:00:00Z"),
+            title: "Ny tittel".into(),
+            text: FERRY.into(),
+            lang: None,
+            source: Some("other".into()),
+            url: None,
+            section: None,
+            origin: Origin::new(Arc::from("t"), None),
+        });
+        let doc =
+            StoryDoc { id: "copy", title: "Ny tittel", published: None, source: Some("other"), analysis: &analysis };
+        let original = Original { id: "a", source: Some("test"), story: a.story };
+        let c = s.clusterer.add_copy(&doc, &original, 0.97);
+        assert_eq!((c.story, c.new_story), (a.story, false));
+        assert_eq!(s.clusterer.active[&a.story].text.top(5), before);
+        let stories = s.clusterer.finish();
+        assert_eq!(stories[0].article_ids, ["a", "copy"]);
+        assert_eq!(stories[0].unique_articles(), 1);
+        assert_eq!(stories[0].copy_groups[0].sources, ["test", "other"]);
     }
 
     #[test]

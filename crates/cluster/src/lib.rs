@@ -14,7 +14,7 @@ mod posting;
 mod story;
 mod vector;
 
-pub use clusterer::{Assignment, Clusterer, StoryDoc};
+pub use clusterer::{Assignment, Clusterer, Original, StoryDoc};
 pub use config::ClusterConfig;
 pub use posting::StoryId;
-pub use story::{StoryEntity, StorySummary};
+pub use story::{CopyGroup, StoryEntity, StorySummary};

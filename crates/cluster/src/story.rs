@@ -34,6 +34,7 @@ pub(crate) struct ActiveStory {
     titles: Vec<(String, Vec<u64>)>,
     entity_names: FxHashMap<String, (String, EntityKind, u32)>,
     labels: FxHashMap<u64, String>,
+    copy_groups: Vec<CopyGroup>,
 }
 
 /// What a story is, once clustered: the `--stories` output.
@@ -50,6 +51,25 @@ pub struct StorySummary {
     pub sources: Vec<String>,
     pub keywords: Vec<String>,
     pub entities: Vec<StoryEntity>,
+    /// Texts published more than once: the original, its copies and every outlet.
+    pub copy_groups: Vec<CopyGroup>,
+}
+
+impl StorySummary {
+    /// Articles that are not copies of another article.
+    pub fn unique_articles(&self) -> usize {
+        self.article_ids.len() - self.copy_groups.iter().map(|g| g.copies.len()).sum::<usize>()
+    }
+}
+
+/// One text and its copies within a story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CopyGroup {
+    /// The earliest article with the text.
+    pub original: String,
+    pub copies: Vec<String>,
+    /// Outlets that ran the text, the original's first.
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +108,32 @@ impl ActiveStory {
             titles: Vec::new(),
             entity_names: FxHashMap::default(),
             labels: FxHashMap::default(),
+            copy_groups: Vec::new(),
+        }
+    }
+
+    /// Notes that `copy` (from `copy_source`) repeats the text of `original`.
+    pub fn record_copy(
+        &mut self,
+        original: &str,
+        original_source: Option<&str>,
+        copy: &str,
+        copy_source: Option<&str>,
+    ) {
+        let index = match self.copy_groups.iter().position(|g| g.original == original) {
+            Some(i) => i,
+            None => {
+                let sources = original_source.map(|s| vec![s.to_string()]).unwrap_or_default();
+                self.copy_groups.push(CopyGroup { original: original.to_string(), copies: Vec::new(), sources });
+                self.copy_groups.len() - 1
+            }
+        };
+        let group = &mut self.copy_groups[index];
+        group.copies.push(copy.to_string());
+        if let Some(s) = copy_source
+            && !group.sources.iter().any(|x| x == s)
+        {
+            group.sources.push(s.to_string());
         }
     }
 
@@ -149,6 +195,7 @@ impl ActiveStory {
             sources: by_count(self.sources.into_iter()),
             keywords,
             entities,
+            copy_groups: self.copy_groups,
         }
     }
 

@@ -6,9 +6,13 @@
 //! words and names. The stream is in publication order and reproducible from its seed;
 //! each article carries the event it was generated from as its gold story.
 
+mod copies;
+
 use std::sync::Arc;
 
 use tidings_article::{Article, Origin, Precision, Published};
+
+pub use copies::{CopyCorpus, CopyText, Edit};
 
 /// A small, fast, reproducible random source (SplitMix64); no dependency needed.
 #[derive(Debug, Clone)]
