@@ -48,6 +48,9 @@ pub struct Copy<P> {
 
 struct Entry<P> {
     seq: u64,
+    /// For each band, the previous remembered body with the same band key (a chain
+    /// through the window, newest first), or [`NONE`].
+    previous: [u64; BANDS],
     signature: Signature,
     shingles: usize,
     numbers: Vec<u64>,
@@ -60,9 +63,13 @@ struct Entry<P> {
 pub struct Detector<P> {
     config: DedupConfig,
     entries: VecDeque<Entry<P>>,
-    buckets: FxHashMap<u64, Vec<u64>>,
+    /// Band key → the newest body with it; older ones are chained through the entries,
+    /// so remembering and forgetting a body allocate nothing.
+    buckets: FxHashMap<u64, u64>,
     next_seq: u64,
 }
+
+const NONE: u64 = u64::MAX;
 
 impl<P: Clone> Detector<P> {
     pub fn new(config: DedupConfig) -> Self {
@@ -81,15 +88,20 @@ impl<P: Clone> Detector<P> {
             return None;
         }
         let first_seq = self.entries.front()?.seq;
-        let mut candidates: Vec<u64> =
-            (0..BANDS).filter_map(|b| self.buckets.get(&band_key(signature, b))).flatten().copied().collect();
+        let entry = |seq: u64| seq.checked_sub(first_seq).and_then(|i| self.entries.get(i as usize));
+        let mut candidates: Vec<u64> = Vec::new();
+        for b in 0..BANDS {
+            let mut seq = self.buckets.get(&band_key(signature, b)).copied().unwrap_or(NONE);
+            while let Some(e) = entry(seq) {
+                candidates.push(seq);
+                seq = e.previous[b];
+            }
+        }
         candidates.sort_unstable();
         candidates.dedup();
         let mut best: Option<(f32, Copy<P>)> = None;
         for seq in candidates {
-            let Some(entry) = seq.checked_sub(first_seq).and_then(|i| self.entries.get(i as usize)) else {
-                continue;
-            };
+            let Some(entry) = entry(seq) else { continue };
             let jaccard = signature.jaccard(&entry.signature);
             let containment = containment(jaccard, shingles.count, entry.shingles);
             let similar = jaccard >= self.config.threshold || containment >= self.config.containment;
@@ -113,10 +125,12 @@ impl<P: Clone> Detector<P> {
         }
         let seq = self.next_seq;
         self.next_seq += 1;
-        for b in 0..BANDS {
-            self.buckets.entry(band_key(&signature, b)).or_default().push(seq);
+        let mut previous = [NONE; BANDS];
+        for (b, prev) in previous.iter_mut().enumerate() {
+            *prev = self.buckets.insert(band_key(&signature, b), seq).unwrap_or(NONE);
         }
-        self.entries.push_back(Entry { seq, signature, shingles: shingles.count, numbers: shingles.numbers, root });
+        let entry = Entry { seq, previous, signature, shingles: shingles.count, numbers: shingles.numbers, root };
+        self.entries.push_back(entry);
         while self.entries.len() > self.config.window {
             self.forget_oldest();
         }
@@ -124,13 +138,11 @@ impl<P: Clone> Detector<P> {
 
     fn forget_oldest(&mut self) {
         let Some(old) = self.entries.pop_front() else { return };
+        // Chains simply end at the window; only keys whose newest body leaves go.
         for b in 0..BANDS {
             let key = band_key(&old.signature, b);
-            if let Some(list) = self.buckets.get_mut(&key) {
-                list.retain(|&s| s != old.seq);
-                if list.is_empty() {
-                    self.buckets.remove(&key);
-                }
+            if self.buckets.get(&key) == Some(&old.seq) {
+                self.buckets.remove(&key);
             }
         }
     }
@@ -228,7 +240,7 @@ mod tests {
         assert!(check(&d, other).is_none());
         remember(&mut d, other, "storm");
         assert!(check(&d, WIRE).is_none(), "the wire text left the window");
-        assert!(d.buckets.values().all(|l| l.iter().all(|&s| s == 1)));
+        assert!(d.buckets.values().all(|&s| s == 1));
     }
 
     #[test]

@@ -60,6 +60,10 @@ fn for_each_word(text: &str, mut f: impl FnMut(&[u8], bool)) {
                 has_digit |= c.is_ascii_digit();
                 continue;
             }
+        } else if let Some(lower) = latin1_letter_lowercase(c) {
+            // æ, ø, å, ä, ö, ü, é…: most non-ASCII letters of the supported languages.
+            word.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            continue;
         } else if c.is_alphanumeric() {
             for lower in c.to_lowercase() {
                 word.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
@@ -74,6 +78,16 @@ fn for_each_word(text: &str, mut f: impl FnMut(&[u8], bool)) {
     }
     if !word.is_empty() {
         f(&word, has_digit);
+    }
+}
+
+/// The lowercase of a Latin-1 letter (À–ÿ but × and ÷), without Unicode table lookups.
+fn latin1_letter_lowercase(c: char) -> Option<char> {
+    match c {
+        '×' | '÷' => None,
+        'À'..='Þ' => char::from_u32(c as u32 + 0x20),
+        'ß'..='ÿ' => Some(c),
+        _ => None,
     }
 }
 
@@ -105,6 +119,14 @@ mod tests {
         let b = shingles("ferja landegode gikk på grunn ved kjerringøy nord for bodø");
         assert_eq!(a, b);
         assert_eq!((a.words, a.count), (10, 6));
+    }
+
+    #[test]
+    fn latin1_fast_path_agrees_with_unicode() {
+        for c in 'À'..='ÿ' {
+            let expected = c.is_alphanumeric().then(|| c.to_lowercase().next()).flatten();
+            assert_eq!(latin1_letter_lowercase(c), expected, "{c}");
+        }
     }
 
     #[test]
