@@ -1,5 +1,6 @@
-//! The pipeline from input paths to stories: ingest → analyze → cluster. Analysis runs
-//! in parallel on batches while the (sequential) clusterer works on the previous batch.
+//! The pipeline from input paths to stories: ingest → analyze → dedup → cluster. Analysis
+//! and dedup signatures run in parallel on batches while the (sequential) copy detector and
+//! clusterer place the previous batch.
 
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
