@@ -218,7 +218,7 @@ impl Placer {
         };
         let duplicate_of = (*root.id != *article.id).then(|| root.id.clone());
         if let Some(detector) = &mut self.detector {
-            detector.remember(shingles, root);
+            detector.remember(shingles, article.published.map(|p| p.seconds()), root);
         }
         Placement { assignment, duplicate_of }
     }

@@ -29,11 +29,21 @@ pub struct DedupConfig {
     pub number_agreement: f32,
     /// How many recent articles are remembered as possible originals.
     pub window: usize,
+    /// Dated articles older than this (behind the newest one) are forgotten: copies of a
+    /// wire text run within hours or days.
+    pub window_seconds: i64,
 }
 
 impl Default for DedupConfig {
     fn default() -> Self {
-        Self { threshold: 0.8, containment: 0.9, min_words: 25, number_agreement: 0.8, window: 100_000 }
+        Self {
+            threshold: 0.8,
+            containment: 0.9,
+            min_words: 25,
+            number_agreement: 0.8,
+            window: 100_000,
+            window_seconds: 3 * 24 * 3600,
+        }
     }
 }
 
@@ -51,6 +61,10 @@ struct Entry<P> {
     /// For each band, the previous remembered body with the same band key (a chain
     /// through the window, newest first), or [`NONE`].
     previous: [u64; BANDS],
+    /// The band keys, kept so that forgetting the body costs no hashing.
+    keys: [u64; BANDS],
+    /// Publication time (seconds), if known.
+    time: Option<i64>,
     signature: Signature,
     shingles: usize,
     numbers: Vec<u64>,
@@ -67,13 +81,14 @@ pub struct Detector<P> {
     /// so remembering and forgetting a body allocate nothing.
     buckets: FxHashMap<u64, u64>,
     next_seq: u64,
+    latest: Option<i64>,
 }
 
 const NONE: u64 = u64::MAX;
 
 impl<P: Clone> Detector<P> {
     pub fn new(config: DedupConfig) -> Self {
-        Self { config, entries: VecDeque::new(), buckets: FxHashMap::default(), next_seq: 0 }
+        Self { config, entries: VecDeque::new(), buckets: FxHashMap::default(), next_seq: 0, latest: None }
     }
 
     pub fn config(&self) -> &DedupConfig {
@@ -116,9 +131,13 @@ impl<P: Clone> Detector<P> {
         best.map(|(_, c)| c)
     }
 
-    /// Remembers a body as a possible original; `root` is the payload of its copy
-    /// group's earliest article (its own, unless it is a copy).
-    pub fn remember(&mut self, shingles: Shingles, root: P) {
+    /// Remembers a body published at `time` (seconds, if known) as a possible original;
+    /// `root` is the payload of its copy group's earliest article (its own, unless it is a
+    /// copy).
+    pub fn remember(&mut self, shingles: Shingles, time: Option<i64>, root: P) {
+        if let Some(t) = time {
+            self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
+        }
         let Some(signature) = shingles.signature else { return };
         if shingles.words < self.config.min_words {
             return;
@@ -126,12 +145,19 @@ impl<P: Clone> Detector<P> {
         let seq = self.next_seq;
         self.next_seq += 1;
         let mut previous = [NONE; BANDS];
-        for (b, prev) in previous.iter_mut().enumerate() {
-            *prev = self.buckets.insert(band_key(&signature, b), seq).unwrap_or(NONE);
+        let mut keys = [0; BANDS];
+        for b in 0..BANDS {
+            keys[b] = band_key(&signature, b);
+            previous[b] = self.buckets.insert(keys[b], seq).unwrap_or(NONE);
         }
-        let entry = Entry { seq, previous, signature, shingles: shingles.count, numbers: shingles.numbers, root };
-        self.entries.push_back(entry);
-        while self.entries.len() > self.config.window {
+        let (count, numbers) = (shingles.count, shingles.numbers);
+        self.entries.push_back(Entry { seq, previous, keys, time, signature, shingles: count, numbers, root });
+        let cutoff = self.latest.map(|l| l - self.config.window_seconds);
+        while let Some(front) = self.entries.front() {
+            let too_old = matches!((front.time, cutoff), (Some(t), Some(c)) if t < c);
+            if self.entries.len() <= self.config.window && !too_old {
+                break;
+            }
             self.forget_oldest();
         }
     }
@@ -139,8 +165,7 @@ impl<P: Clone> Detector<P> {
     fn forget_oldest(&mut self) {
         let Some(old) = self.entries.pop_front() else { return };
         // Chains simply end at the window; only keys whose newest body leaves go.
-        for b in 0..BANDS {
-            let key = band_key(&old.signature, b);
+        for key in old.keys {
             if self.buckets.get(&key) == Some(&old.seq) {
                 self.buckets.remove(&key);
             }
@@ -192,7 +217,7 @@ mod tests {
     }
 
     fn remember(d: &mut Detector<&'static str>, text: &str, root: &'static str) {
-        d.remember(shingles(text), root);
+        d.remember(shingles(text), None, root);
     }
 
     #[test]
@@ -241,6 +266,15 @@ mod tests {
         remember(&mut d, other, "storm");
         assert!(check(&d, WIRE).is_none(), "the wire text left the window");
         assert!(d.buckets.values().all(|&s| s == 1));
+    }
+
+    #[test]
+    fn bodies_older_than_the_time_window_are_forgotten() {
+        let mut d = detector();
+        d.remember(shingles(WIRE), Some(0), "monday");
+        assert!(check(&d, WIRE).is_some());
+        d.remember(shingles("Helt andre ord om noe annet, med mange flere ord enn fem i en lang setning som fortsetter og fortsetter uten stopp i det hele tatt her."), Some(4 * 24 * 3600), "friday");
+        assert!(check(&d, WIRE).is_none());
     }
 
     #[test]

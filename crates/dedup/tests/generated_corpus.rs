@@ -13,7 +13,7 @@ fn detect(corpus: &CopyCorpus, config: DedupConfig) -> HashMap<String, String> {
     for t in &corpus.texts {
         let s = shingles(&t.text);
         let r = detector.find(&s).map_or_else(|| t.id.clone(), |c| c.original);
-        detector.remember(s, r.clone());
+        detector.remember(s, None, r.clone());
         root.insert(t.id.clone(), r);
     }
     root
