@@ -117,10 +117,11 @@ struct OriginalRef {
     story: StoryId,
 }
 
-/// An analyzed article with its dedup shingles.
+/// An analyzed article with its dedup shingles and display title.
 struct Prepared {
     analysis: Analysis,
     shingles: Shingles,
+    title: String,
 }
 
 /// The analyzer, the copy detector and the clusterer together, fed in as many parts as
@@ -170,7 +171,7 @@ impl StreamingClusterer {
             for (batch, prepared) in rx {
                 prepared.iter().for_each(|p| placer.clusterer.observe(&p.analysis));
                 for (article, p) in batch.iter().zip(prepared) {
-                    let placement = placer.place(article, p.shingles, &p.analysis);
+                    let placement = placer.place(article, &p.title, p.shingles, &p.analysis);
                     on_article(article, &p.analysis, &placement);
                 }
             }
@@ -188,23 +189,28 @@ impl StreamingClusterer {
 
 impl Placer {
     /// Dedup first: a copy goes to its original's story; anything else is clustered.
-    fn place(&mut self, article: &Article, shingles: Shingles, analysis: &Analysis) -> Placement {
-        let title = display_title(article);
+    fn place(&mut self, article: &Article, title: &str, shingles: Shingles, analysis: &Analysis) -> Placement {
         let doc = StoryDoc {
             id: &article.id,
-            title: &title,
+            title,
             published: article.published,
             source: article.source.as_deref(),
             analysis,
         };
-        let copy = self.detector.as_ref().and_then(|d| d.find(&shingles));
-        let (assignment, root) = match copy {
+        let Some(detector) = &mut self.detector else {
+            return Placement { assignment: self.clusterer.add(&doc), duplicate_of: None };
+        };
+        // Bodies too short to sign are neither copies nor originals.
+        if shingles.signature.is_none() {
+            return Placement { assignment: self.clusterer.add(&doc), duplicate_of: None };
+        }
+        let (assignment, root, duplicate_of) = match detector.find(&shingles) {
             Some(copy) => {
                 let o = &copy.original;
                 let original = Original { id: &o.id, source: o.source.as_deref(), story: o.story };
                 let assignment = self.clusterer.add_copy(&doc, &original, copy.jaccard.max(copy.containment));
-                let root = OriginalRef { story: assignment.story, ..copy.original };
-                (assignment, root)
+                let duplicate_of = Some(copy.original.id.clone());
+                (assignment, OriginalRef { story: assignment.story, ..copy.original }, duplicate_of)
             }
             None => {
                 let assignment = self.clusterer.add(&doc);
@@ -213,13 +219,10 @@ impl Placer {
                     source: article.source.as_deref().map(Arc::from),
                     story: assignment.story,
                 };
-                (assignment, root)
+                (assignment, root, None)
             }
         };
-        let duplicate_of = (*root.id != *article.id).then(|| root.id.clone());
-        if let Some(detector) = &mut self.detector {
-            detector.remember(shingles, article.published.map(|p| p.seconds()), root);
-        }
+        detector.remember(shingles, article.published.map(|p| p.seconds()), root);
         Placement { assignment, duplicate_of }
     }
 }
@@ -229,7 +232,7 @@ impl Placer {
 fn prepare(analyzer: &Analyzer, article: &Article, dedup: bool) -> Prepared {
     let analysis = analyzer.analyze(article);
     let shingles = if dedup { tidings_dedup::shingles(&article.text) } else { Shingles::default() };
-    Prepared { analysis, shingles }
+    Prepared { analysis, shingles, title: display_title(article) }
 }
 
 /// The run's settings with the user's overrides applied.

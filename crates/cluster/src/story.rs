@@ -158,8 +158,12 @@ impl ActiveStory {
             self.titles.push((m.title.to_string(), m.title_terms));
         }
         for e in m.entities {
-            let entry = self.entity_names.entry(e.key.clone()).or_insert_with(|| (e.name.clone(), e.kind, 0));
-            entry.2 += 1;
+            match self.entity_names.get_mut(&e.key) {
+                Some(entry) => entry.2 += 1,
+                None => {
+                    self.entity_names.insert(e.key.clone(), (e.name.clone(), e.kind, 1));
+                }
+            }
         }
         for (hash, label, _) in m.labels {
             if self.labels.len() < MAX_LABELS {

@@ -24,8 +24,8 @@ impl std::fmt::Debug for Signature {
 
 /// Builds a signature one shingle hash at a time.
 pub struct SignatureBuilder {
-    bins: Box<[u32; SIGNATURE_LEN]>,
-    any: bool,
+    /// Allocated with the first shingle: most headline-only articles never need it.
+    bins: Option<Box<[u32; SIGNATURE_LEN]>>,
 }
 
 impl Default for SignatureBuilder {
@@ -36,7 +36,7 @@ impl Default for SignatureBuilder {
 
 impl SignatureBuilder {
     pub fn new() -> Self {
-        Self { bins: Box::new([EMPTY; SIGNATURE_LEN]), any: false }
+        Self { bins: None }
     }
 
     /// Adds one (well-mixed) shingle hash.
@@ -44,19 +44,17 @@ impl SignatureBuilder {
         let bin = (h >> (64 - BIN_BITS)) as usize;
         // Never EMPTY: the value uses 31 bits.
         let value = ((h >> (32 - BIN_BITS)) as u32) >> 1;
-        if value < self.bins[bin] {
-            self.bins[bin] = value;
+        let bins = self.bins.get_or_insert_with(|| Box::new([EMPTY; SIGNATURE_LEN]));
+        if value < bins[bin] {
+            bins[bin] = value;
         }
-        self.any = true;
     }
 
     /// The signature, or `None` if no shingle was added.
-    pub fn finish(mut self) -> Option<Signature> {
-        if !self.any {
-            return None;
-        }
-        densify(&mut self.bins);
-        Some(Signature(self.bins))
+    pub fn finish(self) -> Option<Signature> {
+        let mut bins = self.bins?;
+        densify(&mut bins);
+        Some(Signature(bins))
     }
 }
 
