@@ -55,6 +55,8 @@ pub struct Clusterer {
     seq: u64,
     latest: Option<i64>,
     retired_since_sweep: usize,
+    /// Reused by every candidate search.
+    scratch: FxHashMap<StoryId, f32>,
 }
 
 impl Clusterer {
@@ -69,6 +71,7 @@ impl Clusterer {
             seq: 0,
             latest: None,
             retired_since_sweep: 0,
+            scratch: FxHashMap::default(),
         }
     }
 
@@ -166,13 +169,15 @@ impl Clusterer {
 
     /// The candidate stories sharing the article's heaviest features, scored exactly.
     fn best_story(
-        &self,
+        &mut self,
         query: &[(u64, f32)],
         text: &Sparse,
         entities: &Sparse,
         published: Option<Published>,
     ) -> Option<(StoryId, f32)> {
-        let mut rough: FxHashMap<StoryId, f32> = FxHashMap::default();
+        // The scratch map keeps its capacity between articles: no rehashing per article.
+        let mut rough = std::mem::take(&mut self.scratch);
+        rough.clear();
         for &(hash, weight) in query {
             let list = self.postings.get(hash);
             if list.len() > self.config.max_posting_len {
@@ -182,9 +187,14 @@ impl Clusterer {
                 *rough.entry(*story).or_insert(0.0) += weight;
             }
         }
-        let mut ranked: Vec<(StoryId, f32)> = rough.into_iter().filter(|(s, _)| self.active.contains_key(s)).collect();
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(self.config.candidates);
+        let mut ranked: Vec<(StoryId, f32)> =
+            rough.iter().filter(|(s, _)| self.active.contains_key(s)).map(|(s, w)| (*s, *w)).collect();
+        self.scratch = rough;
+        let order = |a: &(StoryId, f32), b: &(StoryId, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if ranked.len() > self.config.candidates {
+            ranked.select_nth_unstable_by(self.config.candidates, order);
+            ranked.truncate(self.config.candidates);
+        }
         let mut best: Option<(StoryId, f32)> = None;
         for (id, _) in ranked {
             let story = &self.active[&id];
