@@ -55,6 +55,10 @@ pub struct ClusterArgs {
     /// Stories shown in the summary on stdout.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// The input is already in publication order: cluster it as it is read, without holding
+    /// it in memory (articles out of order are clustered where they arrive, and counted).
+    #[arg(long)]
+    pub sorted: bool,
     #[command(flatten)]
     pub tuning: TuningArgs,
 }

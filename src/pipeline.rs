@@ -3,6 +3,7 @@
 //! clusterer place the previous batch.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
@@ -26,31 +27,59 @@ pub struct Intake {
 /// Reads every input, reporting each bad record once on stderr. Articles whose id was
 /// already seen are bad records too: an id names one article.
 pub fn read(inputs: &[PathBuf]) -> Intake {
-    let (inputs, problems) = expand_inputs(inputs);
-    let mut bad = 0;
-    let mut report = |b: &BadRecord| {
-        bad += 1;
+    let accepted = Accepted::open(inputs);
+    let bad = accepted.bad_records();
+    let articles = accepted.collect();
+    Intake { articles, bad: bad.load(Ordering::Relaxed) }
+}
+
+/// The accepted articles of some inputs, as a stream: bad records are reported on stderr
+/// and counted, repeated ids skipped. Lets a sorted input be clustered without holding it.
+pub struct Accepted {
+    reader: Reader,
+    seen: FxHashMap<String, Origin>,
+    bad: Arc<AtomicU64>,
+}
+
+impl Accepted {
+    pub fn open(inputs: &[PathBuf]) -> Self {
+        let (inputs, problems) = expand_inputs(inputs);
+        let accepted = Self { reader: Reader::new(inputs), seen: FxHashMap::default(), bad: Arc::default() };
+        problems.iter().for_each(|b| accepted.report(b));
+        accepted
+    }
+
+    /// The count of bad records so far (shared: the stream may move to another thread).
+    pub fn bad_records(&self) -> Arc<AtomicU64> {
+        self.bad.clone()
+    }
+
+    fn report(&self, b: &BadRecord) {
+        self.bad.fetch_add(1, Ordering::Relaxed);
         tracing::warn!("{b}");
-    };
-    problems.iter().for_each(&mut report);
-    let mut seen: FxHashMap<String, Origin> = FxHashMap::default();
-    let mut articles = Vec::new();
-    for record in Reader::new(inputs) {
-        match record {
-            Ok(article) => match seen.get(&article.id) {
-                Some(first) => report(&BadRecord::new(
-                    article.origin.clone(),
-                    format!("duplicate id {:?} (first seen at {first}), skipped", article.id),
-                )),
-                None => {
-                    seen.insert(article.id.clone(), article.origin.clone());
-                    articles.push(article);
-                }
-            },
-            Err(b) => report(&b),
+    }
+}
+
+impl Iterator for Accepted {
+    type Item = Article;
+
+    fn next(&mut self) -> Option<Article> {
+        loop {
+            match self.reader.next()? {
+                Ok(article) => match self.seen.get(&article.id) {
+                    Some(first) => self.report(&BadRecord::new(
+                        article.origin.clone(),
+                        format!("duplicate id {:?} (first seen at {first}), skipped", article.id),
+                    )),
+                    None => {
+                        self.seen.insert(article.id.clone(), article.origin.clone());
+                        return Some(article);
+                    }
+                },
+                Err(b) => self.report(&b),
+            }
         }
     }
-    Intake { articles, bad }
 }
 
 /// Puts articles in publication order. An undated article keeps its place in the input:

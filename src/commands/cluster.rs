@@ -2,9 +2,13 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
+
+use tidings_article::Article;
 
 use crate::cli::ClusterArgs;
 use crate::output::{JsonLinesOut, assignment_json, print_summary, story_json};
@@ -13,21 +17,26 @@ use crate::pipeline;
 pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     let mut assignments = JsonLinesOut::create(args.assignments.as_deref())?;
     let mut stories_out = JsonLinesOut::create(args.stories.as_deref())?;
-    let intake = pipeline::read(&args.input.inputs);
-    let total = intake.articles.len() as u64;
-    tracing::info!("read {total} articles, {} bad records", intake.bad);
-    let progress = progress_bar(total);
+    let accepted = pipeline::Accepted::open(&args.input.inputs);
+    let bad = accepted.bad_records();
+    let out_of_order = Arc::new(AtomicU64::new(0));
+    let (articles, progress): (Box<dyn Iterator<Item = Article> + Send>, ProgressBar) = if args.sorted {
+        (Box::new(count_out_of_order(accepted, out_of_order.clone())), progress_bar(None))
+    } else {
+        let articles: Vec<Article> = accepted.collect();
+        tracing::info!("read {} articles, {} bad records", articles.len(), bad.load(Ordering::Relaxed));
+        let bar = progress_bar(Some(articles.len() as u64));
+        (Box::new(pipeline::order_by_publication(articles).into_iter()), bar)
+    };
+    let mut total = 0u64;
     let mut write_error = None;
-    let stories = pipeline::cluster_stream(
-        pipeline::order_by_publication(intake.articles).into_iter(),
-        pipeline::settings(&args.tuning),
-        |article, _, placement| {
-            progress.inc(1);
-            if write_error.is_none() {
-                write_error = assignments.write(&assignment_json(article, placement)).err();
-            }
-        },
-    );
+    let stories = pipeline::cluster_stream(articles, pipeline::settings(&args.tuning), |article, _, placement| {
+        progress.inc(1);
+        total += 1;
+        if write_error.is_none() {
+            write_error = assignments.write(&assignment_json(article, placement)).err();
+        }
+    });
     progress.finish_and_clear();
     if let Some(err) = write_error {
         return Err(err);
@@ -37,19 +46,38 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
         stories_out.write(&story_json(story))?;
     }
     stories_out.finish()?;
-    print_summary(&stories, total, intake.bad, args.top)?;
-    Ok(super::strict_exit(args.input.strict, intake.bad))
+    let late = out_of_order.load(Ordering::Relaxed);
+    if late > 0 {
+        tracing::warn!("{late} articles were older than an article before them (--sorted); clustered where they came");
+    }
+    let bad = bad.load(Ordering::Relaxed);
+    print_summary(&stories, total, bad, args.top)?;
+    Ok(super::strict_exit(args.input.strict, bad))
+}
+
+/// Counts articles dated before the newest article seen so far.
+fn count_out_of_order(articles: impl Iterator<Item = Article>, late: Arc<AtomicU64>) -> impl Iterator<Item = Article> {
+    let mut newest = None;
+    articles.inspect(move |a| {
+        if let Some(p) = a.published {
+            if newest.is_some_and(|n| p < n) {
+                late.fetch_add(1, Ordering::Relaxed);
+            }
+            newest = Some(newest.map_or(p, |n: tidings_article::Published| n.max(p)));
+        }
+    })
 }
 
 /// A progress bar on stderr when it is a terminal; hidden otherwise.
-fn progress_bar(total: u64) -> ProgressBar {
+fn progress_bar(total: Option<u64>) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(total);
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} clustering {bar:40} {pos}/{len} articles ({per_sec}, {eta})")
-    {
+    let (bar, template) = match total {
+        Some(n) => (ProgressBar::new(n), "{spinner} clustering {bar:40} {pos}/{len} articles ({per_sec}, {eta})"),
+        None => (ProgressBar::new_spinner(), "{spinner} clustering {pos} articles ({per_sec})"),
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     bar

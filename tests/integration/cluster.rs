@@ -147,3 +147,43 @@ fn dedup_can_be_turned_off_and_a_looser_threshold_adds_no_false_copies() {
     assert_eq!(copies(&["--no-dedup"]), 0);
     assert_eq!(copies(&["--dup-threshold", "0.5"]), 4);
 }
+
+#[test]
+fn sorted_streaming_gives_the_same_stories_and_counts_late_articles() {
+    let dir = TestDir::new();
+    let mut lines: Vec<(String, String)> = std::fs::read_to_string(examples().join("news/international.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (v["published"].as_str().unwrap().to_string(), l.to_string())
+        })
+        .collect();
+    lines.sort();
+    let sorted: Vec<String> = lines.into_iter().map(|(_, l)| l).collect();
+    let input = dir.write("sorted.jsonl", sorted.join("\n"));
+    let run = |extra: &[&str], name: &str| {
+        let a = dir.path(name);
+        let out = assert_cmd::Command::cargo_bin("tidings")
+            .unwrap()
+            .arg("cluster")
+            .arg(&input)
+            .args(extra)
+            .arg("--assignments")
+            .arg(&a)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        (json_lines(&a), crate::stderr(&out))
+    };
+    let (buffered, _) = run(&[], "a.jsonl");
+    let (streamed, warnings) = run(&["--sorted"], "b.jsonl");
+    assert_eq!(buffered, streamed);
+    assert!(!warnings.contains("older than"), "{warnings}");
+    let mut reversed = sorted.clone();
+    reversed.reverse();
+    let reversed_path = dir.write("reversed.jsonl", reversed.join("\n"));
+    let out = tidings!("cluster", "--sorted", &reversed_path);
+    let late = format!("{} articles were older", reversed.len() - 1);
+    assert!(crate::stderr(&out).contains(&late), "{}", crate::stderr(&out));
+}
