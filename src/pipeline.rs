@@ -226,13 +226,10 @@ impl Placer {
             source: article.source.as_deref(),
             analysis,
         };
-        let Some(detector) = &mut self.detector else {
+        // Without dedup, or with a body too short to sign (neither copy nor original).
+        let Some(detector) = self.detector.as_mut().filter(|_| shingles.signature.is_some()) else {
             return Placement { assignment: self.clusterer.add(&doc), duplicate_of: None };
         };
-        // Bodies too short to sign are neither copies nor originals.
-        if shingles.signature.is_none() {
-            return Placement { assignment: self.clusterer.add(&doc), duplicate_of: None };
-        }
         let (assignment, root, duplicate_of) = match detector.find(&shingles) {
             Some(copy) => {
                 let o = &copy.original;

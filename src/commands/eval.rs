@@ -46,8 +46,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads `id → story` from a labelled JSON Lines file. Ids are derived as the reader
-/// derives them, so that labels and articles meet.
+/// Reads `id → story` from a labelled JSON Lines file, with ids given by the reader's rule.
 fn read_gold(path: &std::path::Path) -> Result<HashMap<String, String>> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot open gold file {}", path.display()))?;
     let mut gold = HashMap::new();
@@ -63,13 +62,11 @@ fn read_gold(path: &std::path::Path) -> Result<HashMap<String, String>> {
             Value::Number(n) => n.to_string(),
             _ => continue,
         };
-        let str_field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
-        let id = match &v["id"] {
-            Value::String(s) if !s.trim().is_empty() => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => tidings_ingest::derive_id(v["url"].as_str(), &str_field("title"), &str_field("text")),
-        };
-        gold.insert(id, story);
+        // The id the reader gives this line, so that labels and articles meet.
+        let field = |k: &str| v[k].as_str().unwrap_or_default();
+        if let Ok(id) = tidings_ingest::record_id(v.get("id"), v["url"].as_str(), field("title"), field("text")) {
+            gold.insert(id, story);
+        }
     }
     Ok(gold)
 }

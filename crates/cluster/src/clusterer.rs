@@ -75,10 +75,6 @@ impl Clusterer {
         }
     }
 
-    pub fn config(&self) -> &ClusterConfig {
-        &self.config
-    }
-
     /// Short texts (headlines) share fewer words with anything, so their cosines run
     /// lower: the bar scales with the square root of the number of features.
     fn threshold_for(&self, text: &Sparse) -> f32 {
@@ -282,7 +278,7 @@ fn member<'a>(doc: &StoryDoc<'a>) -> Member<'a> {
     Member {
         id: doc.id,
         title: doc.title,
-        title_terms: doc.analysis.title_terms.iter().map(|t| t.hash).collect(),
+        title_terms: &doc.analysis.title_terms,
         published: doc.published,
         lang: doc.analysis.lang,
         source: doc.source,

@@ -84,7 +84,7 @@ pub struct StoryEntity {
 pub(crate) struct Member<'a> {
     pub id: &'a str,
     pub title: &'a str,
-    pub title_terms: Vec<u64>,
+    pub title_terms: &'a [tidings_analyze::Term],
     pub published: Option<Published>,
     pub lang: Lang,
     pub source: Option<&'a str>,
@@ -155,7 +155,7 @@ impl ActiveStory {
             }
         }
         if self.titles.len() < TITLE_CANDIDATES && !m.title.trim().is_empty() {
-            self.titles.push((m.title.to_string(), m.title_terms));
+            self.titles.push((m.title.to_string(), m.title_terms.iter().map(|t| t.hash).collect()));
         }
         for e in m.entities {
             match self.entity_names.get_mut(&e.key) {

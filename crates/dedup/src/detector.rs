@@ -91,10 +91,6 @@ impl<P: Clone> Detector<P> {
         Self { config, entries: VecDeque::new(), buckets: FxHashMap::default(), next_seq: 0, latest: None }
     }
 
-    pub fn config(&self) -> &DedupConfig {
-        &self.config
-    }
-
     /// The earlier article this body copies, if any. Does not remember the body: call
     /// [`Detector::remember`] once the article's place is known.
     pub fn find(&self, shingles: &Shingles) -> Option<Copy<P>> {

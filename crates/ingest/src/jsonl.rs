@@ -133,11 +133,9 @@ pub fn parse_line(line: &[u8], origin: Origin) -> Record {
     let title = raw.title.unwrap_or_default();
     let text = raw.text.unwrap_or_default();
     let url = raw.url.filter(|u| !u.trim().is_empty());
-    let id = match raw.id {
-        Some(Value::String(s)) if !s.trim().is_empty() => s,
-        Some(Value::Number(n)) => n.to_string(),
-        None | Some(Value::Null) | Some(Value::String(_)) => derive_id(url.as_deref(), &title, &text),
-        Some(other) => return fail(format!("\"id\" must be a string or number, not {other}")),
+    let id = match record_id(raw.id.as_ref(), url.as_deref(), &title, &text) {
+        Ok(id) => id,
+        Err(reason) => return fail(reason),
     };
     let article = Article {
         id,
@@ -154,6 +152,17 @@ pub fn parse_line(line: &[u8], origin: Origin) -> Record {
         return fail("article has neither a title nor a text".into());
     }
     Ok(article)
+}
+
+/// The id of a JSON record: its `id` (a string or a number), else one derived from its URL
+/// or content. Shared with whoever must find the same ids again (gold label files).
+pub fn record_id(id: Option<&Value>, url: Option<&str>, title: &str, text: &str) -> Result<String, String> {
+    match id {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        None | Some(Value::Null) | Some(Value::String(_)) => Ok(derive_id(url, title, text)),
+        Some(other) => Err(format!("\"id\" must be a string or number, not {other}")),
+    }
 }
 
 #[cfg(test)]
