@@ -29,6 +29,29 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Measure end-to-end clustering speed on a synthetic corpus.
     Bench(BenchArgs),
+    /// Add articles to the store; they join the stories already there.
+    Ingest(IngestArgs),
+}
+
+/// Where the store lives.
+#[derive(Args, Clone)]
+pub struct DataArgs {
+    /// The data directory (created by `ingest` when missing).
+    #[arg(long, value_name = "DIR", env = "TIDINGS_DATA", default_value = "tidings-data")]
+    pub data: PathBuf,
+}
+
+#[derive(Args)]
+pub struct IngestArgs {
+    /// Input files or directories (JSON Lines, .gz, .txt, RSS/Atom/JSON Feed); `-` is stdin.
+    /// Articles whose id is already stored are skipped.
+    pub inputs: Vec<PathBuf>,
+    /// Fail (exit code 2) if any record is bad; bad records are always reported and skipped.
+    #[arg(long)]
+    pub strict: bool,
+    /// The data directory (created when missing).
+    #[arg(long, value_name = "DIR", env = "TIDINGS_DATA", default_value = "tidings-data")]
+    pub data: PathBuf,
 }
 
 /// Where articles come from: files, directories, or `-` for stdin.

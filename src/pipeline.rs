@@ -15,8 +15,14 @@ use tidings_dedup::{DedupConfig, Detector, Shingles};
 use tidings_ingest::{BadRecord, Reader, expand_inputs};
 
 /// Articles analysed together; large enough to keep both cores busy, small enough that
-/// the pipeline holds little beyond the articles themselves.
-const BATCH: usize = 2048;
+/// the pipeline holds little beyond the articles themselves. The clusterer counts a whole
+/// batch's document frequencies before placing it, so batches are part of the result: a
+/// store resumes its stream at a batch boundary (see `commands::ingest`).
+pub const BATCH: usize = 2048;
+
+/// Bumped whenever the serialized [`Placer`] changes shape; a store whose checkpoint has
+/// another format is replayed from scratch instead of being misread.
+pub const STATE_FORMAT: i64 = 1;
 
 /// Everything read from the inputs.
 pub struct Intake {
@@ -126,10 +132,17 @@ where
 }
 
 /// The settings of a run: clustering, and near-duplicate detection (`None` turns it off).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub cluster: ClusterConfig,
     pub dedup: Option<DedupConfig>,
+}
+
+/// The defaults: dedup on.
+impl Default for Settings {
+    fn default() -> Self {
+        Self { cluster: ClusterConfig::default(), dedup: Some(DedupConfig::default()) }
+    }
 }
 
 /// Where an article went: its story, and the original it copies if it is a copy.
@@ -139,7 +152,7 @@ pub struct Placement {
 }
 
 /// What dedup remembers of an original: enough to place its copies.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct OriginalRef {
     id: Arc<str>,
     source: Option<Arc<str>>,
@@ -147,10 +160,34 @@ struct OriginalRef {
 }
 
 /// An analyzed article with its dedup shingles and display title.
-struct Prepared {
-    analysis: Analysis,
+pub struct Prepared {
+    pub analysis: Analysis,
     shingles: Shingles,
-    title: String,
+    pub title: String,
+}
+
+/// What a caller of [`StreamingClusterer::process`] hears about: each batch before it is
+/// placed, each article once placed, and the end of each batch. An error stops the run.
+pub trait Sink {
+    /// A batch of `len` articles is about to be placed; the placer holds the state after
+    /// every earlier batch.
+    fn batch_start(&mut self, _placer: &Placer, _len: usize) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn article(&mut self, article: &Article, prepared: &Prepared, placement: &Placement) -> anyhow::Result<()>;
+    fn batch_end(&mut self, _placer: &mut Placer) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// A closure that wants only the placed articles.
+struct EachArticle<F>(F);
+
+impl<F: FnMut(&Article, &Analysis, &Placement)> Sink for EachArticle<F> {
+    fn article(&mut self, article: &Article, prepared: &Prepared, placement: &Placement) -> anyhow::Result<()> {
+        (self.0)(article, &prepared.analysis, placement);
+        Ok(())
+    }
 }
 
 /// The analyzer, the copy detector and the clusterer together, fed in as many parts as
@@ -160,8 +197,9 @@ pub struct StreamingClusterer {
     placer: Placer,
 }
 
-/// The sequential part: dedup, then clustering.
-struct Placer {
+/// The sequential part: dedup, then clustering. Serializable: a store checkpoints it.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Placer {
     detector: Option<Detector<OriginalRef>>,
     clusterer: Clusterer,
 }
@@ -173,9 +211,24 @@ impl StreamingClusterer {
         Self { analyzer: Analyzer::new(), placer }
     }
 
+    /// Resumes from a [`Placer::snapshot`].
+    pub fn resume(state: &[u8]) -> Result<Self, postcard::Error> {
+        Ok(Self { analyzer: Analyzer::new(), placer: postcard::from_bytes(state)? })
+    }
+
     /// Analyzes (and shingles) batches in parallel on one thread while this one places
     /// the batch before, so both cores work.
-    pub fn process<I>(&mut self, articles: I, mut on_article: impl FnMut(&Article, &Analysis, &Placement))
+    pub fn process<I>(&mut self, articles: I, on_article: impl FnMut(&Article, &Analysis, &Placement))
+    where
+        I: Iterator<Item = Article> + Send,
+    {
+        let never_fails = self.process_into(articles, &mut EachArticle(on_article));
+        debug_assert!(never_fails.is_ok());
+    }
+
+    /// As [`StreamingClusterer::process`], telling `sink` about batches too; stops at the
+    /// sink's first error.
+    pub fn process_into<I>(&mut self, articles: I, sink: &mut impl Sink) -> anyhow::Result<()>
     where
         I: Iterator<Item = Article> + Send,
     {
@@ -197,14 +250,22 @@ impl StreamingClusterer {
                     }
                 }
             });
-            for (batch, prepared) in rx {
+            for (batch, mut prepared) in rx {
+                sink.batch_start(placer, batch.len())?;
                 prepared.iter().for_each(|p| placer.clusterer.observe(&p.analysis));
-                for (article, p) in batch.iter().zip(prepared) {
-                    let placement = placer.place(article, &p.title, p.shingles, &p.analysis);
-                    on_article(article, &p.analysis, &placement);
+                for (article, p) in batch.iter().zip(prepared.iter_mut()) {
+                    let shingles = std::mem::take(&mut p.shingles);
+                    let placement = placer.place(article, &p.title, shingles, &p.analysis);
+                    sink.article(article, p, &placement)?;
                 }
+                sink.batch_end(placer)?;
             }
-        });
+            Ok(())
+        })
+    }
+
+    pub fn placer_mut(&mut self) -> &mut Placer {
+        &mut self.placer
     }
 
     pub fn active_stories(&self) -> usize {
@@ -217,6 +278,15 @@ impl StreamingClusterer {
 }
 
 impl Placer {
+    /// The whole state, to resume the stream from later.
+    pub fn snapshot(&self) -> Result<Vec<u8>, postcard::Error> {
+        postcard::to_stdvec(self)
+    }
+
+    pub fn clusterer_mut(&mut self) -> &mut Clusterer {
+        &mut self.clusterer
+    }
+
     /// Dedup first: a copy goes to its original's story; anything else is clustered.
     fn place(&mut self, article: &Article, title: &str, shingles: Shingles, analysis: &Analysis) -> Placement {
         let doc = StoryDoc {

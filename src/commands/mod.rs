@@ -5,6 +5,7 @@ mod bench;
 mod cluster;
 mod eval;
 mod generate;
+mod ingest;
 
 use std::process::ExitCode;
 
@@ -19,6 +20,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Eval(args) => eval::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Ingest(args) => ingest::run(args),
     }
 }
 

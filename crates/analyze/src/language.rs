@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::stopwords::StopWords;
 
 /// The languages the analyzer knows (stop words, stemmer, decompounding), plus `Unknown`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub enum Lang {
     Bokmal,
     Nynorsk,

@@ -3,14 +3,14 @@ use jiff::civil::Date;
 
 /// A publication time. Inputs often give only a day or a month, so the precision is kept:
 /// a month-only date must not look like an exact midnight timestamp when times are compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Published {
     /// The instant (UTC); for a day or month, its first moment.
     pub at: Timestamp,
     pub precision: Precision,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Precision {
     Month,
     Day,

@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap;
 
 use crate::vector::Sparse;
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Centroid {
     weights: FxHashMap<u64, f32>,
     norm_sq: f32,

@@ -44,7 +44,9 @@ pub struct Assignment {
 }
 
 /// Clusters a stream of analyzed articles into stories. Deterministic: the same articles
-/// in the same order give the same stories.
+/// in the same order give the same stories. Serializable, so that a store can stop and
+/// resume the stream exactly where it was.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Clusterer {
     config: ClusterConfig,
     df: DocumentFrequencies,
@@ -56,6 +58,7 @@ pub struct Clusterer {
     latest: Option<i64>,
     retired_since_sweep: usize,
     /// Reused by every candidate search.
+    #[serde(skip)]
     scratch: FxHashMap<StoryId, f32>,
 }
 
@@ -149,7 +152,7 @@ impl Clusterer {
     pub fn finish(mut self) -> Vec<StorySummary> {
         let mut rest: Vec<ActiveStory> = self.active.drain().map(|(_, s)| s).collect();
         rest.sort_by_key(|s| s.id);
-        self.finished.extend(rest.into_iter().map(ActiveStory::summarise));
+        self.finished.extend(rest.into_iter().map(|s| s.summary()));
         self.finished.sort_by_key(|s| s.id);
         self.finished
     }
@@ -157,6 +160,11 @@ impl Clusterer {
     /// Stories that stopped taking articles since the last call, for streaming output.
     pub fn take_finished(&mut self) -> Vec<StorySummary> {
         std::mem::take(&mut self.finished)
+    }
+
+    /// The current summary of an active story (`None` once it has retired).
+    pub fn story_summary(&self, id: StoryId) -> Option<StorySummary> {
+        self.active.get(&id).map(ActiveStory::summary)
     }
 
     pub fn active_stories(&self) -> usize {
@@ -261,7 +269,7 @@ impl Clusterer {
         }
         let mut expired_stories: Vec<ActiveStory> = expired.iter().filter_map(|id| self.active.remove(id)).collect();
         expired_stories.sort_by_key(|s| s.id);
-        self.finished.extend(expired_stories.into_iter().map(ActiveStory::summarise));
+        self.finished.extend(expired_stories.into_iter().map(|s| s.summary()));
         // Lookups skip retired stories anyway; sweeping their postings is only for memory,
         // so it waits until they could be a good part of the index.
         self.retired_since_sweep += expired.len();

@@ -2,7 +2,7 @@
 //! outlets and headline streams alike; nothing here is tuned per corpus.
 
 /// How the online clusterer decides and how far back it looks.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterConfig {
     /// An article joins its best story when their similarity reaches this, else it starts
     /// a new story.

@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap;
 
 pub type StoryId = u32;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Postings {
     lists: FxHashMap<u64, Vec<StoryId>>,
 }

@@ -17,7 +17,7 @@ const SUMMARY_KEYWORDS: usize = 10;
 const SUMMARY_ENTITIES: usize = 10;
 
 /// A story that still takes articles.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ActiveStory {
     pub id: StoryId,
     pub text: Centroid,
@@ -38,7 +38,7 @@ pub(crate) struct ActiveStory {
 }
 
 /// What a story is, once clustered: the `--stories` output.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorySummary {
     pub id: StoryId,
     pub title: String,
@@ -63,7 +63,7 @@ impl StorySummary {
 }
 
 /// One text and its copies within a story.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CopyGroup {
     /// The earliest article with the text.
     pub original: String,
@@ -72,7 +72,7 @@ pub struct CopyGroup {
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoryEntity {
     pub name: String,
     pub key: String,
@@ -173,7 +173,8 @@ impl ActiveStory {
     }
 
     /// The story's lasting summary.
-    pub fn summarise(self) -> StorySummary {
+    /// The story as it stands: the `--stories` output, and what a store keeps of it.
+    pub fn summary(&self) -> StorySummary {
         let title = self.representative_title().unwrap_or_default();
         let keywords = self
             .text
@@ -184,22 +185,27 @@ impl ActiveStory {
             .collect();
         let mut entities: Vec<StoryEntity> = self
             .entity_names
-            .into_iter()
-            .map(|(key, (name, kind, mentions))| StoryEntity { name, key, kind, mentions })
+            .iter()
+            .map(|(key, (name, kind, mentions))| StoryEntity {
+                name: name.clone(),
+                key: key.clone(),
+                kind: *kind,
+                mentions: *mentions,
+            })
             .collect();
         entities.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.key.cmp(&b.key)));
         entities.truncate(SUMMARY_ENTITIES);
         StorySummary {
             id: self.id,
             title,
-            article_ids: self.article_ids,
+            article_ids: self.article_ids.clone(),
             first_seen: self.first_seen,
             last_seen: self.last_seen,
-            languages: by_count(self.languages.into_iter().map(|(l, n)| (l.code().to_string(), n))),
-            sources: by_count(self.sources.into_iter()),
+            languages: by_count(self.languages.iter().map(|(l, n)| (l.code().to_string(), *n))),
+            sources: by_count(self.sources.iter().map(|(s, n)| (s.clone(), *n))),
             keywords,
             entities,
-            copy_groups: self.copy_groups,
+            copy_groups: self.copy_groups.clone(),
         }
     }
 

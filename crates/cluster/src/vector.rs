@@ -8,7 +8,7 @@ pub type Sparse = Vec<(u64, f32)>;
 
 /// Document frequencies of features in the stream so far, for IDF weighting. Counted
 /// online: an article is weighted by what came before it, as in a real stream.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct DocumentFrequencies {
     df: FxHashMap<u64, u32>,
     docs: u64,

@@ -15,7 +15,7 @@ const BANDS: usize = 32;
 const ROWS: usize = SIGNATURE_LEN / BANDS;
 
 /// When a body counts as a copy of another. The defaults are documented in the README.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DedupConfig {
     /// Estimated Jaccard similarity of the shingle sets at or above which two bodies are
     /// copies (`--dup-threshold`).
@@ -56,6 +56,7 @@ pub struct Copy<P> {
     pub containment: f32,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Entry<P> {
     seq: u64,
     /// For each band, the previous remembered body with the same band key (a chain
@@ -74,6 +75,7 @@ struct Entry<P> {
 
 /// Finds copies among recent articles. `P` is what the caller wants back about an
 /// original (its id and story, say).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Detector<P> {
     config: DedupConfig,
     entries: VecDeque<Entry<P>>,

@@ -16,6 +16,26 @@ const EMPTY: u32 = u32::MAX;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Signature(pub Box<[u32; SIGNATURE_LEN]>);
 
+/// Serialized as a sequence of bins (serde's derive stops at arrays of 32), so that a
+/// detector's window can be saved and resumed.
+impl serde::Serialize for Signature {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Signature {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let bins = Vec::<u32>::deserialize(deserializer)?;
+        let len = bins.len();
+        let bins: Box<[u32; SIGNATURE_LEN]> = bins
+            .into_boxed_slice()
+            .try_into()
+            .map_err(|_| serde::de::Error::invalid_length(len, &"a MinHash signature of 128 bins"))?;
+        Ok(Self(bins))
+    }
+}
+
 impl std::fmt::Debug for Signature {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Signature({:08x}…)", self.0[0])

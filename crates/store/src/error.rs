@@ -1,0 +1,39 @@
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong with a store, each naming the file it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error("no tidings store in {0} (run `tidings ingest` first, or pass --data DIR)")]
+    Missing(PathBuf),
+    #[error("{0} is not a tidings store (it is another SQLite database); refusing to touch it")]
+    Foreign(PathBuf),
+    #[error("{0} is not a SQLite database (corrupt, or some other file); refusing to touch it")]
+    NotADatabase(PathBuf),
+    #[error("{path} has schema version {found}, newer than this tidings understands ({supported}); upgrade tidings")]
+    TooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("{path} has schema version {found}; run `tidings ingest` (with no inputs) once to migrate it to {current}")]
+    Outdated { path: PathBuf, found: i64, current: i64 },
+    #[error("{path} is locked by another writer ({holder}); wait for it to finish and try again")]
+    Locked { path: PathBuf, holder: String },
+    #[error("{path}: stored record {record} is damaged: {reason}")]
+    Damaged { path: PathBuf, record: String, reason: String },
+}
+
+impl StoreError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io { path: path.to_path_buf(), source }
+    }
+
+    pub(crate) fn sqlite(path: &Path, source: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(e, _) = &source
+            && e.code == rusqlite::ErrorCode::NotADatabase
+        {
+            return Self::NotADatabase(path.to_path_buf());
+        }
+        Self::Sqlite { path: path.to_path_buf(), source }
+    }
+}

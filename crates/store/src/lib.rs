@@ -1,0 +1,115 @@
+//! The persistent news store: SQLite as the source of truth for articles, stories, their
+//! assignments and copy groups, plus the clusterer's checkpoint so that the stream can be
+//! resumed run after run.
+//!
+//! The schema is versioned (`PRAGMA user_version`) and marked as ours
+//! (`PRAGMA application_id`), so that a foreign or newer database is refused with a clear
+//! error instead of being written to. Only one process writes at a time (a lock file in
+//! the data directory); readers can always read (WAL).
+
+mod error;
+mod lock;
+mod query;
+mod schema;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use error::StoreError;
+pub use query::{ArticleRow, Stats, StoryFilter, StoryOrder, StoryRow};
+pub use schema::SCHEMA_VERSION;
+pub use write::{ArticleWrite, BatchEnd, Checkpoint, Replayed};
+
+/// The database file inside a data directory.
+pub const DATABASE_FILE: &str = "tidings.sqlite";
+
+/// How a store is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Create the store if needed and hold the writer lock.
+    Write,
+    /// Read an existing store; never creates or changes anything.
+    Read,
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+    _lock: Option<lock::WriterLock>,
+    sources: std::collections::HashMap<String, i64>,
+    /// The lowest seq written in the open batch.
+    batch_min_seq: Option<i64>,
+}
+
+impl Store {
+    /// Opens the store in `dir`. With [`Access::Write`] the directory and database are
+    /// created when missing and the writer lock is taken (another writer → an error that
+    /// says so).
+    pub fn open(dir: &Path, access: Access) -> Result<Self, StoreError> {
+        let db = dir.join(DATABASE_FILE);
+        let (conn, lock) = match access {
+            Access::Write => {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+                let lock = lock::WriterLock::acquire(dir)?;
+                (Connection::open(&db).map_err(|e| StoreError::sqlite(&db, e))?, Some(lock))
+            }
+            Access::Read => {
+                if !db.is_file() {
+                    return Err(StoreError::Missing(dir.to_path_buf()));
+                }
+                let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                (Connection::open_with_flags(&db, flags).map_err(|e| StoreError::sqlite(&db, e))?, None)
+            }
+        };
+        schema::prepare(&conn, &db, access)?;
+        Ok(Self { conn, dir: dir.to_path_buf(), _lock: lock, sources: Default::default(), batch_min_seq: None })
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The database file.
+    pub fn database_path(&self) -> PathBuf {
+        self.dir.join(DATABASE_FILE)
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::sqlite(&self.database_path(), e)
+    }
+}
+
+/// The number in a story's label (`s000007` → 7), which is also its `stories.id`.
+pub fn story_number(id: tidings_cluster::StoryId) -> i64 {
+    i64::from(id) + 1
+}
+
+/// A story's label from its number: `s000007`.
+pub fn story_label(number: i64) -> String {
+    format!("s{number:06}")
+}
+
+/// Reads `s000007`, `S7` or `7` as a story number.
+pub fn parse_story_label(label: &str) -> Option<i64> {
+    let digits = label.trim().trim_start_matches(['s', 'S']);
+    digits.parse::<i64>().ok().filter(|n| *n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn story_labels_round_trip() {
+        assert_eq!(story_label(story_number(6)), "s000007");
+        assert_eq!(parse_story_label("s000007"), Some(7));
+        assert_eq!(parse_story_label("S7"), Some(7));
+        assert_eq!(parse_story_label("7"), Some(7));
+        assert_eq!(parse_story_label("s0"), None);
+        assert_eq!(parse_story_label("story"), None);
+    }
+}

@@ -1,0 +1,284 @@
+//! Reads: story lists, one story's timeline, articles, statistics and full exports.
+
+use rusqlite::{OptionalExtension, Row, params_from_iter, types::Value};
+
+use crate::{Store, StoreError};
+
+/// Which stories to list.
+#[derive(Debug, Clone, Default)]
+pub struct StoryFilter {
+    /// Stories seen (last article) at or after this Unix time.
+    pub since: Option<i64>,
+    /// Stories that began at or before this Unix time.
+    pub until: Option<i64>,
+    pub lang: Option<String>,
+    pub source: Option<String>,
+    pub order: StoryOrder,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StoryOrder {
+    /// Most recently updated first.
+    #[default]
+    Newest,
+    /// Most articles first.
+    Largest,
+}
+
+/// A story as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoryRow {
+    pub story: String,
+    #[serde(skip)]
+    pub number: i64,
+    pub title: String,
+    pub articles: i64,
+    pub unique_articles: i64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub languages: Vec<String>,
+    pub sources: Vec<String>,
+    pub keywords: Vec<String>,
+    pub entities: serde_json::Value,
+    pub active: bool,
+}
+
+/// An article as stored (the body only where asked for).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ArticleRow {
+    pub seq: i64,
+    pub id: String,
+    pub published: Option<String>,
+    #[serde(skip)]
+    pub published_ts: Option<i64>,
+    pub source: Option<String>,
+    pub lang: String,
+    pub title: String,
+    pub display_title: String,
+    pub url: Option<String>,
+    pub story: String,
+    #[serde(skip)]
+    pub story_number: i64,
+    pub duplicate_of: Option<String>,
+    pub similarity: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// Counts for `tidings stats`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Stats {
+    pub articles: i64,
+    pub stories: i64,
+    pub active_stories: i64,
+    pub copies: i64,
+    pub sources: i64,
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
+    /// Articles per language, most first.
+    pub languages: Vec<(String, i64)>,
+    /// The largest outlets by articles.
+    pub top_sources: Vec<(String, i64)>,
+    pub ingest_runs: i64,
+    pub schema_version: i64,
+}
+
+const STORY_COLUMNS: &str = "id, title, articles, unique_articles, first_seen, last_seen, languages, sources, keywords, \
+                             entities, active";
+
+const ARTICLE_COLUMNS: &str = "a.seq, a.id, a.published, a.published_ts, s.name, a.lang, a.title, a.display_title, \
+                               a.url, a.story_id, a.duplicate_of, a.similarity";
+
+fn story_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
+    let list = |i: usize| -> rusqlite::Result<Vec<String>> {
+        let raw: String = r.get(i)?;
+        Ok(serde_json::from_str(&raw).unwrap_or_default())
+    };
+    let number: i64 = r.get(0)?;
+    let entities: String = r.get(9)?;
+    Ok(StoryRow {
+        story: crate::story_label(number),
+        number,
+        title: r.get(1)?,
+        articles: r.get(2)?,
+        unique_articles: r.get(3)?,
+        first_seen: r.get(4)?,
+        last_seen: r.get(5)?,
+        languages: list(6)?,
+        sources: list(7)?,
+        keywords: list(8)?,
+        entities: serde_json::from_str(&entities).unwrap_or(serde_json::Value::Null),
+        active: r.get(10)?,
+    })
+}
+
+fn article_row(r: &Row<'_>, with_body: bool) -> rusqlite::Result<ArticleRow> {
+    let story_number: i64 = r.get(9)?;
+    Ok(ArticleRow {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        published: r.get(2)?,
+        published_ts: r.get(3)?,
+        source: r.get(4)?,
+        lang: r.get(5)?,
+        title: r.get(6)?,
+        display_title: r.get(7)?,
+        url: r.get(8)?,
+        story: crate::story_label(story_number),
+        story_number,
+        duplicate_of: r.get(10)?,
+        similarity: r.get(11)?,
+        body: if with_body { Some(r.get(12)?) } else { None },
+    })
+}
+
+impl Store {
+    /// Stories matching a filter, in the filter's order.
+    pub fn stories(&self, f: &StoryFilter) -> Result<Vec<StoryRow>, StoreError> {
+        let mut sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE 1 = 1");
+        let mut args: Vec<Value> = Vec::new();
+        if let Some(t) = f.since {
+            sql.push_str(" AND last_seen_ts >= ?");
+            args.push(t.into());
+        }
+        if let Some(t) = f.until {
+            sql.push_str(" AND first_seen_ts <= ?");
+            args.push(t.into());
+        }
+        if let Some(l) = &f.lang {
+            sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(stories.languages) WHERE value = ?)");
+            args.push(l.clone().into());
+        }
+        if let Some(s) = &f.source {
+            sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(stories.sources) WHERE value = ?)");
+            args.push(s.clone().into());
+        }
+        sql.push_str(match f.order {
+            StoryOrder::Newest => " ORDER BY last_seen_ts DESC NULLS LAST, id DESC",
+            StoryOrder::Largest => " ORDER BY articles DESC, last_seen_ts DESC NULLS LAST, id DESC",
+        });
+        sql.push_str(" LIMIT ? OFFSET ?");
+        args.push((f.limit as i64).into());
+        args.push((f.offset as i64).into());
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt.query_map(params_from_iter(args), story_row).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// One story by its number.
+    pub fn story(&self, number: i64) -> Result<Option<StoryRow>, StoreError> {
+        let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = ?1");
+        self.conn.query_row(&sql, [number], story_row).optional().map_err(|e| self.err(e))
+    }
+
+    /// A story's articles as a timeline: by publication time, then stream order.
+    pub fn story_articles(&self, number: i64) -> Result<Vec<ArticleRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+             WHERE a.story_id = ?1 ORDER BY a.published_ts NULLS LAST, a.seq"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([number], |r| article_row(r, false)).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// One article by id, with its body.
+    pub fn article(&self, id: &str) -> Result<Option<ArticleRow>, StoreError> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?1");
+        self.conn.query_row(&sql, [id], |r| article_row(r, true)).optional().map_err(|e| self.err(e))
+    }
+
+    /// Articles by seq, with bodies (for search results).
+    pub fn articles_by_seq(&self, seqs: &[i64]) -> Result<Vec<ArticleRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.seq = ?1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(seqs.len());
+        for seq in seqs {
+            if let Some(a) = stmt.query_row([seq], |r| article_row(r, true)).optional().map_err(|e| self.err(e))? {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Calls `f` with every article from `from_seq` on (with bodies), in stream order,
+    /// without holding them all.
+    pub fn for_each_article(
+        &self,
+        from_seq: i64,
+        mut f: impl FnMut(ArticleRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+             WHERE a.seq >= ?1 ORDER BY a.seq"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([from_seq]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            f(article_row(r, true).map_err(|e| self.err(e))?)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with every story, by number.
+    pub fn for_each_story(&self, mut f: impl FnMut(StoryRow) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        let sql = format!("SELECT {STORY_COLUMNS} FROM stories ORDER BY id");
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            f(story_row(r).map_err(|e| self.err(e))?)?;
+        }
+        Ok(())
+    }
+
+    /// The latest generation and the lowest seq written since `after` (for a derived
+    /// index catching up): `(generation, from_seq)`.
+    pub fn changes_since(&self, after: i64) -> Result<(i64, Option<i64>), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT coalesce(max(generation), 0) FROM generations),
+                        (SELECT min(from_seq) FROM generations WHERE generation > ?1)",
+                [after],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        let one = |sql: &str| -> Result<i64, StoreError> {
+            self.conn.query_row(sql, [], |r| r.get(0)).map_err(|e| self.err(e))
+        };
+        let text = |sql: &str| -> Result<Option<String>, StoreError> {
+            self.conn.query_row(sql, [], |r| r.get(0)).optional().map_err(|e| self.err(e)).map(Option::flatten)
+        };
+        let pairs = |sql: &str| -> Result<Vec<(String, i64)>, StoreError> {
+            let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+        };
+        Ok(Stats {
+            articles: one("SELECT count(*) FROM articles")?,
+            stories: one("SELECT count(*) FROM stories")?,
+            active_stories: one("SELECT count(*) FROM stories WHERE active")?,
+            copies: one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")?,
+            sources: one("SELECT count(*) FROM sources")?,
+            first_published: text(
+                "SELECT published FROM articles WHERE published_ts IS NOT NULL ORDER BY published_ts LIMIT 1",
+            )?,
+            last_published: text(
+                "SELECT published FROM articles WHERE published_ts IS NOT NULL ORDER BY published_ts DESC LIMIT 1",
+            )?,
+            languages: pairs("SELECT lang, count(*) AS n FROM articles GROUP BY lang ORDER BY n DESC, lang")?,
+            top_sources: pairs(
+                "SELECT s.name, count(*) AS n FROM articles a JOIN sources s ON s.id = a.source_id
+                 GROUP BY s.id ORDER BY n DESC, s.name LIMIT 10",
+            )?,
+            ingest_runs: one("SELECT count(*) FROM ingests")?,
+            schema_version: one("PRAGMA user_version")?,
+        })
+    }
+}

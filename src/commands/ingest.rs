@@ -1,0 +1,192 @@
+//! `tidings ingest`: articles into the store, joining the stories already there.
+//!
+//! The store holds the stream so far and a checkpoint of the placer (dedup window and
+//! clusterer) at a batch boundary. A run resumes from the checkpoint, replays the stored
+//! articles after it, then places the new articles (in publication order): the same
+//! batches as if everything had been ingested at once, so ingesting day 1 then day 2 gives
+//! the same stories as ingesting both together. The replayed articles are the last,
+//! incomplete batch of the previous run (or whatever a crash left after the checkpoint);
+//! their placements can change, as they would have with the new articles in one run.
+
+use std::collections::{BTreeSet, HashMap};
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+
+use anyhow::{Context, Result};
+use tidings_article::Article;
+use tidings_cluster::StoryId;
+use tidings_store::{Access, ArticleWrite, BatchEnd, Checkpoint, Store};
+
+use crate::cli::IngestArgs;
+use crate::pipeline::{self, BATCH, Placement, Placer, Prepared, STATE_FORMAT, Settings, Sink, StreamingClusterer};
+
+/// A checkpoint is written at least every this many articles, bounding what a crash
+/// makes the next run replay.
+const CHECKPOINT_EVERY: i64 = 32 * BATCH as i64;
+
+pub fn run(args: IngestArgs) -> Result<ExitCode> {
+    let mut store = Store::open(&args.data, Access::Write)?;
+    let (mut stream, resume_at) = resume(&store)?;
+    let replay = store.replay_from(resume_at)?;
+    let old_stories: HashMap<i64, i64> = replay.iter().map(|r| (r.seq, r.old_story)).collect();
+    if !replay.is_empty() {
+        tracing::info!("replaying {} stored articles after the checkpoint", replay.len());
+    }
+
+    let accepted = pipeline::Accepted::open(&args.inputs);
+    let bad = accepted.bad_records();
+    let mut new = Vec::new();
+    let mut skipped = 0u64;
+    for article in accepted {
+        if store.contains(&article.id)? {
+            skipped += 1;
+        } else {
+            new.push(article);
+        }
+    }
+    let new = pipeline::order_by_publication(new);
+    let added = new.len() as u64;
+    let inputs: Vec<String> = args.inputs.iter().map(|p| p.display().to_string()).collect();
+    let run = store.begin_ingest(&inputs)?;
+
+    let articles = replay.into_iter().map(|r| r.article).chain(new);
+    let mut sink = StoreSink::new(&mut store, resume_at, old_stories);
+    stream.process_into(articles, &mut sink)?;
+    sink.finish(stream.placer_mut())?;
+
+    let bad = bad.load(Ordering::Relaxed);
+    store.finish_ingest(run, added, skipped, bad)?;
+    let stats = store.stats()?;
+    out!(
+        "{added} articles added, {skipped} already stored, {bad} bad records; the store has {} articles in {} stories ({})",
+        stats.articles,
+        stats.stories,
+        store.dir().display()
+    )?;
+    Ok(super::strict_exit(args.strict, bad))
+}
+
+/// The placer to continue with, and the seq of the first article it has not seen.
+fn resume(store: &Store) -> Result<(StreamingClusterer, i64)> {
+    match store.checkpoint()? {
+        Some(c) if c.format == STATE_FORMAT => {
+            let stream = StreamingClusterer::resume(&c.state)
+                .with_context(|| format!("{}: the clusterer checkpoint is damaged", store.database_path().display()))?;
+            Ok((stream, c.next_seq))
+        }
+        Some(c) => {
+            tracing::warn!(
+                "the store's checkpoint has format {} (this tidings writes {STATE_FORMAT}); re-placing every article",
+                c.format
+            );
+            Ok((StreamingClusterer::new(Settings::default()), 0))
+        }
+        None => Ok((StreamingClusterer::new(Settings::default()), 0)),
+    }
+}
+
+/// Writes each batch in one transaction: its articles, the stories they touched, and now
+/// and then a checkpoint of the placer as it was before the batch.
+struct StoreSink<'s> {
+    store: &'s mut Store,
+    /// The seq of the next article placed.
+    seq: i64,
+    last_checkpoint: i64,
+    /// The checkpoint taken at the start of the open batch, written with it.
+    pending_checkpoint: Option<Checkpoint>,
+    /// Replayed articles' previous stories, by seq.
+    old_stories: HashMap<i64, i64>,
+    /// Stories whose summary changes with the open batch.
+    touched: BTreeSet<StoryId>,
+    /// Stories a replayed article left.
+    left: BTreeSet<StoryId>,
+    /// Whether the last batch was full (then the state after it is a batch boundary).
+    last_batch_full: bool,
+}
+
+impl<'s> StoreSink<'s> {
+    fn new(store: &'s mut Store, resume_at: i64, old_stories: HashMap<i64, i64>) -> Self {
+        Self {
+            store,
+            seq: resume_at,
+            last_checkpoint: resume_at,
+            pending_checkpoint: None,
+            old_stories,
+            touched: BTreeSet::new(),
+            left: BTreeSet::new(),
+            last_batch_full: false,
+        }
+    }
+
+    fn checkpoint(&self, placer: &Placer) -> Result<Checkpoint> {
+        let state = placer.snapshot().context("cannot serialize the clusterer state")?;
+        Ok(Checkpoint { next_seq: self.seq, format: STATE_FORMAT, state })
+    }
+
+    /// After the last batch: if it was full, its end is a batch boundary to resume from.
+    fn finish(self, placer: &mut Placer) -> Result<()> {
+        if self.last_batch_full && self.last_checkpoint != self.seq {
+            self.store.begin_batch()?;
+            let checkpoint = self.checkpoint(placer)?;
+            self.store.end_batch(&BatchEnd { checkpoint: Some(checkpoint), ..BatchEnd::default() })?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for StoreSink<'_> {
+    fn batch_start(&mut self, placer: &Placer, len: usize) -> Result<()> {
+        // A run's last batch is usually short: the next run starts again before it, so
+        // that it is placed with the articles that complete it.
+        if len < BATCH || self.seq - self.last_checkpoint >= CHECKPOINT_EVERY {
+            self.pending_checkpoint = Some(self.checkpoint(placer)?);
+            self.last_checkpoint = self.seq;
+        }
+        self.last_batch_full = len == BATCH;
+        self.store.begin_batch()?;
+        Ok(())
+    }
+
+    fn article(&mut self, article: &Article, prepared: &Prepared, placement: &Placement) -> Result<()> {
+        let story = placement.assignment.story;
+        self.store.put_article(&ArticleWrite {
+            seq: self.seq,
+            article,
+            lang: prepared.analysis.lang.code(),
+            display_title: &prepared.title,
+            story,
+            duplicate_of: placement.duplicate_of.as_deref(),
+            similarity: placement.assignment.similarity,
+        })?;
+        self.touched.insert(story);
+        if let Some(old) = self.old_stories.remove(&self.seq)
+            && let Ok(old) = StoryId::try_from(old - 1)
+            && old != story
+        {
+            self.left.insert(old);
+        }
+        self.seq += 1;
+        Ok(())
+    }
+
+    fn batch_end(&mut self, placer: &mut Placer) -> Result<()> {
+        let clusterer = placer.clusterer_mut();
+        let mut stories: Vec<_> = clusterer.take_finished().into_iter().map(|s| (s, false)).collect();
+        let retired: BTreeSet<StoryId> = stories.iter().map(|(s, _)| s.id).collect();
+        let mut maybe_empty = Vec::new();
+        for id in std::mem::take(&mut self.touched).into_iter().chain(std::mem::take(&mut self.left)) {
+            if retired.contains(&id) {
+                continue;
+            }
+            match clusterer.story_summary(id) {
+                Some(summary) => stories.push((summary, true)),
+                None => maybe_empty.push(id),
+            }
+        }
+        stories.sort_by_key(|(s, _)| s.id);
+        stories.dedup_by_key(|(s, _)| s.id);
+        let checkpoint = self.pending_checkpoint.take();
+        self.store.end_batch(&BatchEnd { stories, maybe_empty, checkpoint })?;
+        Ok(())
+    }
+}
