@@ -10,7 +10,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use tidings_article::Article;
@@ -22,7 +23,11 @@ use crate::pipeline::{self, BATCH, Placement, Placer, Prepared, STATE_FORMAT, Se
 
 /// A checkpoint is written at least every this many articles, bounding what a crash
 /// makes the next run replay.
-const CHECKPOINT_EVERY: i64 = 32 * BATCH as i64;
+const CHECKPOINT_EVERY: i64 = 64 * BATCH as i64;
+
+/// New articles are put in publication order this many at a time, so that memory stays
+/// bounded however large the input; a day's news fits in one chunk many times over.
+const SORT_CHUNK: usize = 50_000;
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let mut store = Store::open(&args.data, Access::Write)?;
@@ -33,26 +38,22 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         tracing::info!("replaying {} stored articles after the checkpoint", replay.len());
     }
 
-    let accepted = pipeline::Accepted::open(&args.inputs);
-    let bad = accepted.bad_records();
-    let mut new = Vec::new();
-    let mut skipped = 0u64;
-    for article in accepted {
-        if store.contains(&article.id)? {
-            skipped += 1;
-        } else {
-            new.push(article);
-        }
-    }
-    let new = pipeline::order_by_publication(new);
-    let added = new.len() as u64;
     let inputs: Vec<String> = args.inputs.iter().map(|p| p.display().to_string()).collect();
     let run = store.begin_ingest(&inputs)?;
+    let accepted = pipeline::Accepted::open(&args.inputs);
+    let bad = accepted.bad_records();
+    let intake = Intake::new(accepted, Store::open(&args.data, Access::Read)?);
+    let counts = intake.counts.clone();
+    let new = SortedChunks { articles: intake, chunk: SORT_CHUNK, sorted: Vec::new().into_iter() };
 
     let articles = replay.into_iter().map(|r| r.article).chain(new);
     let mut sink = StoreSink::new(&mut store, resume_at, old_stories);
     stream.process_into(articles, &mut sink)?;
     sink.finish(stream.placer_mut())?;
+    let (added, skipped) = counts.get();
+    if let Some(e) = counts.error.lock().ok().and_then(|mut e| e.take()) {
+        return Err(e.into());
+    }
 
     let bad = bad.load(Ordering::Relaxed);
     store.finish_ingest(run, added, skipped, bad)?;
@@ -64,6 +65,80 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         store.dir().display()
     )?;
     Ok(super::strict_exit(args.strict, bad))
+}
+
+/// How many new articles the intake passed on and how many it skipped as stored, and
+/// the first error it met (which ends the intake).
+#[derive(Default)]
+struct IntakeCounts {
+    added: AtomicU64,
+    skipped: AtomicU64,
+    error: Mutex<Option<tidings_store::StoreError>>,
+}
+
+impl IntakeCounts {
+    fn get(&self) -> (u64, u64) {
+        (self.added.load(Ordering::Relaxed), self.skipped.load(Ordering::Relaxed))
+    }
+}
+
+/// The accepted articles that are not stored yet. Runs on the analysis thread, so it
+/// asks its own read connection (it sees what earlier runs committed).
+struct Intake {
+    accepted: pipeline::Accepted,
+    store: Store,
+    counts: Arc<IntakeCounts>,
+}
+
+impl Intake {
+    fn new(accepted: pipeline::Accepted, store: Store) -> Self {
+        Self { accepted, store, counts: Arc::default() }
+    }
+}
+
+impl Iterator for Intake {
+    type Item = Article;
+
+    fn next(&mut self) -> Option<Article> {
+        for article in self.accepted.by_ref() {
+            match self.store.contains(&article.id) {
+                Ok(true) => {
+                    self.counts.skipped.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(false) => {
+                    self.counts.added.fetch_add(1, Ordering::Relaxed);
+                    return Some(article);
+                }
+                Err(e) => {
+                    if let Ok(mut slot) = self.counts.error.lock() {
+                        *slot = Some(e);
+                    }
+                    return None;
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Puts each chunk of a stream in publication order.
+struct SortedChunks<I> {
+    articles: I,
+    chunk: usize,
+    sorted: std::vec::IntoIter<Article>,
+}
+
+impl<I: Iterator<Item = Article>> Iterator for SortedChunks<I> {
+    type Item = Article;
+
+    fn next(&mut self) -> Option<Article> {
+        if let Some(a) = self.sorted.next() {
+            return Some(a);
+        }
+        let chunk: Vec<Article> = self.articles.by_ref().take(self.chunk).collect();
+        self.sorted = pipeline::order_by_publication(chunk).into_iter();
+        self.sorted.next()
+    }
 }
 
 /// The placer to continue with, and the seq of the first article it has not seen.

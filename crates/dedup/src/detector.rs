@@ -56,7 +56,6 @@ pub struct Copy<P> {
     pub containment: f32,
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
 struct Entry<P> {
     seq: u64,
     /// For each band, the previous remembered body with the same band key (a chain
@@ -75,7 +74,6 @@ struct Entry<P> {
 
 /// Finds copies among recent articles. `P` is what the caller wants back about an
 /// original (its id and story, say).
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Detector<P> {
     config: DedupConfig,
     entries: VecDeque<Entry<P>>,
@@ -87,6 +85,92 @@ pub struct Detector<P> {
 }
 
 const NONE: u64 = u64::MAX;
+
+/// What a saved detector holds: the window's bodies in order. The band index is rebuilt
+/// on loading (it is derived from the signatures), which halves what is saved.
+#[derive(serde::Serialize)]
+struct SavedRef<'a, P> {
+    config: &'a DedupConfig,
+    next_seq: u64,
+    latest: Option<i64>,
+    entries: Vec<SavedEntryRef<'a, P>>,
+}
+
+#[derive(serde::Serialize)]
+struct SavedEntryRef<'a, P> {
+    seq: u64,
+    time: Option<i64>,
+    signature: &'a Signature,
+    shingles: usize,
+    numbers: &'a [u64],
+    root: &'a P,
+}
+
+#[derive(serde::Deserialize)]
+struct Saved<P> {
+    config: DedupConfig,
+    next_seq: u64,
+    latest: Option<i64>,
+    entries: Vec<SavedEntry<P>>,
+}
+
+#[derive(serde::Deserialize)]
+struct SavedEntry<P> {
+    seq: u64,
+    time: Option<i64>,
+    signature: Signature,
+    shingles: usize,
+    numbers: Vec<u64>,
+    root: P,
+}
+
+impl<P: serde::Serialize> serde::Serialize for Detector<P> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let entries = self
+            .entries
+            .iter()
+            .map(|e| SavedEntryRef {
+                seq: e.seq,
+                time: e.time,
+                signature: &e.signature,
+                shingles: e.shingles,
+                numbers: &e.numbers,
+                root: &e.root,
+            })
+            .collect();
+        SavedRef { config: &self.config, next_seq: self.next_seq, latest: self.latest, entries }.serialize(serializer)
+    }
+}
+
+impl<'de, P: serde::Deserialize<'de> + Clone> serde::Deserialize<'de> for Detector<P> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let saved = Saved::<P>::deserialize(deserializer)?;
+        let mut d = Detector {
+            config: saved.config,
+            entries: VecDeque::with_capacity(saved.entries.len()),
+            buckets: FxHashMap::default(),
+            next_seq: saved.next_seq,
+            latest: saved.latest,
+        };
+        for e in saved.entries {
+            if d.entries.back().is_some_and(|last| last.seq + 1 != e.seq) {
+                return Err(serde::de::Error::custom("the saved dedup window is not contiguous"));
+            }
+            let (keys, previous) = d.index(&e.signature, e.seq);
+            d.entries.push_back(Entry {
+                seq: e.seq,
+                previous,
+                keys,
+                time: e.time,
+                signature: e.signature,
+                shingles: e.shingles,
+                numbers: e.numbers,
+                root: e.root,
+            });
+        }
+        Ok(d)
+    }
+}
 
 impl<P: Clone> Detector<P> {
     pub fn new(config: DedupConfig) -> Self {
@@ -142,12 +226,7 @@ impl<P: Clone> Detector<P> {
         }
         let seq = self.next_seq;
         self.next_seq += 1;
-        let mut previous = [NONE; BANDS];
-        let mut keys = [0; BANDS];
-        for b in 0..BANDS {
-            keys[b] = band_key(&signature, b);
-            previous[b] = self.buckets.insert(keys[b], seq).unwrap_or(NONE);
-        }
+        let (keys, previous) = self.index(&signature, seq);
         let (count, numbers) = (shingles.count, shingles.numbers);
         self.entries.push_back(Entry { seq, previous, keys, time, signature, shingles: count, numbers, root });
         let cutoff = self.latest.map(|l| l - self.config.window_seconds);
@@ -158,6 +237,18 @@ impl<P: Clone> Detector<P> {
             }
             self.forget_oldest();
         }
+    }
+
+    /// Puts body `seq` at the head of its bands' chains: its band keys, and the bodies
+    /// it now stands before.
+    fn index(&mut self, signature: &Signature, seq: u64) -> ([u64; BANDS], [u64; BANDS]) {
+        let mut previous = [NONE; BANDS];
+        let mut keys = [0; BANDS];
+        for b in 0..BANDS {
+            keys[b] = band_key(signature, b);
+            previous[b] = self.buckets.insert(keys[b], seq).unwrap_or(NONE);
+        }
+        (keys, previous)
     }
 
     fn forget_oldest(&mut self) {
@@ -281,5 +372,32 @@ mod tests {
         assert!((containment(0.5, 50, 100) - 1.0).abs() < 1e-6);
         assert!((containment(1.0, 80, 80) - 1.0).abs() < 1e-6);
         assert!(containment(0.1, 100, 100) < 0.2);
+    }
+}
+
+#[cfg(test)]
+mod saved {
+    use super::*;
+    use crate::shingle::shingles;
+
+    fn body(n: u32) -> String {
+        (0..80).map(|i| format!("ord{n}x{i} ")).collect()
+    }
+
+    #[test]
+    fn a_saved_detector_finds_what_the_original_finds() {
+        let mut d: Detector<String> = Detector::new(DedupConfig { window: 50, ..DedupConfig::default() });
+        for n in 0..80 {
+            d.remember(shingles(&body(n)), Some(i64::from(n) * 60), format!("a{n}"));
+        }
+        let bytes = postcard::to_stdvec(&d).expect("serializes");
+        let restored: Detector<String> = postcard::from_bytes(&bytes).expect("deserializes");
+        assert_eq!(restored.entries.len(), 50);
+        for n in 0..90 {
+            let probe = shingles(&format!("{} tillegg", body(n)));
+            assert_eq!(d.find(&probe), restored.find(&probe), "body {n}");
+        }
+        assert!(restored.find(&shingles(&body(79))).is_some());
+        assert!(restored.find(&shingles(&body(5))).is_none(), "forgotten before saving");
     }
 }

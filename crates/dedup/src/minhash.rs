@@ -16,23 +16,42 @@ const EMPTY: u32 = u32::MAX;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Signature(pub Box<[u32; SIGNATURE_LEN]>);
 
-/// Serialized as a sequence of bins (serde's derive stops at arrays of 32), so that a
-/// detector's window can be saved and resumed.
+/// Serialized as its bins' little-endian bytes (compact, and serde's derive stops at
+/// arrays of 32), so that a detector's window can be saved and resumed.
 impl serde::Serialize for Signature {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter())
+        let mut bytes = [0u8; 4 * SIGNATURE_LEN];
+        for (chunk, bin) in bytes.chunks_exact_mut(4).zip(self.0.iter()) {
+            chunk.copy_from_slice(&bin.to_le_bytes());
+        }
+        serializer.serialize_bytes(&bytes)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Signature {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let bins = Vec::<u32>::deserialize(deserializer)?;
-        let len = bins.len();
-        let bins: Box<[u32; SIGNATURE_LEN]> = bins
-            .into_boxed_slice()
-            .try_into()
-            .map_err(|_| serde::de::Error::invalid_length(len, &"a MinHash signature of 128 bins"))?;
-        Ok(Self(bins))
+        deserializer.deserialize_bytes(SignatureVisitor)
+    }
+}
+
+struct SignatureVisitor;
+
+impl serde::de::Visitor<'_> for SignatureVisitor {
+    type Value = Signature;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the {} bytes of a MinHash signature", 4 * SIGNATURE_LEN)
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Signature, E> {
+        if bytes.len() != 4 * SIGNATURE_LEN {
+            return Err(E::invalid_length(bytes.len(), &self));
+        }
+        let mut bins = Box::new([0u32; SIGNATURE_LEN]);
+        for (bin, chunk) in bins.iter_mut().zip(bytes.chunks_exact(4)) {
+            *bin = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        }
+        Ok(Signature(bins))
     }
 }
 
