@@ -31,6 +31,18 @@ pub enum Command {
     Bench(BenchArgs),
     /// Add articles to the store; they join the stories already there.
     Ingest(IngestArgs),
+    /// List the stored stories, newest (or largest) first.
+    Stories(StoriesArgs),
+    /// Show one stored story: its articles as a timeline.
+    Story(StoryArgs),
+    /// Full-text search over the stored articles.
+    Search(SearchArgs),
+    /// Write the stored articles (with their story ids) or stories as JSON Lines.
+    Export(ExportArgs),
+    /// Counts and extent of the store.
+    Stats(StatsArgs),
+    /// Rebuild the full-text index from the database.
+    Reindex(ReindexArgs),
 }
 
 /// Where the store lives.
@@ -42,6 +54,99 @@ pub struct DataArgs {
 }
 
 #[derive(Args)]
+pub struct StoriesArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Stories with articles since this date (`2019-04-01`, RFC 3339) or for this long (`24h`, `7d`, `2w`),
+    /// counted back from the newest article in the store.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Stories with an article in this language (`nb`, `en`, …).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Stories with an article from this outlet.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// How many stories.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Largest first instead of newest first.
+    #[arg(long)]
+    pub largest: bool,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct StoryArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The story (`s000007` or `7`).
+    pub story: String,
+    /// One JSON object: the story and its articles.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Words (all must match), `"a phrase"`, `-word` to exclude, `word*` for a prefix.
+    #[arg(required = true)]
+    pub query: Vec<String>,
+    /// Articles published on or after this date (or `7d` back from the newest article).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Articles published before this date.
+    #[arg(long)]
+    pub until: Option<String>,
+    #[arg(long)]
+    pub lang: Option<String>,
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only articles of this story.
+    #[arg(long)]
+    pub story: Option<String>,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// What to export.
+    #[arg(value_enum, default_value = "articles")]
+    pub what: ExportKind,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ExportKind {
+    /// One line per article, with its story and body.
+    Articles,
+    /// One line per story.
+    Stories,
+}
+
+#[derive(Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct ReindexArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Args)]
 pub struct IngestArgs {
     /// Input files or directories (JSON Lines, .gz, .txt, RSS/Atom/JSON Feed); `-` is stdin.
     /// Articles whose id is already stored are skipped.
@@ -49,9 +154,8 @@ pub struct IngestArgs {
     /// Fail (exit code 2) if any record is bad; bad records are always reported and skipped.
     #[arg(long)]
     pub strict: bool,
-    /// The data directory (created when missing).
-    #[arg(long, value_name = "DIR", env = "TIDINGS_DATA", default_value = "tidings-data")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 /// Where articles come from: files, directories, or `-` for stdin.

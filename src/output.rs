@@ -13,9 +13,9 @@ use tidings_cluster::{StoryId, StorySummary};
 
 use crate::pipeline::Placement;
 
-/// The public id of a story.
+/// The public id of a story (`s000007`), the same in files and in the store.
 pub fn story_id(id: StoryId) -> String {
-    format!("s{:06}", id + 1)
+    tidings_store::story_label(tidings_store::story_number(id))
 }
 
 /// A buffered JSON Lines file; `None` writes nothing.

@@ -30,7 +30,7 @@ const CHECKPOINT_EVERY: i64 = 64 * BATCH as i64;
 const SORT_CHUNK: usize = 50_000;
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
-    let mut store = Store::open(&args.data, Access::Write)?;
+    let mut store = Store::open(&args.data.data, Access::Write)?;
     let (mut stream, resume_at) = resume(&store)?;
     let replay = store.replay_from(resume_at)?;
     let old_stories: HashMap<i64, i64> = replay.iter().map(|r| (r.seq, r.old_story)).collect();
@@ -42,7 +42,7 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let run = store.begin_ingest(&inputs)?;
     let accepted = pipeline::Accepted::open(&args.inputs);
     let bad = accepted.bad_records();
-    let intake = Intake::new(accepted, Store::open(&args.data, Access::Read)?);
+    let intake = Intake::new(accepted, Store::open(&args.data.data, Access::Read)?);
     let counts = intake.counts.clone();
     let new = SortedChunks { articles: intake, chunk: SORT_CHUNK, sorted: Vec::new().into_iter() };
 
@@ -57,6 +57,8 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
 
     let bad = bad.load(Ordering::Relaxed);
     store.finish_ingest(run, added, skipped, bad)?;
+    let indexed = super::search::current_index(&store)?.len();
+    tracing::info!("search index holds {indexed} articles");
     let stats = store.stats()?;
     out!(
         "{added} articles added, {skipped} already stored, {bad} bad records; the store has {} articles in {} stories ({})",

@@ -2,10 +2,12 @@
 
 mod analyze;
 mod bench;
+mod browse;
 mod cluster;
 mod eval;
 mod generate;
 mod ingest;
+mod search;
 
 use std::process::ExitCode;
 
@@ -21,6 +23,12 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Generate(args) => generate::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Stories(args) => browse::stories(args),
+        Command::Story(args) => browse::story(args),
+        Command::Stats(args) => browse::stats(args),
+        Command::Export(args) => browse::export(args),
+        Command::Search(args) => search::search(args),
+        Command::Reindex(args) => search::reindex(args),
     }
 }
 

@@ -96,6 +96,16 @@ impl Lang {
         }
     }
 
+    /// The language of an output code (`nb`, `en`, …); `Unknown` for anything else.
+    pub fn from_code(code: &str) -> Lang {
+        ALL_LANGS.iter().copied().find(|l| l.code() == code).unwrap_or(Lang::Unknown)
+    }
+
+    /// Every language, `Unknown` last.
+    pub fn all() -> &'static [Lang] {
+        &ALL_LANGS
+    }
+
     /// Reads a language hint: ISO 639-1/639-3 codes, with regions (`en-US`, `nb_NO`);
     /// `no`/`nor` means Norwegian without saying which written standard.
     pub fn from_hint(hint: &str) -> Option<Hint> {

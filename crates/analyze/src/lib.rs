@@ -11,6 +11,7 @@
 mod analyzer;
 mod compound;
 mod entity;
+mod index_terms;
 mod language;
 mod name_key;
 mod stem;
@@ -20,6 +21,7 @@ mod token;
 
 pub use analyzer::{Analysis, Analyzer};
 pub use entity::{Entity, EntityKind};
+pub use index_terms::{IndexTerm, IndexTerms};
 pub use language::{Identified, Lang};
 pub use name_key::{name_key, word_key};
 pub use term::{Kind, Term, feature_hash};

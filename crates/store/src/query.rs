@@ -248,6 +248,11 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The latest publication time in the store (Unix seconds).
+    pub fn newest_published(&self) -> Result<Option<i64>, StoreError> {
+        self.conn.query_row("SELECT max(published_ts) FROM articles", [], |r| r.get(0)).map_err(|e| self.err(e))
+    }
+
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let one = |sql: &str| -> Result<i64, StoreError> {
             self.conn.query_row(sql, [], |r| r.get(0)).map_err(|e| self.err(e))

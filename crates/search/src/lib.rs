@@ -1,0 +1,289 @@
+//! Full-text search over the store with tantivy.
+//!
+//! The index is derived from the SQLite store and never trusted on its own: its commit
+//! records the store generation it reflects, and [`SearchIndex::catch_up`] re-indexes
+//! every article written since (a missing, foreign or older-schema index is rebuilt).
+//! Each language has its own title and body fields, analysed with tidings' own rules
+//! (stems per language, compound parts for Norwegian, Danish, Swedish and German); a query
+//! is analysed once per field, so it finds Norwegian and English articles alike.
+
+mod fields;
+mod tokenizer;
+
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tidings_analyze::{IndexTerms, Lang};
+use tidings_store::{ArticleRow, Store, StoreError};
+
+use fields::Fields;
+
+/// The index's directory inside a data directory.
+pub const INDEX_DIR: &str = "index";
+
+/// Bumped when the index's fields or analysis change: an index built otherwise is rebuilt.
+const INDEX_FORMAT: u64 = 1;
+
+/// Memory the index writer may buffer before it writes a segment.
+const WRITER_MEMORY: usize = 128 << 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("{path}: {source}")]
+    Index { path: PathBuf, source: tantivy::TantivyError },
+    #[error("{path}: cannot prepare the index directory: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot read the query {query:?}: {reason}")]
+    Query { query: String, reason: String },
+}
+
+/// What to search for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: String,
+    /// Unix seconds, inclusive.
+    pub since: Option<i64>,
+    /// Unix seconds, exclusive.
+    pub until: Option<i64>,
+    pub lang: Option<String>,
+    pub source: Option<String>,
+    /// A story number.
+    pub story: Option<i64>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One result: the article's place in the store and its score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub seq: i64,
+    pub score: f32,
+}
+
+/// Search results: the page asked for and how many match in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+}
+
+/// An open search index.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    path: PathBuf,
+}
+
+/// What the index's last commit says it reflects.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Payload {
+    format: u64,
+    generation: i64,
+}
+
+impl SearchIndex {
+    /// Opens the index in `data_dir`, creating it (empty) if missing or rebuilding it
+    /// from nothing if it was built by another format. Call [`SearchIndex::catch_up`]
+    /// before trusting it.
+    pub fn open(data_dir: &Path) -> Result<Self, SearchError> {
+        let path = data_dir.join(INDEX_DIR);
+        let terms = Arc::new(IndexTerms::new());
+        let opened = match Index::open_in_dir(&path) {
+            Ok(index) if Self::payload_of(&index).is_some_and(|p| p.format == INDEX_FORMAT) => Some(index),
+            _ => None,
+        };
+        let index = match opened {
+            Some(index) => index,
+            None => {
+                // Missing, damaged, or another format: derived data, so start over.
+                if path.exists() {
+                    std::fs::remove_dir_all(&path).map_err(|source| SearchError::Io { path: path.clone(), source })?;
+                }
+                std::fs::create_dir_all(&path).map_err(|source| SearchError::Io { path: path.clone(), source })?;
+                Index::create_in_dir(&path, fields::schema()).map_err(|source| SearchError::Index {
+                    path: path.clone(),
+                    source,
+                })?
+            }
+        };
+        tokenizer::register(&index, &terms);
+        let fields = Fields::of(&index.schema()).map_err(|source| SearchError::Index { path: path.clone(), source })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|source| SearchError::Index { path: path.clone(), source })?;
+        Ok(Self { index, fields, reader, path })
+    }
+
+    fn err(&self, source: tantivy::TantivyError) -> SearchError {
+        SearchError::Index { path: self.path.clone(), source }
+    }
+
+    fn payload_of(index: &Index) -> Option<Payload> {
+        let metas = index.load_metas().ok()?;
+        serde_json::from_str(metas.payload.as_deref()?).ok()
+    }
+
+    /// The store generation the index reflects (0 for a new index).
+    pub fn generation(&self) -> i64 {
+        Self::payload_of(&self.index).map_or(0, |p| p.generation)
+    }
+
+    /// Brings the index up to date with the store: re-indexes every article written since
+    /// the index's generation. Returns how many articles it indexed.
+    pub fn catch_up(&mut self, store: &Store) -> Result<u64, SearchError> {
+        let (generation, from_seq) = store.changes_since(self.generation())?;
+        if generation == self.generation() {
+            return Ok(0);
+        }
+        let writer = self.writer()?;
+        let from_seq = from_seq.unwrap_or(i64::MAX);
+        let seq_from = Term::from_field_u64(self.fields.seq, u64::try_from(from_seq).unwrap_or(0));
+        writer
+            .delete_query(Box::new(RangeQuery::new(Bound::Included(seq_from), Bound::Unbounded)))
+            .map_err(|e| self.err(e))?;
+        let mut indexed = 0u64;
+        store.for_each_article(from_seq, |a| {
+            indexed += 1;
+            writer.add_document(self.document(&a)).map(|_| ()).map_err(|e| StoreError::Damaged {
+                path: self.path.clone(),
+                record: a.id.clone(),
+                reason: e.to_string(),
+            })
+        })?;
+        self.commit(writer, generation)?;
+        Ok(indexed)
+    }
+
+    /// Drops everything and indexes the whole store again.
+    pub fn rebuild(&mut self, store: &Store) -> Result<u64, SearchError> {
+        let writer = self.writer()?;
+        writer.delete_all_documents().map_err(|e| self.err(e))?;
+        self.commit(writer, 0)?;
+        self.catch_up(store)
+    }
+
+    fn writer(&self) -> Result<IndexWriter<TantivyDocument>, SearchError> {
+        self.index.writer(WRITER_MEMORY).map_err(|e| self.err(e))
+    }
+
+    fn commit(&mut self, mut writer: IndexWriter<TantivyDocument>, generation: i64) -> Result<(), SearchError> {
+        let payload = serde_json::json!({"format": INDEX_FORMAT, "generation": generation}).to_string();
+        let mut prepared = writer.prepare_commit().map_err(|e| self.err(e))?;
+        prepared.set_payload(&payload);
+        prepared.commit().map_err(|e| self.err(e))?;
+        writer.wait_merging_threads().map_err(|e| self.err(e))?;
+        self.reader.reload().map_err(|e| self.err(e))
+    }
+
+    fn document(&self, a: &ArticleRow) -> TantivyDocument {
+        let f = &self.fields;
+        let lang = Lang::from_code(&a.lang);
+        let (title, body) = f.text_fields(lang);
+        let mut doc = TantivyDocument::new();
+        doc.add_u64(f.seq, u64::try_from(a.seq).unwrap_or(0));
+        doc.add_u64(f.story, u64::try_from(a.story_number).unwrap_or(0));
+        if let Some(t) = a.published_ts {
+            doc.add_i64(f.published, t);
+        }
+        doc.add_text(f.lang, &a.lang);
+        if let Some(s) = &a.source {
+            doc.add_text(f.source, s);
+        }
+        doc.add_text(title, &a.title);
+        doc.add_text(body, a.body.as_deref().unwrap_or(""));
+        doc
+    }
+
+    /// Runs a query: every word must match (in a title or body, in any language's
+    /// analysis), `"…"` is a phrase, `-word` excludes; filters narrow the result.
+    pub fn search(&self, request: &SearchRequest) -> Result<Results, SearchError> {
+        let f = &self.fields;
+        let text_fields = f.all_text_fields();
+        let mut parser = QueryParser::for_index(&self.index, text_fields.clone());
+        parser.set_conjunction_by_default();
+        for (title, _) in f.by_lang.iter() {
+            parser.set_field_boost(*title, 2.0);
+        }
+        if request.query.trim().is_empty() {
+            return Err(SearchError::Query { query: request.query.clone(), reason: "it is empty".into() });
+        }
+        let text_query = parser
+            .parse_query(&request.query)
+            .map_err(|e| SearchError::Query { query: request.query.clone(), reason: e.to_string() })?;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+        if request.since.is_some() || request.until.is_some() {
+            let bound = |t: Option<i64>, inclusive: bool| match t {
+                Some(t) if inclusive => Bound::Included(Term::from_field_i64(f.published, t)),
+                Some(t) => Bound::Excluded(Term::from_field_i64(f.published, t)),
+                None => Bound::Unbounded,
+            };
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(request.since, true), bound(request.until, false)))));
+        }
+        let term = |field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+        };
+        if let Some(l) = &request.lang {
+            clauses.push((Occur::Must, term(f.lang, l)));
+        }
+        if let Some(s) = &request.source {
+            clauses.push((Occur::Must, term(f.source, s)));
+        }
+        if let Some(story) = request.story {
+            let story = Term::from_field_u64(f.story, u64::try_from(story).unwrap_or(0));
+            clauses.push((Occur::Must, Box::new(TermQuery::new(story, IndexRecordOption::Basic))));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
+        let (top, total) = searcher.search(&query, &(top, Count)).map_err(|e| self.err(e))?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let seq = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64("seq")
+                .ok()
+                .and_then(|column| column.first(address.doc_id));
+            if let Some(seq) = seq.and_then(|s| i64::try_from(s).ok()) {
+                hits.push(Hit { seq, score });
+            }
+        }
+        Ok(Results { hits, total })
+    }
+
+    /// Documents in the index.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes the index takes on disk.
+    pub fn disk_bytes(&self) -> u64 {
+        dir_size(&self.path)
+    }
+}
+
+fn dir_size(path: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else { return 0 };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}

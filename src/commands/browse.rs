@@ -1,0 +1,181 @@
+//! Reading the store from the command line: `stories`, `story`, `stats`, `export`.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use tidings_article::parse_published;
+use tidings_store::{Access, ArticleRow, Store, StoryFilter, StoryOrder, StoryRow, parse_story_label};
+
+use crate::cli::{ExportArgs, ExportKind, StatsArgs, StoriesArgs, StoryArgs};
+
+pub fn stories(args: StoriesArgs) -> Result<ExitCode> {
+    let store = Store::open(&args.data.data, Access::Read)?;
+    let since = args.since.as_deref().map(|s| parse_since(&store, s)).transpose()?;
+    let filter = StoryFilter {
+        since,
+        until: None,
+        lang: args.lang,
+        source: args.source,
+        order: if args.largest { StoryOrder::Largest } else { StoryOrder::Newest },
+        limit: args.limit,
+        offset: 0,
+    };
+    for s in store.stories(&filter)? {
+        if args.json {
+            out!("{}", serde_json::to_string(&s)?)?;
+        } else {
+            print_story_line(&s)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_story_line(s: &StoryRow) -> std::io::Result<()> {
+    let span = match (&s.first_seen, &s.last_seen) {
+        (Some(f), Some(l)) if f == l => f.clone(),
+        (Some(f), Some(l)) => format!("{f} – {l}"),
+        _ => "undated".into(),
+    };
+    out!(
+        "{}  {:>4} articles  {:>3} sources  {:<8}  {}\n         {}",
+        s.story,
+        s.articles,
+        s.sources.len(),
+        s.languages.join(","),
+        span,
+        s.title
+    )
+}
+
+pub fn story(args: StoryArgs) -> Result<ExitCode> {
+    let store = Store::open(&args.data.data, Access::Read)?;
+    let number = parse_story_label(&args.story)
+        .with_context(|| format!("{:?} is not a story id (expected something like s000007)", args.story))?;
+    let Some(story) = store.story(number)? else {
+        bail!("no story {} in {}", tidings_store::story_label(number), store.dir().display());
+    };
+    let articles = store.story_articles(number)?;
+    if args.json {
+        out!("{}", json!({"story": story, "articles": articles}))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_story_line(&story)?;
+    if !story.keywords.is_empty() {
+        out!("         keywords: {}", story.keywords.join(", "))?;
+    }
+    out!("")?;
+    print_timeline(&articles)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Articles in time order, each copy folded under its original: `↳ also in: outlets`.
+fn print_timeline(articles: &[ArticleRow]) -> std::io::Result<()> {
+    for a in articles.iter().filter(|a| a.duplicate_of.is_none()) {
+        out!(
+            "  {:<20}  {:<18}  {}",
+            a.published.as_deref().unwrap_or("undated"),
+            a.source.as_deref().unwrap_or("—"),
+            a.display_title
+        )?;
+        let copies: Vec<&str> = articles
+            .iter()
+            .filter(|c| c.duplicate_of.as_deref() == Some(a.id.as_str()))
+            .map(|c| c.source.as_deref().unwrap_or(c.id.as_str()))
+            .collect();
+        if !copies.is_empty() {
+            out!("  {:<20}  ↳ also ran in: {}", "", copies.join(", "))?;
+        }
+    }
+    // Copies whose original is in another story (rare: the original retired first).
+    for a in articles.iter().filter(|a| a.duplicate_of.as_ref().is_some_and(|o| !articles.iter().any(|x| &x.id == o))) {
+        out!(
+            "  {:<20}  {:<18}  {} (copy of {})",
+            a.published.as_deref().unwrap_or("undated"),
+            a.source.as_deref().unwrap_or("—"),
+            a.display_title,
+            a.duplicate_of.as_deref().unwrap_or("")
+        )?;
+    }
+    Ok(())
+}
+
+pub fn stats(args: StatsArgs) -> Result<ExitCode> {
+    let store = Store::open(&args.data.data, Access::Read)?;
+    let stats = store.stats()?;
+    let db_bytes = std::fs::metadata(store.database_path()).map(|m| m.len()).unwrap_or(0);
+    let index_bytes = dir_bytes(&store.dir().join(tidings_search::INDEX_DIR));
+    if args.json {
+        let mut v = serde_json::to_value(&stats)?;
+        v["database_bytes"] = json!(db_bytes);
+        v["index_bytes"] = json!(index_bytes);
+        out!("{v}")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let per = |bytes: u64| if stats.articles > 0 { bytes / stats.articles as u64 } else { 0 };
+    out!("store       {}", store.dir().display())?;
+    out!("articles    {} ({} copies) from {} sources", stats.articles, stats.copies, stats.sources)?;
+    out!("stories     {} ({} still taking articles)", stats.stories, stats.active_stories)?;
+    out!(
+        "published   {} – {}",
+        stats.first_published.as_deref().unwrap_or("?"),
+        stats.last_published.as_deref().unwrap_or("?")
+    )?;
+    let langs: Vec<String> = stats.languages.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    out!("languages   {}", langs.join(", "))?;
+    let sources: Vec<String> = stats.top_sources.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    out!("top sources {}", sources.join(", "))?;
+    out!("database    {} bytes ({} per article)", db_bytes, per(db_bytes))?;
+    out!("index       {} bytes ({} per article)", index_bytes, per(index_bytes))?;
+    out!("ingest runs {}; schema version {}", stats.ingest_runs, stats.schema_version)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn export(args: ExportArgs) -> Result<ExitCode> {
+    let store = Store::open(&args.data.data, Access::Read)?;
+    let mut failed: Option<std::io::Error> = None;
+    let mut emit = |line: String| -> Result<(), tidings_store::StoreError> {
+        if failed.is_none() {
+            failed = out!("{line}").err();
+        }
+        Ok(())
+    };
+    match args.what {
+        ExportKind::Articles => store.for_each_article(0, |a| emit(serde_json::to_string(&a).unwrap_or_default()))?,
+        ExportKind::Stories => store.for_each_story(|s| emit(serde_json::to_string(&s).unwrap_or_default()))?,
+    }
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `2019-04-01`, an RFC 3339 time, or a span (`24h`, `7d`, `2w`) back from the newest
+/// article in the store (an archive's "now").
+pub fn parse_since(store: &Store, s: &str) -> Result<i64> {
+    if let Some(p) = parse_published(s) {
+        return Ok(p.seconds());
+    }
+    let (digits, unit) = s.trim().split_at(s.trim().len().saturating_sub(1));
+    let unit_seconds = match unit {
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => bail!("cannot read {s:?} as a date (2019-04-01) or a span (24h, 7d, 2w)"),
+    };
+    let n: i64 = digits.parse().with_context(|| format!("cannot read {s:?} as a span (24h, 7d, 2w)"))?;
+    let newest = store.newest_published()?.unwrap_or(0);
+    Ok(newest - n * unit_seconds)
+}
+
+fn dir_bytes(path: &std::path::Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else { return 0 };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_bytes(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
