@@ -108,10 +108,8 @@ impl SearchIndex {
                     std::fs::remove_dir_all(&path).map_err(|source| SearchError::Io { path: path.clone(), source })?;
                 }
                 std::fs::create_dir_all(&path).map_err(|source| SearchError::Io { path: path.clone(), source })?;
-                Index::create_in_dir(&path, fields::schema()).map_err(|source| SearchError::Index {
-                    path: path.clone(),
-                    source,
-                })?
+                Index::create_in_dir(&path, fields::schema())
+                    .map_err(|source| SearchError::Index { path: path.clone(), source })?
             }
         };
         tokenizer::register(&index, &terms);
@@ -227,7 +225,10 @@ impl SearchIndex {
                 Some(t) => Bound::Excluded(Term::from_field_i64(f.published, t)),
                 None => Bound::Unbounded,
             };
-            clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(request.since, true), bound(request.until, false)))));
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(request.since, true), bound(request.until, false))),
+            ));
         }
         let term = |field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))

@@ -29,7 +29,8 @@ impl WriterLock {
             Err(TryLockError::WouldBlock) => {
                 let mut holder = String::new();
                 let _ = file.read_to_string(&mut holder);
-                let holder = if holder.trim().is_empty() { "another process".into() } else { holder.trim().to_string() };
+                let holder =
+                    if holder.trim().is_empty() { "another process".into() } else { holder.trim().to_string() };
                 return Err(StoreError::Locked { path: dir.to_path_buf(), holder });
             }
             Err(TryLockError::Error(e)) => return Err(StoreError::io(&path, e)),

@@ -186,7 +186,9 @@ impl Store {
 
     /// One article by id, with its body.
     pub fn article(&self, id: &str) -> Result<Option<ArticleRow>, StoreError> {
-        let sql = format!("SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?1");
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?1"
+        );
         self.conn.query_row(&sql, [id], |r| article_row(r, true)).optional().map_err(|e| self.err(e))
     }
 

@@ -60,9 +60,7 @@ impl Store {
 
     /// The seq the next new article gets.
     pub fn next_seq(&self) -> Result<i64, StoreError> {
-        self.conn
-            .query_row("SELECT coalesce(max(seq) + 1, 0) FROM articles", [], |r| r.get(0))
-            .map_err(|e| self.err(e))
+        self.conn.query_row("SELECT coalesce(max(seq) + 1, 0) FROM articles", [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 
     pub fn checkpoint(&self) -> Result<Option<Checkpoint>, StoreError> {

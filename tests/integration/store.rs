@@ -1,0 +1,251 @@
+//! The store: incremental and idempotent ingest, crash safety, one writer at a time,
+//! browsing, search, and refusing databases that are not ours.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::{TestDir, examples, json_lines, stdout, tidings};
+
+fn ingest(data: &Path, inputs: &[&Path]) -> std::process::Output {
+    let mut cmd = assert_cmd::Command::cargo_bin("tidings").expect("binary builds");
+    cmd.arg("ingest").arg("--data").arg(data).args(inputs);
+    let out = cmd.output().expect("tidings runs");
+    assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+/// Every stored article as `id → story`, from `tidings export`.
+fn stored_stories(data: &Path) -> HashMap<String, String> {
+    let out = tidings!("export", "--data", data, "articles");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut map = HashMap::new();
+    for line in stdout(&out).lines() {
+        let a: Value = serde_json::from_str(line).expect("export is JSON Lines");
+        let id = a["id"].as_str().expect("id").to_string();
+        assert!(map.insert(id.clone(), a["story"].as_str().expect("story").to_string()).is_none(), "{id} twice");
+    }
+    map
+}
+
+/// `id → story` from a one-shot `tidings cluster` run over the same inputs.
+fn clustered_at_once(dir: &TestDir, inputs: &[&Path]) -> HashMap<String, String> {
+    let assignments = dir.path("assignments.jsonl");
+    let mut cmd = assert_cmd::Command::cargo_bin("tidings").expect("binary builds");
+    cmd.arg("cluster").args(inputs).arg("--assignments").arg(&assignments);
+    assert!(cmd.output().expect("runs").status.success());
+    json_lines(&assignments)
+        .iter()
+        .map(|a| {
+            (a["id"].as_str().unwrap_or_default().to_string(), a["story"].as_str().unwrap_or_default().to_string())
+        })
+        .collect()
+}
+
+/// Writes the JSON Lines of `files` published before (or from) `day` into two files.
+fn split_by_day(dir: &TestDir, files: &[&Path], day: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (mut before, mut after) = (String::new(), String::new());
+    for file in files {
+        for line in std::fs::read_to_string(file).expect("sample").lines() {
+            let a: Value = serde_json::from_str(line).expect("sample is JSON Lines");
+            let published = a["published"].as_str().expect("sample articles are dated");
+            let part = if &published[..10] < day { &mut before } else { &mut after };
+            part.push_str(line);
+            part.push('\n');
+        }
+    }
+    assert!(!before.is_empty() && !after.is_empty());
+    (dir.write("day1.jsonl", before), dir.write("day2.jsonl", after))
+}
+
+#[test]
+fn ingesting_twice_adds_nothing_and_browsing_works() {
+    let dir = TestDir::new();
+    let data = dir.path("data");
+    let first = stdout(&ingest(&data, &[&examples().join("news")]));
+    assert!(first.starts_with("158 articles added, 0 already stored"), "{first}");
+    let before = stored_stories(&data);
+    let second = stdout(&ingest(&data, &[&examples().join("news")]));
+    assert!(second.starts_with("0 articles added, 158 already stored"), "{second}");
+    assert_eq!(stored_stories(&data), before);
+
+    let stories = tidings!("stories", "--data", &data, "--largest", "--limit", "3", "--json");
+    let stories: Vec<Value> = stdout(&stories).lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(stories.len(), 3);
+    assert!(stories[0]["articles"].as_i64() >= stories[1]["articles"].as_i64());
+    let vladivostok = stories.iter().find(|s| s["title"].as_str().is_some_and(|t| t.contains("Vladivostok")));
+    let story = vladivostok.expect("the summit is among the largest stories")["story"].as_str().expect("id");
+
+    let timeline = stdout(&tidings!("story", "--data", &data, story));
+    assert!(timeline.contains("Vladivostok") && timeline.contains("2019-04-25"), "{timeline}");
+    let json = tidings!("story", "--data", &data, story, "--json");
+    let json: Value = serde_json::from_str(&stdout(&json)).expect("JSON");
+    assert_eq!(json["articles"].as_array().map(Vec::len), Some(8));
+
+    let german = stdout(&tidings!("stories", "--data", &data, "--lang", "de", "--json", "--limit", "100"));
+    assert!(german.lines().all(|l| l.contains("\"de\"")) && !german.is_empty());
+    let stats = tidings!("stats", "--data", &data, "--json");
+    let stats: Value = serde_json::from_str(&stdout(&stats)).expect("JSON");
+    assert_eq!(stats["articles"], 158);
+    assert_eq!(stats["copies"], 4);
+    assert_eq!(stats["ingest_runs"], 2);
+}
+
+#[test]
+fn day_one_then_day_two_gives_the_stories_of_one_run() {
+    let dir = TestDir::new();
+    let news = examples().join("news");
+    let files = [news.join("norsk.jsonl"), news.join("international.jsonl")];
+    let files: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    let (day1, day2) = split_by_day(&dir, &files, "2019-04-10");
+    let data = dir.path("data");
+    ingest(&data, &[&day1]);
+    ingest(&data, &[&day2]);
+    assert_eq!(stored_stories(&data), clustered_at_once(&dir, &files));
+}
+
+#[test]
+fn a_split_stream_of_many_batches_resumes_exactly() {
+    let dir = TestDir::new();
+    let generated = tidings!("generate", "--articles", "5000", "--seed", "7");
+    let lines: Vec<&str> = std::str::from_utf8(&generated.stdout).expect("UTF-8").lines().collect();
+    // Splits that fall inside a batch of 2048, so the second and third runs replay.
+    let parts = [&lines[..1500], &lines[1500..3100], &lines[3100..]];
+    let files: Vec<_> =
+        parts.iter().enumerate().map(|(i, p)| dir.write(&format!("part{i}.jsonl"), p.join("\n") + "\n")).collect();
+    let whole = dir.write("whole.jsonl", lines.join("\n") + "\n");
+    let data = dir.path("data");
+    for f in &files {
+        ingest(&data, &[f]);
+    }
+    assert_eq!(stored_stories(&data), clustered_at_once(&dir, &[&whole]));
+}
+
+/// Story rows agree with the articles: every article's story exists and counts it.
+fn assert_consistent(data: &Path) {
+    let articles = stored_stories(data);
+    let out = tidings!("export", "--data", data, "stories");
+    let mut counted: HashMap<String, i64> = HashMap::new();
+    for story in articles.values() {
+        *counted.entry(story.clone()).or_default() += 1;
+    }
+    let stories: HashMap<String, i64> = stdout(&out)
+        .lines()
+        .map(|l| {
+            let s: Value = serde_json::from_str(l).expect("JSON");
+            (s["story"].as_str().expect("id").to_string(), s["articles"].as_i64().expect("count"))
+        })
+        .collect();
+    assert_eq!(stories, counted, "story rows disagree with the articles");
+}
+
+#[test]
+fn a_killed_ingest_loses_nothing_and_a_second_writer_is_refused() {
+    let dir = TestDir::new();
+    let generated = tidings!("generate", "--articles", "16000", "--seed", "3");
+    let input = dir.write("big.jsonl", &generated.stdout);
+    let data = dir.path("data");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tidings"))
+        .arg("ingest")
+        .arg("--data")
+        .arg(&data)
+        .arg(&input)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("ingest starts");
+
+    // Wait for the first committed batch, then try a second writer and kill the first.
+    let db = data.join("tidings.sqlite");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let committed = || -> i64 {
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+        rusqlite::Connection::open_with_flags(&db, flags)
+            .and_then(|c| c.query_row("SELECT count(*) FROM articles", [], |r| r.get(0)))
+            .unwrap_or(0)
+    };
+    while committed() == 0 {
+        assert!(Instant::now() < deadline, "no batch committed in time");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(child.try_wait().expect("wait").is_none(), "the ingest finished before it could be killed");
+    let second = tidings!("ingest", "--data", &data, &input);
+    assert!(!second.status.success());
+    let message = String::from_utf8_lossy(&second.stderr);
+    assert!(message.contains("locked by another writer"), "{message}");
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    let partial = committed();
+    assert!(partial > 0 && partial < 16000, "killed mid-run ({partial} articles committed)");
+
+    ingest(&data, &[&input]);
+    let stored = stored_stories(&data);
+    assert_eq!(stored.len(), 16000);
+    assert_consistent(&data);
+}
+
+#[test]
+fn search_finds_compound_parts_phrases_and_filters() {
+    let dir = TestDir::new();
+    let data = dir.path("data");
+    ingest(&data, &[&examples().join("news")]);
+    let ids = |args: &[&str]| -> HashSet<String> {
+        let mut cmd = assert_cmd::Command::cargo_bin("tidings").expect("binary builds");
+        cmd.arg("search").arg("--data").arg(&data).arg("--json").args(args);
+        let out = cmd.output().expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        stdout(&out)
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).expect("JSON")["article"]["id"].as_str().unwrap_or("").to_string()
+            })
+            .collect()
+    };
+    // *atomprogram* finds *atomvåpenprogrammet* (a plain-text article).
+    assert!(ids(&["atomprogram"]).contains("dagbladet-2019-04-25-kim-putin"));
+    let ferry = ids(&["\"gikk på grunn\""]);
+    assert!(!ferry.is_empty());
+    let english = ids(&["ferry", "--lang", "en"]);
+    assert!(!english.is_empty());
+    let later = ids(&["ferje", "--since", "2019-04-12"]);
+    let all = ids(&["ferje", "--limit", "100"]);
+    assert!(!later.is_empty() && later.len() < all.len() && later.is_subset(&all));
+
+    // The index is derived: removed, it is rebuilt on the next search.
+    std::fs::remove_dir_all(data.join("index")).expect("index removed");
+    assert!(ids(&["atomprogram"]).contains("dagbladet-2019-04-25-kim-putin"));
+    let bad = tidings!("search", "--data", &data, "\"unclosed");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot read the query"));
+}
+
+#[test]
+fn foreign_and_corrupt_databases_are_refused_and_left_alone() {
+    let dir = TestDir::new();
+    let input = examples().join("news/norsk.jsonl");
+
+    let foreign = dir.path("foreign");
+    std::fs::create_dir_all(&foreign).expect("mkdir");
+    let conn = rusqlite::Connection::open(foreign.join("tidings.sqlite")).expect("sqlite");
+    conn.execute_batch("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('mine');").expect("foreign db");
+    drop(conn);
+    let before = std::fs::read(foreign.join("tidings.sqlite")).expect("read");
+    let out = tidings!("ingest", "--data", &foreign, &input);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a tidings store"));
+    assert_eq!(std::fs::read(foreign.join("tidings.sqlite")).expect("read"), before);
+
+    let corrupt = dir.path("corrupt");
+    let garbage: Vec<u8> = (0..16384u32).map(|i| (i * 7919 % 251) as u8).collect();
+    dir.write("corrupt/tidings.sqlite", &garbage);
+    let out = tidings!("ingest", "--data", &corrupt, &input);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a SQLite database"));
+    assert_eq!(std::fs::read(corrupt.join("tidings.sqlite")).expect("read"), garbage);
+
+    let out = tidings!("stories", "--data", dir.path("nothing-here"));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no tidings store"));
+}
