@@ -250,6 +250,12 @@ pub struct BenchArgs {
     /// Report throughput for every slice of this many articles.
     #[arg(long, default_value_t = 50_000)]
     pub slice: u64,
+    /// Instead of clustering, measure search latency over the store in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub search: Option<PathBuf>,
+    /// Queries of each kind for `--search`.
+    #[arg(long, default_value_t = 1000)]
+    pub queries: usize,
     #[command(flatten)]
     pub tuning: TuningArgs,
 }

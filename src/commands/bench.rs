@@ -11,6 +11,9 @@ use crate::cli::BenchArgs;
 use crate::pipeline;
 
 pub fn run(args: BenchArgs) -> Result<ExitCode> {
+    if let Some(data) = &args.search {
+        return search_latency(data, args.queries);
+    }
     let kind = if args.headlines { "headline-only" } else { "full-text" };
     out!("clustering {} synthetic {kind} articles (seed {})", args.articles, args.seed)?;
     // Generating text is not what is measured: articles are made ahead of the clock,
@@ -68,4 +71,66 @@ fn signature_speed(articles: &[tidings_article::Article]) -> std::io::Result<()>
         articles.len() as f64 / secs,
         shingles as f64 / articles.len().max(1) as f64
     )
+}
+
+/// Search latency over a store: one-word, two-word and phrase queries (words taken from
+/// stored headlines), each with a one-week date filter, timed from query to the rows of
+/// the top 20 read from SQLite (what `tidings search` does after start-up).
+fn search_latency(data: &std::path::Path, queries: usize) -> Result<ExitCode> {
+    use tidings_search::SearchRequest;
+    let store = tidings_store::Store::open(data, tidings_store::Access::Read)?;
+    let index = super::search::current_index(&store)?;
+    let stats = store.stats()?;
+    let newest = store.newest_published()?.unwrap_or(0);
+    let oldest = stats.first_published.as_deref().and_then(tidings_article::parse_published).map_or(0, |p| p.seconds());
+    out!("search latency over {} articles ({} in the index), {queries} queries of each kind", stats.articles, index.len())?;
+    let step = (stats.articles.max(1) / queries.max(1) as i64).max(1);
+    let seqs: Vec<i64> = (0..queries as i64).map(|i| (i * step + step / 2).min(stats.articles - 1)).collect();
+    let titles: Vec<Vec<String>> = store
+        .articles_by_seq(&seqs)?
+        .into_iter()
+        .map(|a| {
+            a.display_title
+                .split_whitespace()
+                .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
+                .map(str::to_lowercase)
+                .collect()
+        })
+        .filter(|w: &Vec<String>| w.len() >= 2)
+        .collect();
+    let kinds: [(&str, fn(&[String]) -> String); 3] = [
+        ("one word", |w| w[0].clone()),
+        ("two words", |w| format!("{} {}", w[0], w[w.len() - 1])),
+        ("phrase", |w| format!("\"{} {}\"", w[0], w[1])),
+    ];
+    let week = 7 * 86_400;
+    for (kind, make) in kinds {
+        let mut times = Vec::with_capacity(titles.len());
+        let mut hits = 0usize;
+        for (i, words) in titles.iter().enumerate() {
+            let since = oldest + ((newest - oldest - week).max(0) * i as i64) / titles.len().max(1) as i64;
+            let request = SearchRequest {
+                query: make(words),
+                since: Some(since),
+                until: Some(since + week),
+                limit: 20,
+                ..SearchRequest::default()
+            };
+            let start = Instant::now();
+            let results = index.search(&request)?;
+            let rows = store.articles_by_seq(&results.hits.iter().map(|h| h.seq).collect::<Vec<_>>())?;
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            hits += usize::from(!rows.is_empty());
+        }
+        times.sort_by(f64::total_cmp);
+        let at = |q: f64| times.get(((times.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+        out!(
+            "{kind:>10}: median {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} queries, {hits} with results)",
+            at(0.5),
+            at(0.99),
+            at(1.0),
+            times.len()
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -46,6 +46,7 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let counts = intake.counts.clone();
     let new = SortedChunks { articles: intake, chunk: SORT_CHUNK, sorted: Vec::new().into_iter() };
 
+    let started = std::time::Instant::now();
     let articles = replay.into_iter().map(|r| r.article).chain(new);
     let mut sink = StoreSink::new(&mut store, resume_at, old_stories);
     stream.process_into(articles, &mut sink)?;
@@ -57,8 +58,11 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
 
     let bad = bad.load(Ordering::Relaxed);
     store.finish_ingest(run, added, skipped, bad)?;
+    let secs = started.elapsed().as_secs_f64();
+    tracing::info!("stored {added} articles in {secs:.1} s ({:.0} articles/s)", added as f64 / secs.max(1e-9));
+    let started = std::time::Instant::now();
     let indexed = super::search::current_index(&store)?.len();
-    tracing::info!("search index holds {indexed} articles");
+    tracing::info!("search index holds {indexed} articles (brought up to date in {:.1} s)", started.elapsed().as_secs_f64());
     let stats = store.stats()?;
     out!(
         "{added} articles added, {skipped} already stored, {bad} bad records; the store has {} articles in {} stories ({})",
