@@ -73,6 +73,9 @@ fn signature_speed(articles: &[tidings_article::Article]) -> std::io::Result<()>
     )
 }
 
+/// Makes a query from a headline's words.
+type QueryMaker = fn(&[String]) -> String;
+
 /// Search latency over a store: one-word, two-word and phrase queries (words taken from
 /// stored headlines), each with a one-week date filter, timed from query to the rows of
 /// the top 20 read from SQLite (what `tidings search` does after start-up).
@@ -83,7 +86,11 @@ fn search_latency(data: &std::path::Path, queries: usize) -> Result<ExitCode> {
     let stats = store.stats()?;
     let newest = store.newest_published()?.unwrap_or(0);
     let oldest = stats.first_published.as_deref().and_then(tidings_article::parse_published).map_or(0, |p| p.seconds());
-    out!("search latency over {} articles ({} in the index), {queries} queries of each kind", stats.articles, index.len())?;
+    out!(
+        "search latency over {} articles ({} in the index), {queries} queries of each kind",
+        stats.articles,
+        index.len()
+    )?;
     let step = (stats.articles.max(1) / queries.max(1) as i64).max(1);
     let seqs: Vec<i64> = (0..queries as i64).map(|i| (i * step + step / 2).min(stats.articles - 1)).collect();
     let titles: Vec<Vec<String>> = store
@@ -98,7 +105,7 @@ fn search_latency(data: &std::path::Path, queries: usize) -> Result<ExitCode> {
         })
         .filter(|w: &Vec<String>| w.len() >= 2)
         .collect();
-    let kinds: [(&str, fn(&[String]) -> String); 3] = [
+    let kinds: [(&str, QueryMaker); 3] = [
         ("one word", |w| w[0].clone()),
         ("two words", |w| format!("{} {}", w[0], w[w.len() - 1])),
         ("phrase", |w| format!("\"{} {}\"", w[0], w[1])),

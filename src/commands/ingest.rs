@@ -25,6 +25,9 @@ use crate::pipeline::{self, BATCH, Placement, Placer, Prepared, STATE_FORMAT, Se
 /// makes the next run replay.
 const CHECKPOINT_EVERY: i64 = 64 * BATCH as i64;
 
+/// Articles between progress lines in the log.
+const PROGRESS_EVERY: i64 = 50 * BATCH as i64;
+
 /// New articles are put in publication order this many at a time, so that memory stays
 /// bounded however large the input; a day's news fits in one chunk many times over.
 const SORT_CHUNK: usize = 50_000;
@@ -62,7 +65,10 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     tracing::info!("stored {added} articles in {secs:.1} s ({:.0} articles/s)", added as f64 / secs.max(1e-9));
     let started = std::time::Instant::now();
     let indexed = super::search::current_index(&store)?.len();
-    tracing::info!("search index holds {indexed} articles (brought up to date in {:.1} s)", started.elapsed().as_secs_f64());
+    tracing::info!(
+        "search index holds {indexed} articles (brought up to date in {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
     let stats = store.stats()?;
     out!(
         "{added} articles added, {skipped} already stored, {bad} bad records; the store has {} articles in {} stories ({})",
@@ -183,6 +189,8 @@ struct StoreSink<'s> {
     left: BTreeSet<StoryId>,
     /// Whether the last batch was full (then the state after it is a batch boundary).
     last_batch_full: bool,
+    /// For the progress log: when and at which seq the current slice began.
+    slice_start: (std::time::Instant, i64),
 }
 
 impl<'s> StoreSink<'s> {
@@ -196,6 +204,7 @@ impl<'s> StoreSink<'s> {
             touched: BTreeSet::new(),
             left: BTreeSet::new(),
             last_batch_full: false,
+            slice_start: (std::time::Instant::now(), resume_at),
         }
     }
 
@@ -212,6 +221,23 @@ impl<'s> StoreSink<'s> {
             self.store.end_batch(&BatchEnd { checkpoint: Some(checkpoint), ..BatchEnd::default() })?;
         }
         Ok(())
+    }
+}
+
+impl StoreSink<'_> {
+    /// Every `PROGRESS_EVERY` articles, the rate of the last slice (`-v`), so that a
+    /// slowdown as the store grows shows.
+    fn log_progress(&mut self) {
+        let (since, from) = self.slice_start;
+        if self.seq - from >= PROGRESS_EVERY {
+            let rate = (self.seq - from) as f64 / since.elapsed().as_secs_f64().max(1e-9);
+            tracing::info!(
+                "{} articles placed and stored; the last {} at {rate:.0} articles/s",
+                self.seq,
+                self.seq - from
+            );
+            self.slice_start = (std::time::Instant::now(), self.seq);
+        }
     }
 }
 
@@ -268,6 +294,7 @@ impl Sink for StoreSink<'_> {
         stories.dedup_by_key(|(s, _)| s.id);
         let checkpoint = self.pending_checkpoint.take();
         self.store.end_batch(&BatchEnd { stories, maybe_empty, checkpoint })?;
+        self.log_progress();
         Ok(())
     }
 }

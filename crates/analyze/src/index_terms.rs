@@ -42,14 +42,19 @@ impl IndexTerms {
     pub fn for_each(&self, lang: Lang, text: &str, mut f: impl FnMut(IndexTerm<'_>)) {
         for (position, (start, word)) in text.unicode_word_indices().enumerate() {
             let end = start + word.len();
-            let lower = word.to_lowercase();
-            let parts = self.compounds.split(lang, &lower);
-            let words = if parts.is_empty() { std::slice::from_ref(&lower.as_str()).to_vec() } else { parts };
-            for w in words {
-                let stem = self.stemmers.stem(lang, w);
-                f(IndexTerm { text: undouble(lang, &stem), position, start, end });
+            for term in self.word_terms(lang, word) {
+                f(IndexTerm { text: &term, position, start, end });
             }
         }
+    }
+
+    /// The terms of one word (as [`IndexTerms::for_each`] gives them). Depends on nothing
+    /// but the word and language, so callers may cache it.
+    pub fn word_terms(&self, lang: Lang, word: &str) -> Vec<String> {
+        let lower = word.to_lowercase();
+        let parts = self.compounds.split(lang, &lower);
+        let words = if parts.is_empty() { vec![lower.as_str()] } else { parts };
+        words.into_iter().map(|w| undouble(lang, &self.stemmers.stem(lang, w)).to_string()).collect()
     }
 }
 

@@ -2,6 +2,9 @@
 
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+use unicode_segmentation::UnicodeSegmentation;
+
 use tantivy::Index;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tidings_analyze::{IndexTerms, Lang};
@@ -13,14 +16,20 @@ pub(crate) fn tokenizer_name(lang: Lang) -> String {
 /// Registers a tokenizer per language with the index.
 pub(crate) fn register(index: &Index, terms: &Arc<IndexTerms>) {
     for lang in Lang::all() {
-        index.tokenizers().register(&tokenizer_name(*lang), LangTokenizer { lang: *lang, terms: terms.clone() });
+        let tokenizer = LangTokenizer { lang: *lang, terms: terms.clone(), cache: FxHashMap::default() };
+        index.tokenizers().register(&tokenizer_name(*lang), tokenizer);
     }
 }
+
+/// Words whose terms each tokenizer remembers; news vocabularies are Zipfian, so most
+/// words are seen before. Each indexing thread has its own clone, hence its own cache.
+const CACHE_WORDS: usize = 200_000;
 
 #[derive(Clone)]
 pub(crate) struct LangTokenizer {
     lang: Lang,
     terms: Arc<IndexTerms>,
+    cache: FxHashMap<String, Box<[String]>>,
 }
 
 pub(crate) struct Tokens {
@@ -33,15 +42,27 @@ impl Tokenizer for LangTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
         let mut tokens = Vec::new();
-        self.terms.for_each(self.lang, text, |t| {
-            tokens.push(Token {
-                offset_from: t.start,
-                offset_to: t.end,
-                position: t.position,
-                text: t.text.to_string(),
-                position_length: 1,
-            });
-        });
+        for (position, (start, word)) in text.unicode_word_indices().enumerate() {
+            let terms = match self.cache.get(word) {
+                Some(terms) => terms,
+                None => {
+                    if self.cache.len() >= CACHE_WORDS {
+                        self.cache.clear();
+                    }
+                    let terms = self.terms.word_terms(self.lang, word).into_boxed_slice();
+                    self.cache.entry(word.to_string()).or_insert(terms)
+                }
+            };
+            for term in terms.iter() {
+                tokens.push(Token {
+                    offset_from: start,
+                    offset_to: start + word.len(),
+                    position,
+                    text: term.clone(),
+                    position_length: 1,
+                });
+            }
+        }
         Tokens { tokens, next: 0 }
     }
 }
