@@ -104,7 +104,7 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
     let store = Store::open(&args.data.data, Access::Read)?;
     let stats = store.stats()?;
     let db_bytes = std::fs::metadata(store.database_path()).map(|m| m.len()).unwrap_or(0);
-    let index_bytes = dir_bytes(&store.dir().join(tidings_search::INDEX_DIR));
+    let index_bytes = tidings_search::index_bytes(store.dir());
     if args.json {
         let mut v = serde_json::to_value(&stats)?;
         v["database_bytes"] = json!(db_bytes);
@@ -133,21 +133,16 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let store = Store::open(&args.data.data, Access::Read)?;
-    let mut failed: Option<std::io::Error> = None;
-    let mut emit = |line: String| -> Result<(), tidings_store::StoreError> {
-        if failed.is_none() {
-            failed = out!("{line}").err();
-        }
-        Ok(())
-    };
     match args.what {
-        ExportKind::Articles => store.for_each_article(0, |a| emit(serde_json::to_string(&a).unwrap_or_default()))?,
-        ExportKind::Stories => store.for_each_story(|s| emit(serde_json::to_string(&s).unwrap_or_default()))?,
-    }
-    if let Some(e) = failed {
-        return Err(e.into());
+        ExportKind::Articles => store.for_each_article(0, |a| json_line(&a))?,
+        ExportKind::Stories => store.for_each_story(|s| json_line(&s))?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn json_line(row: &impl serde::Serialize) -> Result<()> {
+    out!("{}", serde_json::to_string(row)?)?;
+    Ok(())
 }
 
 /// `2019-04-01`, an RFC 3339 time, or a span (`24h`, `7d`, `2w`) back from the newest
@@ -166,16 +161,4 @@ pub fn parse_since(store: &Store, s: &str) -> Result<i64> {
     let n: i64 = digits.parse().with_context(|| format!("cannot read {s:?} as a span (24h, 7d, 2w)"))?;
     let newest = store.newest_published()?.unwrap_or(0);
     Ok(newest - n * unit_seconds)
-}
-
-fn dir_bytes(path: &std::path::Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(path) else { return 0 };
-    entries
-        .flatten()
-        .map(|e| match e.metadata() {
-            Ok(m) if m.is_dir() => dir_bytes(&e.path()),
-            Ok(m) => m.len(),
-            Err(_) => 0,
-        })
-        .sum()
 }

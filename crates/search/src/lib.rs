@@ -83,7 +83,7 @@ pub struct SearchIndex {
 }
 
 /// What the index's last commit says it reflects.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Deserialize)]
 struct Payload {
     format: u64,
     generation: i64,
@@ -139,8 +139,9 @@ impl SearchIndex {
     /// Brings the index up to date with the store: re-indexes every article written since
     /// the index's generation. Returns how many articles it indexed.
     pub fn catch_up(&mut self, store: &Store) -> Result<u64, SearchError> {
-        let (generation, from_seq) = store.changes_since(self.generation())?;
-        if generation == self.generation() {
+        let seen = self.generation();
+        let (generation, from_seq) = store.changes_since(seen)?;
+        if generation == seen {
             return Ok(0);
         }
         let writer = self.writer()?;
@@ -152,11 +153,7 @@ impl SearchIndex {
         let mut indexed = 0u64;
         store.for_each_article(from_seq, |a| {
             indexed += 1;
-            writer.add_document(self.document(&a)).map(|_| ()).map_err(|e| StoreError::Damaged {
-                path: self.path.clone(),
-                record: a.id.clone(),
-                reason: e.to_string(),
-            })
+            writer.add_document(self.document(&a)).map(|_| ()).map_err(|e| self.err(e))
         })?;
         self.commit(writer, generation)?;
         Ok(indexed)
@@ -175,6 +172,7 @@ impl SearchIndex {
     }
 
     fn commit(&mut self, mut writer: IndexWriter<TantivyDocument>, generation: i64) -> Result<(), SearchError> {
+        // The fields of `Payload`.
         let payload = serde_json::json!({"format": INDEX_FORMAT, "generation": generation}).to_string();
         let mut prepared = writer.prepare_commit().map_err(|e| self.err(e))?;
         prepared.set_payload(&payload);
@@ -275,6 +273,11 @@ impl SearchIndex {
     pub fn disk_bytes(&self) -> u64 {
         dir_size(&self.path)
     }
+}
+
+/// Bytes the index in `data_dir` takes on disk (0 if there is none), without opening it.
+pub fn index_bytes(data_dir: &Path) -> u64 {
+    dir_size(&data_dir.join(INDEX_DIR))
 }
 
 fn dir_size(path: &Path) -> u64 {

@@ -208,12 +208,12 @@ impl Store {
     }
 
     /// Calls `f` with every article from `from_seq` on (with bodies), in stream order,
-    /// without holding them all.
-    pub fn for_each_article(
+    /// without holding them all; stops at `f`'s first error.
+    pub fn for_each_article<E: From<StoreError>>(
         &self,
         from_seq: i64,
-        mut f: impl FnMut(ArticleRow) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+        mut f: impl FnMut(ArticleRow) -> Result<(), E>,
+    ) -> Result<(), E> {
         let sql = format!(
             "SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id
              WHERE a.seq >= ?1 ORDER BY a.seq"
@@ -226,8 +226,8 @@ impl Store {
         Ok(())
     }
 
-    /// Calls `f` with every story, by number.
-    pub fn for_each_story(&self, mut f: impl FnMut(StoryRow) -> Result<(), StoreError>) -> Result<(), StoreError> {
+    /// Calls `f` with every story, by number; stops at `f`'s first error.
+    pub fn for_each_story<E: From<StoreError>>(&self, mut f: impl FnMut(StoryRow) -> Result<(), E>) -> Result<(), E> {
         let sql = format!("SELECT {STORY_COLUMNS} FROM stories ORDER BY id");
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let mut rows = stmt.query([]).map_err(|e| self.err(e))?;

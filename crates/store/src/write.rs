@@ -10,6 +10,9 @@ use tidings_cluster::{StoryId, StorySummary};
 
 use crate::{Store, StoreError, story_number};
 
+/// The current time (UTC, RFC 3339) in SQL, for the `…_at` columns.
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
 /// Bumped when the checkpoint's encoding changes; an older checkpoint is then refused.
 pub type CheckpointFormat = i64;
 
@@ -127,7 +130,7 @@ impl Store {
     pub fn begin_ingest(&self, inputs: &[String]) -> Result<i64, StoreError> {
         let inputs = serde_json::Value::from(inputs.to_vec()).to_string();
         self.conn
-            .execute("INSERT INTO ingests (started_at, inputs) VALUES (?1, ?2)", params![now(), inputs])
+            .execute(&format!("INSERT INTO ingests (started_at, inputs) VALUES ({NOW}, ?1)"), [inputs])
             .map_err(|e| self.err(e))?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -136,8 +139,8 @@ impl Store {
     pub fn finish_ingest(&self, run: i64, added: u64, skipped: u64, bad: u64) -> Result<(), StoreError> {
         self.conn
             .execute(
-                "UPDATE ingests SET finished_at = ?2, added = ?3, skipped = ?4, bad = ?5 WHERE id = ?1",
-                params![run, now(), added as i64, skipped as i64, bad as i64],
+                &format!("UPDATE ingests SET finished_at = {NOW}, added = ?2, skipped = ?3, bad = ?4 WHERE id = ?1"),
+                params![run, added as i64, skipped as i64, bad as i64],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -170,7 +173,7 @@ impl Store {
                     duplicate_of = excluded.duplicate_of, similarity = excluded.similarity,
                     display_title = excluded.display_title",
             )
-            .map_err(|e| StoreError::sqlite(&self.dir.join(crate::DATABASE_FILE), e))?;
+            .map_err(|e| self.err(e))?;
         insert
             .execute(params![
                 w.seq,
@@ -191,7 +194,7 @@ impl Store {
                 &*a.origin.file,
                 a.origin.record.map(|n| n as i64),
             ])
-            .map_err(|e| StoreError::sqlite(&self.dir.join(crate::DATABASE_FILE), e))?;
+            .map_err(|e| self.err(e))?;
         self.batch_min_seq = Some(self.batch_min_seq.map_or(w.seq, |m| m.min(w.seq)));
         Ok(())
     }
@@ -247,8 +250,8 @@ impl Store {
     }
 }
 
-fn write_stories(tx: &rusqlite::Connection, stories: &[(StorySummary, bool)]) -> rusqlite::Result<()> {
-    let mut upsert = tx.prepare_cached(
+fn write_stories(conn: &rusqlite::Connection, stories: &[(StorySummary, bool)]) -> rusqlite::Result<()> {
+    let mut upsert = conn.prepare_cached(
         "INSERT OR REPLACE INTO stories (id, title, articles, unique_articles, first_seen, last_seen, first_seen_ts,
             last_seen_ts, languages, sources, keywords, entities, active)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -276,8 +279,4 @@ fn write_stories(tx: &rusqlite::Connection, stories: &[(StorySummary, bool)]) ->
         ])?;
     }
     Ok(())
-}
-
-fn now() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
