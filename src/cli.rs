@@ -70,9 +70,15 @@ pub struct StoriesArgs {
     /// How many stories.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
-    /// Largest first instead of newest first.
+    /// Stories naming this entity (a name such as `Kim Jong-un`, or an entity key).
     #[arg(long)]
+    pub entity: Option<String>,
+    /// Largest first instead of newest first.
+    #[arg(long, conflicts_with = "trending")]
     pub largest: bool,
+    /// Growing stories first: articles in the 12 hours before the newest article, weighed against the story's age.
+    #[arg(long)]
+    pub trending: bool,
     /// One JSON object per line instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -14,12 +14,16 @@ pub fn stories(args: StoriesArgs) -> Result<ExitCode> {
     let since = args.since.as_deref().map(|s| parse_since(&store, s)).transpose()?;
     let filter = StoryFilter {
         since,
-        until: None,
         lang: args.lang,
         source: args.source,
-        order: if args.largest { StoryOrder::Largest } else { StoryOrder::Newest },
+        entity: args.entity,
+        order: match (args.largest, args.trending) {
+            (true, _) => StoryOrder::Largest,
+            (_, true) => StoryOrder::Trending,
+            _ => StoryOrder::Newest,
+        },
         limit: args.limit,
-        offset: 0,
+        ..StoryFilter::default()
     };
     for s in store.stories(&filter)? {
         if args.json {

@@ -33,16 +33,9 @@ const PROGRESS_EVERY: i64 = 50 * BATCH as i64;
 const SORT_CHUNK: usize = 50_000;
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
-    let mut store = Store::open(&args.data.data, Access::Write)?;
-    let (mut stream, resume_at) = resume(&store)?;
-    let replay = store.replay_from(resume_at)?;
-    let old_stories: HashMap<i64, i64> = replay.iter().map(|r| (r.seq, r.old_story)).collect();
-    if !replay.is_empty() {
-        tracing::info!("replaying {} stored articles after the checkpoint", replay.len());
-    }
-
+    let mut writer = Writer::open(&args.data.data, CheckpointPolicy::BeforeShortBatch)?;
     let inputs: Vec<String> = args.inputs.iter().map(|p| p.display().to_string()).collect();
-    let run = store.begin_ingest(&inputs)?;
+    let run = writer.store.begin_ingest(&inputs)?;
     let accepted = pipeline::Accepted::open(&args.inputs);
     let bad = accepted.bad_records();
     let intake = Intake::new(accepted, Store::open(&args.data.data, Access::Read)?);
@@ -50,16 +43,13 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let new = SortedChunks { articles: intake, chunk: SORT_CHUNK, sorted: Vec::new().into_iter() };
 
     let started = std::time::Instant::now();
-    let articles = replay.into_iter().map(|r| r.article).chain(new);
-    let mut sink = StoreSink::new(&mut store, resume_at, old_stories);
-    stream.process_into(articles, &mut sink)?;
-    sink.finish(stream.placer_mut())?;
+    writer.add(new)?;
     let (added, skipped) = counts.get();
     if let Some(e) = counts.error.lock().ok().and_then(|mut e| e.take()) {
         return Err(e.into());
     }
-
     let bad = bad.load(Ordering::Relaxed);
+    let store = writer.close()?;
     store.finish_ingest(run, added, skipped, bad)?;
     let secs = started.elapsed().as_secs_f64();
     tracing::info!("stored {added} articles in {secs:.1} s ({:.0} articles/s)", added as f64 / secs.max(1e-9));
@@ -77,6 +67,86 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         store.dir().display()
     )?;
     Ok(super::strict_exit(args.strict, bad))
+}
+
+/// When the writer saves the placer's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckpointPolicy {
+    /// Before a short batch (a run's last), so that the next run replays it with the
+    /// articles that complete it: ingesting day by day equals ingesting at once.
+    BeforeShortBatch,
+    /// Only every [`CHECKPOINT_EVERY`] articles and on close: for a server taking many
+    /// small requests, where a snapshot per request would cost more than the request.
+    /// Articles after the last checkpoint are replayed after a crash.
+    Periodic,
+}
+
+/// The store's single writer: the placer resumed from the checkpoint, with the stored
+/// articles after it still to replay. Articles given to [`Writer::add`] are placed after
+/// them, in the order given, and committed batch by batch.
+pub struct Writer {
+    store: Store,
+    stream: StreamingClusterer,
+    /// The seq of the next article placed.
+    seq: i64,
+    last_checkpoint: i64,
+    policy: CheckpointPolicy,
+    /// Stored articles after the checkpoint, placed again before the first new ones.
+    replay: Vec<tidings_store::Replayed>,
+    last_batch_full: bool,
+}
+
+impl Writer {
+    /// Opens the store for writing (failing if another process writes it).
+    pub fn open(dir: &std::path::Path, policy: CheckpointPolicy) -> Result<Self> {
+        let store = Store::open(dir, Access::Write)?;
+        let (stream, resume_at) = resume(&store)?;
+        let replay = store.replay_from(resume_at)?;
+        if !replay.is_empty() {
+            tracing::info!("replaying {} stored articles after the checkpoint", replay.len());
+        }
+        Ok(Self {
+            store,
+            stream,
+            seq: resume_at,
+            last_checkpoint: resume_at,
+            policy,
+            replay,
+            last_batch_full: false,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Whether the store already has an article with this id.
+    pub fn contains(&self, id: &str) -> Result<bool> {
+        Ok(self.store.contains(id)?)
+    }
+
+    /// Places and stores new articles (after any replay), in the order given.
+    pub fn add(&mut self, articles: impl Iterator<Item = Article> + Send) -> Result<()> {
+        let replay = std::mem::take(&mut self.replay);
+        let old_stories: HashMap<i64, i64> = replay.iter().map(|r| (r.seq, r.old_story)).collect();
+        let stream = replay.into_iter().map(|r| r.article).chain(articles);
+        let mut sink = StoreSink::new(&mut self.store, self.seq, self.last_checkpoint, self.policy, old_stories);
+        let result = self.stream.process_into(stream, &mut sink);
+        (self.seq, self.last_checkpoint, self.last_batch_full) = (sink.seq, sink.last_checkpoint, sink.last_batch_full);
+        result
+    }
+
+    /// Saves the placer where a run can resume from it, and hands the store back.
+    pub fn close(mut self) -> Result<Store> {
+        let at_boundary = self.last_batch_full || self.policy == CheckpointPolicy::Periodic;
+        if at_boundary && self.last_checkpoint != self.seq {
+            let state = self.stream.placer_mut().snapshot().context("cannot serialize the clusterer state")?;
+            let checkpoint = Checkpoint { next_seq: self.seq, format: STATE_FORMAT, state };
+            self.store.begin_batch()?;
+            self.store.end_batch(&BatchEnd { checkpoint: Some(checkpoint), ..BatchEnd::default() })?;
+        }
+        Ok(self.store)
+    }
 }
 
 /// How many new articles the intake passed on and how many it skipped as stored, and
@@ -179,6 +249,7 @@ struct StoreSink<'s> {
     /// The seq of the next article placed.
     seq: i64,
     last_checkpoint: i64,
+    policy: CheckpointPolicy,
     /// The checkpoint taken at the start of the open batch, written with it.
     pending_checkpoint: Option<Checkpoint>,
     /// Replayed articles' previous stories, by seq.
@@ -194,33 +265,30 @@ struct StoreSink<'s> {
 }
 
 impl<'s> StoreSink<'s> {
-    fn new(store: &'s mut Store, resume_at: i64, old_stories: HashMap<i64, i64>) -> Self {
+    fn new(
+        store: &'s mut Store,
+        seq: i64,
+        last_checkpoint: i64,
+        policy: CheckpointPolicy,
+        old_stories: HashMap<i64, i64>,
+    ) -> Self {
         Self {
             store,
-            seq: resume_at,
-            last_checkpoint: resume_at,
+            seq,
+            last_checkpoint,
+            policy,
             pending_checkpoint: None,
             old_stories,
             touched: BTreeSet::new(),
             left: BTreeSet::new(),
             last_batch_full: false,
-            slice_start: (std::time::Instant::now(), resume_at),
+            slice_start: (std::time::Instant::now(), seq),
         }
     }
 
     fn checkpoint(&self, placer: &Placer) -> Result<Checkpoint> {
         let state = placer.snapshot().context("cannot serialize the clusterer state")?;
         Ok(Checkpoint { next_seq: self.seq, format: STATE_FORMAT, state })
-    }
-
-    /// After the last batch: if it was full, its end is a batch boundary to resume from.
-    fn finish(self, placer: &mut Placer) -> Result<()> {
-        if self.last_batch_full && self.last_checkpoint != self.seq {
-            self.store.begin_batch()?;
-            let checkpoint = self.checkpoint(placer)?;
-            self.store.end_batch(&BatchEnd { checkpoint: Some(checkpoint), ..BatchEnd::default() })?;
-        }
-        Ok(())
     }
 }
 
@@ -245,7 +313,8 @@ impl Sink for StoreSink<'_> {
     fn batch_start(&mut self, placer: &Placer, len: usize) -> Result<()> {
         // A run's last batch is usually short: the next run starts again before it, so
         // that it is placed with the articles that complete it.
-        if len < BATCH || self.seq - self.last_checkpoint >= CHECKPOINT_EVERY {
+        let short = len < BATCH && self.policy == CheckpointPolicy::BeforeShortBatch;
+        if short || self.seq - self.last_checkpoint >= CHECKPOINT_EVERY {
             self.pending_checkpoint = Some(self.checkpoint(placer)?);
             self.last_checkpoint = self.seq;
         }

@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 pub use error::StoreError;
-pub use query::{ArticleRow, Stats, StoryFilter, StoryOrder, StoryRow};
+pub use query::{
+    ArticleRow, ListedStory, SourceRow, Stats, StoryCursor, StoryFilter, StoryOrder, StoryRow, TRENDING_WINDOW,
+};
 pub use schema::SCHEMA_VERSION;
 pub use write::{ArticleWrite, BatchEnd, Checkpoint, Replayed};
 

@@ -1,6 +1,6 @@
 //! Reads: story lists, one story's timeline, articles, statistics and full exports.
 
-use rusqlite::{OptionalExtension, Row, params_from_iter, types::Value};
+use rusqlite::{OptionalExtension, Row, params, params_from_iter, types::Value};
 
 use crate::{Store, StoreError};
 
@@ -13,7 +13,12 @@ pub struct StoryFilter {
     pub until: Option<i64>,
     pub lang: Option<String>,
     pub source: Option<String>,
+    /// Stories naming this entity (its key or its name, ignoring case).
+    pub entity: Option<String>,
     pub order: StoryOrder,
+    /// Continue after this story of an earlier page (keyset pagination: a page does not
+    /// shift when new stories arrive). Must come from a page in the same order.
+    pub after: Option<StoryCursor>,
     pub limit: usize,
     pub offset: usize,
 }
@@ -25,6 +30,40 @@ pub enum StoryOrder {
     Newest,
     /// Most articles first.
     Largest,
+    /// Most growth lately first: see [`TRENDING_WINDOW`].
+    Trending,
+}
+
+/// Trending weighs the articles a story gained in this window before the newest article
+/// in the store (the store's "now": archives are read long after the fact) against the
+/// story's age: `recent × W / (age + W)`, so a story that is new and growing beats an old
+/// one that is still trickling.
+pub const TRENDING_WINDOW: i64 = 12 * 3600;
+
+/// Where a page of stories ended, in the terms of its order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StoryCursor {
+    Newest { last_seen_ts: Option<i64>, number: i64 },
+    Largest { articles: i64, number: i64 },
+    Trending { score: f64, number: i64 },
+}
+
+/// A story with the sort key it was listed by (for the next page's cursor).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedStory {
+    pub row: StoryRow,
+    pub cursor: StoryCursor,
+    /// Articles in the trending window (trending order only, else 0).
+    pub recent_articles: i64,
+}
+
+/// An outlet and how much it published.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SourceRow {
+    pub name: String,
+    pub articles: i64,
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
 }
 
 /// A story as stored.
@@ -137,8 +176,25 @@ fn article_row(r: &Row<'_>, with_body: bool) -> rusqlite::Result<ArticleRow> {
 impl Store {
     /// Stories matching a filter, in the filter's order.
     pub fn stories(&self, f: &StoryFilter) -> Result<Vec<StoryRow>, StoreError> {
-        let mut sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE 1 = 1");
-        let mut args: Vec<Value> = Vec::new();
+        Ok(self.list_stories(f)?.into_iter().map(|l| l.row).collect())
+    }
+
+    /// Stories matching a filter, each with its cursor.
+    pub fn list_stories(&self, f: &StoryFilter) -> Result<Vec<ListedStory>, StoreError> {
+        let now = self.newest_published()?.unwrap_or(0);
+        let (mut sql, mut args) = if f.order == StoryOrder::Trending {
+            let sql = format!(
+                "WITH recent AS (SELECT story_id, count(*) AS n FROM articles WHERE published_ts >= ?
+                                 GROUP BY story_id),
+                      scored AS (SELECT stories.*, recent.n AS recent_n,
+                                 recent.n * {TRENDING_WINDOW}.0 / (max(? - coalesce(first_seen_ts, ?), 0) + {TRENDING_WINDOW})
+                                 AS score FROM stories JOIN recent ON recent.story_id = stories.id)
+                 SELECT {STORY_COLUMNS}, last_seen_ts, score, recent_n FROM scored WHERE 1 = 1"
+            );
+            (sql, vec![Value::from(now - TRENDING_WINDOW), now.into(), now.into()])
+        } else {
+            (format!("SELECT {STORY_COLUMNS}, last_seen_ts, 0.0, 0 FROM stories WHERE 1 = 1"), Vec::new())
+        };
         if let Some(t) = f.since {
             sql.push_str(" AND last_seen_ts >= ?");
             args.push(t.into());
@@ -147,23 +203,94 @@ impl Store {
             sql.push_str(" AND first_seen_ts <= ?");
             args.push(t.into());
         }
-        if let Some(l) = &f.lang {
-            sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(stories.languages) WHERE value = ?)");
-            args.push(l.clone().into());
+        for (list, value) in [("languages", &f.lang), ("sources", &f.source)] {
+            if let Some(v) = value {
+                sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM json_each({list}) WHERE value = ?)"));
+                args.push(v.clone().into());
+            }
         }
-        if let Some(s) = &f.source {
-            sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(stories.sources) WHERE value = ?)");
-            args.push(s.clone().into());
+        if let Some(e) = &f.entity {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM json_each(entities) WHERE json_extract(value, '$.key') = ?
+                   OR lower(json_extract(value, '$.name')) = lower(?))",
+            );
+            args.push(e.clone().into());
+            args.push(e.clone().into());
         }
+        push_after(&mut sql, &mut args, f.after);
         sql.push_str(match f.order {
-            StoryOrder::Newest => " ORDER BY last_seen_ts DESC NULLS LAST, id DESC",
-            StoryOrder::Largest => " ORDER BY articles DESC, last_seen_ts DESC NULLS LAST, id DESC",
+            StoryOrder::Newest => " ORDER BY last_seen_ts DESC, id DESC",
+            StoryOrder::Largest => " ORDER BY articles DESC, id DESC",
+            StoryOrder::Trending => " ORDER BY score DESC, id DESC",
         });
         sql.push_str(" LIMIT ? OFFSET ?");
         args.push((f.limit as i64).into());
         args.push((f.offset as i64).into());
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt.query_map(params_from_iter(args), story_row).map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let order = f.order;
+        let rows = stmt
+            .query_map(params_from_iter(args), |r| {
+                let row = story_row(r)?;
+                let number = row.number;
+                let cursor = match order {
+                    StoryOrder::Newest => StoryCursor::Newest { last_seen_ts: r.get(11)?, number },
+                    StoryOrder::Largest => StoryCursor::Largest { articles: row.articles, number },
+                    StoryOrder::Trending => StoryCursor::Trending { score: r.get(12)?, number },
+                };
+                Ok(ListedStory { row, cursor, recent_articles: r.get(13)? })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Publication times of a story's articles with their outlets, in time order (for
+    /// its timeline chart).
+    pub fn story_times(&self, number: i64) -> Result<Vec<(Option<i64>, Option<String>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT a.published_ts, s.name FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+                 WHERE a.story_id = ?1 ORDER BY a.published_ts",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([number], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Outlets, those with the most articles first.
+    pub fn sources(&self, limit: usize) -> Result<Vec<SourceRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT s.name, count(*) AS n, strftime('%Y-%m-%dT%H:%M:%SZ', min(a.published_ts), 'unixepoch'),
+                        strftime('%Y-%m-%dT%H:%M:%SZ', max(a.published_ts), 'unixepoch')
+                 FROM sources s JOIN articles a ON a.source_id = s.id
+                 GROUP BY s.id ORDER BY n DESC, s.name LIMIT ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok(SourceRow {
+                    name: r.get(0)?,
+                    articles: r.get(1)?,
+                    first_published: r.get(2)?,
+                    last_published: r.get(3)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// One outlet's articles, newest first.
+    pub fn source_articles(&self, name: &str, limit: usize, offset: usize) -> Result<Vec<ArticleRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
+             WHERE s.name = ?1 ORDER BY a.published_ts DESC, a.seq DESC LIMIT ?2 OFFSET ?3"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![name, limit as i64, offset as i64], |r| article_row(r, false))
+            .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
@@ -287,5 +414,29 @@ impl Store {
             ingest_runs: one("SELECT count(*) FROM ingests")?,
             schema_version: one("PRAGMA user_version")?,
         })
+    }
+}
+
+/// Narrows a story query to what comes after a cursor in the cursor's order.
+fn push_after(sql: &mut String, args: &mut Vec<Value>, after: Option<StoryCursor>) {
+    match after {
+        None => {}
+        // SQLite sorts NULL below every number, so undated stories come last.
+        Some(StoryCursor::Newest { last_seen_ts: Some(ts), number }) => {
+            sql.push_str(" AND (last_seen_ts < ? OR last_seen_ts IS NULL OR (last_seen_ts = ? AND id < ?))");
+            args.extend([ts.into(), ts.into(), number.into()]);
+        }
+        Some(StoryCursor::Newest { last_seen_ts: None, number }) => {
+            sql.push_str(" AND last_seen_ts IS NULL AND id < ?");
+            args.push(number.into());
+        }
+        Some(StoryCursor::Largest { articles, number }) => {
+            sql.push_str(" AND (articles < ? OR (articles = ? AND id < ?))");
+            args.extend([articles.into(), articles.into(), number.into()]);
+        }
+        Some(StoryCursor::Trending { score, number }) => {
+            sql.push_str(" AND (score < ? OR (score = ? AND id < ?))");
+            args.extend([score.into(), score.into(), number.into()]);
+        }
     }
 }
