@@ -31,6 +31,8 @@ pub enum Command {
     Bench(BenchArgs),
     /// Add articles to the store; they join the stories already there.
     Ingest(IngestArgs),
+    /// Serve the JSON API (/api/v1) and the web pages over the store.
+    Serve(ServeArgs),
     /// List the stored stories, newest (or largest) first.
     Stories(StoriesArgs),
     /// Show one stored story: its articles as a timeline.
@@ -51,6 +53,21 @@ pub struct DataArgs {
     /// The data directory (created by `ingest` when missing).
     #[arg(long, value_name = "DIR", env = "TIDINGS_DATA", default_value = "tidings-data")]
     pub data: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Address to listen on. Loopback by default; a public address (0.0.0.0:8080) must be given here.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
+    /// File holding the bearer token that allows POST /api/v1/articles (without a token, writing is off).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Largest request body accepted, in MiB.
+    #[arg(long, default_value_t = 16)]
+    pub max_body_mib: usize,
 }
 
 #[derive(Args)]

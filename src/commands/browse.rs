@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use serde_json::json;
-use tidings_article::parse_published;
 use tidings_store::{Access, ArticleRow, Store, StoryFilter, StoryOrder, StoryRow, parse_story_label};
 
 use crate::cli::{ExportArgs, ExportKind, StatsArgs, StoriesArgs, StoryArgs};
@@ -150,19 +149,7 @@ fn json_line(row: &impl serde::Serialize) -> Result<()> {
 }
 
 /// `2019-04-01`, an RFC 3339 time, or a span (`24h`, `7d`, `2w`) back from the newest
-/// article in the store (an archive's "now").
+/// article in the store.
 pub fn parse_since(store: &Store, s: &str) -> Result<i64> {
-    if let Some(p) = parse_published(s) {
-        return Ok(p.seconds());
-    }
-    let (digits, unit) = s.trim().split_at(s.trim().len().saturating_sub(1));
-    let unit_seconds = match unit {
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => bail!("cannot read {s:?} as a date (2019-04-01) or a span (24h, 7d, 2w)"),
-    };
-    let n: i64 = digits.parse().with_context(|| format!("cannot read {s:?} as a span (24h, 7d, 2w)"))?;
-    let newest = store.newest_published()?.unwrap_or(0);
-    Ok(newest - n * unit_seconds)
+    Ok(store.parse_time(s)??)
 }

@@ -105,19 +105,7 @@ impl Writer {
         if !replay.is_empty() {
             tracing::info!("replaying {} stored articles after the checkpoint", replay.len());
         }
-        Ok(Self {
-            store,
-            stream,
-            seq: resume_at,
-            last_checkpoint: resume_at,
-            policy,
-            replay,
-            last_batch_full: false,
-        })
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
+        Ok(Self { store, stream, seq: resume_at, last_checkpoint: resume_at, policy, replay, last_batch_full: false })
     }
 
     /// Whether the store already has an article with this id.

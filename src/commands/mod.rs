@@ -8,6 +8,7 @@ mod eval;
 mod generate;
 mod ingest;
 mod search;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -23,6 +24,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Generate(args) => generate::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Stories(args) => browse::stories(args),
         Command::Story(args) => browse::story(args),
         Command::Stats(args) => browse::stats(args),

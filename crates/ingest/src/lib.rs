@@ -16,7 +16,7 @@ mod text;
 
 pub use error::BadRecord;
 pub use input::{Format, Input, expand_inputs};
-pub use jsonl::record_id;
+pub use jsonl::{parse_line, record_id};
 pub use reader::{Reader, Record};
 
 use tidings_article::Article;

@@ -20,6 +20,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use error::StoreError;
 pub use query::{
     ArticleRow, ListedStory, SourceRow, Stats, StoryCursor, StoryFilter, StoryOrder, StoryRow, TRENDING_WINDOW,
+    TimeError,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::{ArticleWrite, BatchEnd, Checkpoint, Replayed};

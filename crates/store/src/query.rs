@@ -4,6 +4,11 @@ use rusqlite::{OptionalExtension, Row, params, params_from_iter, types::Value};
 
 use crate::{Store, StoreError};
 
+/// A time a user wrote that is neither a date nor a span.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("cannot read {0:?} as a date (2019-04-01, RFC 3339) or a span (24h, 7d, 2w)")]
+pub struct TimeError(pub String);
+
 /// Which stories to list.
 #[derive(Debug, Clone, Default)]
 pub struct StoryFilter {
@@ -375,6 +380,26 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(|e| self.err(e))
+    }
+
+    /// A time given by a user: `2019-04-01`, an RFC 3339 time, or a span (`24h`, `7d`,
+    /// `2w`) back from the newest article in the store (an archive's "now"). The inner
+    /// error says what could not be read.
+    pub fn parse_time(&self, s: &str) -> Result<Result<i64, TimeError>, StoreError> {
+        if let Some(p) = tidings_article::parse_published(s) {
+            return Ok(Ok(p.seconds()));
+        }
+        let t = s.trim();
+        let (digits, unit) = t.split_at(t.len() - t.chars().last().map_or(0, char::len_utf8));
+        let unit_seconds = match unit {
+            "h" => 3600,
+            "d" => 86_400,
+            "w" => 7 * 86_400,
+            _ => return Ok(Err(TimeError(s.to_string()))),
+        };
+        let Ok(n) = digits.parse::<i64>() else { return Ok(Err(TimeError(s.to_string()))) };
+        let newest = self.newest_published()?.unwrap_or(0);
+        Ok(Ok(newest.saturating_sub(n.saturating_mul(unit_seconds))))
     }
 
     /// The latest publication time in the store (Unix seconds).

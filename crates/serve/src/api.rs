@@ -1,0 +1,475 @@
+//! The JSON API under `/api/v1`. Its shape is described by `openapi.json` (served at
+//! `/api/v1/openapi.json` and checked against real responses by the tests).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tidings_search::SearchRequest;
+use tidings_store::{ArticleRow, ListedStory, Store, StoryCursor, StoryFilter, StoryOrder, StoryRow};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The OpenAPI document, written by hand next to the handlers it describes.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// Largest page of stories or search hits.
+pub const MAX_LIMIT: usize = 100;
+const DEFAULT_LIMIT: usize = 20;
+
+type Shared = State<Arc<AppState>>;
+
+/// Query parameters of the story list (API and front page).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoriesParams {
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub lang: Option<String>,
+    pub source: Option<String>,
+    pub entity: Option<String>,
+    /// Full-text query: stories with matching articles, best match first.
+    pub q: Option<String>,
+    /// `fresh` (default), `size` or `trending`.
+    pub sort: Option<String>,
+    pub limit: Option<usize>,
+    pub cursor: Option<String>,
+}
+
+/// A page of stories and the cursor of the next one.
+pub struct StoryPage {
+    pub stories: Vec<ListedStory>,
+    pub next_cursor: Option<String>,
+}
+
+impl StoriesParams {
+    fn order(&self) -> Result<StoryOrder, ApiError> {
+        match self.sort.as_deref().unwrap_or("fresh") {
+            "fresh" => Ok(StoryOrder::Newest),
+            "size" => Ok(StoryOrder::Largest),
+            "trending" => Ok(StoryOrder::Trending),
+            other => Err(ApiError::InvalidParameter(format!("sort must be fresh, size or trending, not {other:?}"))),
+        }
+    }
+
+    pub fn limit(&self) -> Result<usize, ApiError> {
+        match self.limit.unwrap_or(DEFAULT_LIMIT) {
+            n @ 1..=MAX_LIMIT => Ok(n),
+            n => Err(ApiError::InvalidParameter(format!("limit must be between 1 and {MAX_LIMIT}, not {n}"))),
+        }
+    }
+
+    /// The page these parameters ask for.
+    pub fn page(&self, state: &AppState, store: &Store) -> Result<StoryPage, ApiError> {
+        let limit = self.limit()?;
+        let time = |v: &Option<String>, name: &str| -> Result<Option<i64>, ApiError> {
+            v.as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| store.parse_time(s)?.map_err(|e| ApiError::InvalidParameter(format!("{name}: {e}"))))
+                .transpose()
+        };
+        let mut filter = StoryFilter {
+            since: time(&self.since, "since")?,
+            until: time(&self.until, "until")?,
+            lang: nonempty(&self.lang),
+            source: nonempty(&self.source),
+            entity: nonempty(&self.entity),
+            order: self.order()?,
+            limit: limit + 1,
+            ..StoryFilter::default()
+        };
+        if let Some(q) = nonempty(&self.q) {
+            return self.search_page(state, store, &q, filter, limit);
+        }
+        if let Some(c) = nonempty(&self.cursor) {
+            filter.after = Some(decode_cursor(&c, filter.order)?);
+        }
+        let mut stories = store.list_stories(&filter)?;
+        let next_cursor = (stories.len() > limit).then(|| {
+            stories.truncate(limit);
+            stories.last().map(|s| encode_cursor(s.cursor))
+        });
+        Ok(StoryPage { stories, next_cursor: next_cursor.flatten() })
+    }
+
+    /// Stories whose articles match a full-text query, by their best article's rank; the
+    /// cursor is the number of stories already shown.
+    fn search_page(
+        &self,
+        state: &AppState,
+        store: &Store,
+        q: &str,
+        filter: StoryFilter,
+        limit: usize,
+    ) -> Result<StoryPage, ApiError> {
+        let skip = match nonempty(&self.cursor) {
+            Some(c) => c
+                .strip_prefix("q")
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or_else(|| ApiError::InvalidParameter(format!("cursor {c:?} is not from a search page")))?,
+            None => 0,
+        };
+        let request = SearchRequest {
+            query: q.to_string(),
+            since: filter.since,
+            until: filter.until,
+            lang: filter.lang.clone(),
+            source: filter.source.clone(),
+            limit: 1000,
+            ..SearchRequest::default()
+        };
+        let hits = state.index()?.search(&request)?;
+        let mut numbers: Vec<i64> = Vec::new();
+        for a in store.articles_by_seq(&hits.hits.iter().map(|h| h.seq).collect::<Vec<_>>())? {
+            if !numbers.contains(&a.story_number) {
+                numbers.push(a.story_number);
+            }
+        }
+        let mut stories = Vec::new();
+        for n in numbers.iter().skip(skip).take(limit) {
+            if let Some(row) = store.story(*n)? {
+                let cursor = StoryCursor::Largest { articles: row.articles, number: row.number };
+                stories.push(ListedStory { row, cursor, recent_articles: 0 });
+            }
+        }
+        let next = skip + stories.len();
+        let next_cursor = (numbers.len() > next).then(|| format!("q{next}"));
+        Ok(StoryPage { stories, next_cursor })
+    }
+}
+
+fn nonempty(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// Cursors are opaque to clients: `f.<last seen>.<story>`, `s.<articles>.<story>`,
+/// `t.<score>.<story>`.
+fn encode_cursor(c: StoryCursor) -> String {
+    match c {
+        StoryCursor::Newest { last_seen_ts, number } => {
+            format!("f.{}.{number}", last_seen_ts.map_or("u".to_string(), |t| t.to_string()))
+        }
+        StoryCursor::Largest { articles, number } => format!("s.{articles}.{number}"),
+        StoryCursor::Trending { score, number } => format!("t.{score}.{number}"),
+    }
+}
+
+fn decode_cursor(c: &str, order: StoryOrder) -> Result<StoryCursor, ApiError> {
+    let bad = || ApiError::InvalidParameter(format!("cursor {c:?} is not one this list gave out"));
+    let mut parts = c.splitn(3, '.');
+    let (kind, key, number) = (parts.next(), parts.next().ok_or_else(bad)?, parts.next().ok_or_else(bad)?);
+    let number: i64 = number.parse().map_err(|_| bad())?;
+    match (kind, order) {
+        (Some("f"), StoryOrder::Newest) => {
+            let last_seen_ts = if key == "u" { None } else { Some(key.parse().map_err(|_| bad())?) };
+            Ok(StoryCursor::Newest { last_seen_ts, number })
+        }
+        (Some("s"), StoryOrder::Largest) => {
+            Ok(StoryCursor::Largest { articles: key.parse().map_err(|_| bad())?, number })
+        }
+        (Some("t"), StoryOrder::Trending) => {
+            let score: f64 = key.parse().map_err(|_| bad())?;
+            score.is_finite().then_some(StoryCursor::Trending { score, number }).ok_or_else(bad)
+        }
+        _ => Err(bad()),
+    }
+}
+
+fn params<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(p)| p).map_err(|e| ApiError::InvalidParameter(e.body_text()))
+}
+
+/// `GET /api/v1/stories`
+pub async fn stories(
+    State(state): Shared,
+    q: Result<Query<StoriesParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = params(q)?;
+    let page = state.read(move |state, store| p.page(state, store)).await?;
+    let stories: Vec<Value> = page.stories.iter().map(listed_json).collect();
+    Ok(Json(json!({"stories": stories, "next_cursor": page.next_cursor})))
+}
+
+fn listed_json(s: &ListedStory) -> Value {
+    let mut v = story_json(&s.row);
+    v["recent_articles"] = json!(s.recent_articles);
+    v
+}
+
+fn story_json(row: &StoryRow) -> Value {
+    json!({
+        "id": row.story,
+        "title": row.title,
+        "articles": row.articles,
+        "unique_articles": row.unique_articles,
+        "first_seen": row.first_seen,
+        "last_seen": row.last_seen,
+        "languages": row.languages,
+        "sources": row.sources,
+        "keywords": row.keywords,
+        "entities": row.entities,
+        "active": row.active,
+    })
+}
+
+fn article_json(a: &ArticleRow) -> Value {
+    json!({
+        "id": a.id,
+        "published": a.published,
+        "source": a.source,
+        "lang": a.lang,
+        "title": a.display_title,
+        "url": a.url,
+        "story": a.story,
+        "duplicate_of": a.duplicate_of,
+        "similarity": a.similarity,
+    })
+}
+
+/// A story id from a path: `s000007` or `7`.
+pub fn story_number(id: &str) -> Result<i64, ApiError> {
+    tidings_store::parse_story_label(id).ok_or_else(|| ApiError::NotFound(format!("story {id:?}")))
+}
+
+/// One story with its articles (time order), outlets and copy groups.
+pub struct StoryDetail {
+    pub row: StoryRow,
+    pub articles: Vec<ArticleRow>,
+}
+
+impl StoryDetail {
+    pub fn load(store: &Store, id: &str) -> Result<Self, ApiError> {
+        let number = story_number(id)?;
+        let row = store.story(number)?.ok_or_else(|| ApiError::NotFound(format!("story {id:?}")))?;
+        let articles = store.story_articles(number)?;
+        Ok(Self { row, articles })
+    }
+
+    /// Copy groups: each original with the articles that repeat it.
+    pub fn copy_groups(&self) -> Vec<(&ArticleRow, Vec<&ArticleRow>)> {
+        let mut groups: Vec<(&ArticleRow, Vec<&ArticleRow>)> = Vec::new();
+        for a in &self.articles {
+            if let Some(original) = &a.duplicate_of {
+                match groups.iter_mut().find(|(o, _)| &o.id == original) {
+                    Some((_, copies)) => copies.push(a),
+                    None => {
+                        if let Some(o) = self.articles.iter().find(|o| &o.id == original) {
+                            groups.push((o, vec![a]));
+                        }
+                    }
+                }
+            }
+        }
+        groups
+    }
+
+    /// Outlets and their article counts, most first.
+    pub fn sources(&self) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for a in &self.articles {
+            let name = a.source.clone().unwrap_or_else(|| "unknown".into());
+            match counts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((name, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        counts
+    }
+}
+
+/// `GET /api/v1/stories/{id}`
+pub async fn story(State(state): Shared, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let detail = state.read(move |_, store| StoryDetail::load(store, &id)).await?;
+    let mut v = story_json(&detail.row);
+    v["articles"] = json!(detail.articles.iter().map(article_json).collect::<Vec<_>>());
+    v["source_counts"] = json!(
+        detail
+            .sources()
+            .into_iter()
+            .map(|(name, articles)| json!({"name": name, "articles": articles}))
+            .collect::<Vec<_>>()
+    );
+    v["copy_groups"] = json!(
+        detail
+            .copy_groups()
+            .into_iter()
+            .map(|(o, copies)| {
+                let mut sources: Vec<&str> = Vec::new();
+                for a in std::iter::once(o).chain(copies.iter().copied()) {
+                    if let Some(s) = a.source.as_deref().filter(|s| !sources.contains(s)) {
+                        sources.push(s);
+                    }
+                }
+                json!({"original": o.id, "copies": copies.iter().map(|c| &c.id).collect::<Vec<_>>(), "sources": sources})
+            })
+            .collect::<Vec<_>>()
+    );
+    Ok(Json(v))
+}
+
+/// `GET /api/v1/articles/{id}`
+pub async fn article(State(state): Shared, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let a = state
+        .read(move |_, store| store.article(&id)?.ok_or_else(|| ApiError::NotFound(format!("article {id:?}"))))
+        .await?;
+    let mut v = article_json(&a);
+    v["text"] = json!(a.body);
+    Ok(Json(v))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub lang: Option<String>,
+    pub source: Option<String>,
+    pub story: Option<String>,
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+/// Search results: the total and the page's articles with their scores.
+pub struct SearchPage {
+    pub total: usize,
+    pub hits: Vec<(f32, ArticleRow)>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl SearchParams {
+    pub fn run(&self, state: &AppState, store: &Store) -> Result<SearchPage, ApiError> {
+        let query = nonempty(&self.q).ok_or_else(|| ApiError::InvalidParameter("q (the query) is missing".into()))?;
+        let limit = match self.limit.unwrap_or(DEFAULT_LIMIT) {
+            n @ 1..=MAX_LIMIT => n,
+            n => return Err(ApiError::InvalidParameter(format!("limit must be between 1 and {MAX_LIMIT}, not {n}"))),
+        };
+        let time = |v: &Option<String>, name: &str| -> Result<Option<i64>, ApiError> {
+            nonempty(v)
+                .map(|s| store.parse_time(&s)?.map_err(|e| ApiError::InvalidParameter(format!("{name}: {e}"))))
+                .transpose()
+        };
+        let story = nonempty(&self.story).map(|s| story_number(&s)).transpose()?;
+        let offset = self.offset.unwrap_or(0).min(10_000);
+        let request = SearchRequest {
+            query,
+            since: time(&self.since, "since")?,
+            until: time(&self.until, "until")?,
+            lang: nonempty(&self.lang),
+            source: nonempty(&self.source),
+            story,
+            limit,
+            offset,
+        };
+        let results = state.index()?.search(&request)?;
+        let seqs: Vec<i64> = results.hits.iter().map(|h| h.seq).collect();
+        let articles = store.articles_by_seq(&seqs)?;
+        let hits = results.hits.iter().map(|h| h.score).zip(articles).collect();
+        Ok(SearchPage { total: results.total, hits, offset, limit })
+    }
+}
+
+/// `GET /api/v1/search`
+pub async fn search(
+    State(state): Shared,
+    q: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = params(q)?;
+    let page = state.read(move |state, store| p.run(state, store)).await?;
+    let hits: Vec<Value> =
+        page.hits.iter().map(|(score, a)| json!({"score": score, "article": article_json(a)})).collect();
+    let next_offset = (page.offset + page.hits.len() < page.total && page.hits.len() == page.limit)
+        .then_some(page.offset + page.limit);
+    Ok(Json(json!({"total": page.total, "hits": hits, "next_offset": next_offset})))
+}
+
+/// `GET /api/v1/sources`
+pub async fn sources(State(state): Shared) -> Result<Json<Value>, ApiError> {
+    if let Some(cached) = state.cached("api:sources") {
+        return Ok(Json(serde_json::from_str(&cached).unwrap_or(Value::Null)));
+    }
+    let rows = state.read(|_, store| Ok(store.sources(1000)?)).await?;
+    let v = json!({"sources": rows});
+    state.remember("api:sources".into(), Arc::from(v.to_string()));
+    Ok(Json(v))
+}
+
+/// `GET /api/v1/stats`
+pub async fn stats(State(state): Shared) -> Result<Json<Value>, ApiError> {
+    let stats = state.read(|_, store| Ok(store.stats()?)).await?;
+    Ok(Json(json!(stats)))
+}
+
+/// `GET /api/v1/openapi.json`
+pub async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+/// `POST /api/v1/articles`: JSON articles (an array, or JSON Lines) into the store.
+/// Answers once they are committed, so an accepted article is never lost.
+pub async fn ingest(
+    State(state): Shared,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let intake = state.intake.clone().ok_or(ApiError::WritesDisabled)?;
+    authorize(&state, &headers)?;
+    let body = body.map_err(|e| match e.status().as_u16() {
+        413 => ApiError::PayloadTooLarge(state.config.max_body),
+        _ => ApiError::InvalidBody(e.body_text()),
+    })?;
+    let shared = state.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        let report = intake.ingest(&body)?;
+        if report.added > 0 {
+            shared.refresh_index()?;
+        }
+        Ok::<_, ApiError>(report)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("the ingest task failed: {e}")))??;
+    Ok(Json(json!(report)))
+}
+
+/// Checks the bearer token in constant time (no timing hints about its prefix).
+fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let expected = state.config.token.as_deref().ok_or(ApiError::WritesDisabled)?;
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(ApiError::MissingToken)?;
+    let same = given.len() == expected.len()
+        && given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if same { Ok(()) } else { Err(ApiError::InvalidToken) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_belong_to_their_order() {
+        for (c, order) in [
+            (StoryCursor::Newest { last_seen_ts: Some(1_556_000_000), number: 7 }, StoryOrder::Newest),
+            (StoryCursor::Newest { last_seen_ts: None, number: 3 }, StoryOrder::Newest),
+            (StoryCursor::Largest { articles: 12, number: 9 }, StoryOrder::Largest),
+            (StoryCursor::Trending { score: 3.25, number: 4 }, StoryOrder::Trending),
+        ] {
+            assert_eq!(decode_cursor(&encode_cursor(c), order).ok(), Some(c));
+        }
+        assert!(decode_cursor("s.12.9", StoryOrder::Newest).is_err());
+        assert!(decode_cursor("f.x.9", StoryOrder::Newest).is_err());
+        assert!(decode_cursor("t.NaN.9", StoryOrder::Trending).is_err());
+        assert!(decode_cursor("garbage", StoryOrder::Largest).is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! Every error the API can answer with, from one table: a stable code for programs, an
+//! HTTP status, and a message for people.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// An API error. The code (see [`ApiError::code`]) is part of the API contract.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidParameter(String),
+    #[error("{0}")]
+    InvalidQuery(String),
+    #[error("{0}")]
+    InvalidBody(String),
+    #[error("this request needs a bearer token (Authorization: Bearer …)")]
+    MissingToken,
+    #[error("the bearer token is not the one this server was given")]
+    InvalidToken,
+    #[error("writing is off: the server was started without a token (--token-file or TIDINGS_TOKEN)")]
+    WritesDisabled,
+    #[error("the request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The table: code and status per error.
+const TABLE: &[(&str, StatusCode)] = &[
+    ("not_found", StatusCode::NOT_FOUND),
+    ("invalid_parameter", StatusCode::BAD_REQUEST),
+    ("invalid_query", StatusCode::BAD_REQUEST),
+    ("invalid_body", StatusCode::BAD_REQUEST),
+    ("missing_token", StatusCode::UNAUTHORIZED),
+    ("invalid_token", StatusCode::FORBIDDEN),
+    ("writes_disabled", StatusCode::FORBIDDEN),
+    ("payload_too_large", StatusCode::PAYLOAD_TOO_LARGE),
+    ("unavailable", StatusCode::SERVICE_UNAVAILABLE),
+    ("internal", StatusCode::INTERNAL_SERVER_ERROR),
+];
+
+impl ApiError {
+    fn index(&self) -> usize {
+        match self {
+            ApiError::NotFound(_) => 0,
+            ApiError::InvalidParameter(_) => 1,
+            ApiError::InvalidQuery(_) => 2,
+            ApiError::InvalidBody(_) => 3,
+            ApiError::MissingToken => 4,
+            ApiError::InvalidToken => 5,
+            ApiError::WritesDisabled => 6,
+            ApiError::PayloadTooLarge(_) => 7,
+            ApiError::Unavailable(_) => 8,
+            ApiError::Internal(_) => 9,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        TABLE[self.index()].0
+    }
+
+    pub fn status(&self) -> StatusCode {
+        TABLE[self.index()].1
+    }
+
+    /// Every code the API can return (for the OpenAPI document's test).
+    pub fn codes() -> impl Iterator<Item = &'static str> {
+        TABLE.iter().map(|(c, _)| *c)
+    }
+
+    /// The JSON body: `{"error": {"code", "message", "status"}}`.
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::json!({"error": {"code": self.code(), "message": self.to_string(), "status": self.status().as_u16()}})
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if matches!(self, ApiError::Internal(_)) {
+            tracing::error!("{self}");
+        }
+        (self.status(), Json(self.body())).into_response()
+    }
+}
+
+impl From<tidings_store::StoreError> for ApiError {
+    fn from(e: tidings_store::StoreError) -> Self {
+        match e {
+            tidings_store::StoreError::Locked { .. } => ApiError::Unavailable(e.to_string()),
+            e => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<tidings_search::SearchError> for ApiError {
+    fn from(e: tidings_search::SearchError) -> Self {
+        match e {
+            tidings_search::SearchError::Query { .. } => ApiError::InvalidQuery(e.to_string()),
+            e => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_statuses_are_errors() {
+        let mut codes: Vec<&str> = ApiError::codes().collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), TABLE.len());
+        assert!(TABLE.iter().all(|(_, s)| s.is_client_error() || s.is_server_error()));
+        let e = ApiError::NotFound("story s000009".into());
+        assert_eq!(e.body()["error"]["code"], "not_found");
+        assert_eq!(e.body()["error"]["status"], 404);
+    }
+}

@@ -1,0 +1,65 @@
+//! `tidings serve`: the JSON API under `/api/v1` and the web pages, over a store.
+//!
+//! Reads go to a pool of read-only SQLite connections and the search index on blocking
+//! threads; the write endpoint hands bodies to an [`Intake`] supplied by the binary
+//! (which owns the clustering pipeline and the store's single writer).
+
+pub mod api;
+pub mod chart;
+pub mod error;
+pub mod locale;
+pub mod pages;
+pub mod server;
+pub mod state;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::routing::get;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use error::ApiError;
+pub use state::{AppState, IngestReport, Intake, RejectedRecord, ServeConfig};
+
+/// Pages run no script at all, and load nothing from elsewhere: even a slip in escaping
+/// could not run an article's `<script>`.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Every route, with the limits every request gets.
+pub fn router(state: Arc<AppState>) -> Router {
+    let max_body = state.config.max_body;
+    let timeout = state.config.request_timeout;
+    let api = Router::new()
+        .route("/stories", get(api::stories))
+        .route("/stories/{id}", get(api::story))
+        .route("/articles", axum::routing::post(api::ingest))
+        .route("/articles/{id}", get(api::article))
+        .route("/search", get(api::search))
+        .route("/sources", get(api::sources))
+        .route("/stats", get(api::stats))
+        .route("/openapi.json", get(api::openapi))
+        .fallback(|| async { ApiError::NotFound("this API path".into()) });
+    Router::new()
+        .route("/", get(pages::front))
+        .route("/story/{id}", get(pages::story))
+        .route("/search", get(pages::search))
+        .route("/sources", get(pages::sources))
+        .route("/source/{name}", get(pages::source))
+        .route("/entity/{name}", get(pages::entity))
+        .nest("/api/v1", api)
+        .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .with_state(state)
+}

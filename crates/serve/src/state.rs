@@ -1,0 +1,154 @@
+//! What every request handler shares: read connections to the store, the search index,
+//! the write path (when the operator allows writes) and a short-lived page cache.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use tidings_search::SearchIndex;
+use tidings_store::{Access, Store};
+
+use crate::error::ApiError;
+
+/// Rendered lists are reused for this long: the front page is the most requested page
+/// and changes only when articles arrive (which clears the cache at once).
+const CACHE_TTL: Duration = Duration::from_secs(5);
+/// Entries the cache holds before it starts over (each is one rendered page or list).
+const CACHE_ENTRIES: usize = 512;
+
+/// The write path, supplied by the binary (which owns the clustering pipeline).
+pub trait Intake: Send + Sync + 'static {
+    /// Places and stores JSON articles (a JSON array, or JSON Lines) under the same rules
+    /// as `tidings ingest`. Returns only once the accepted articles are committed.
+    fn ingest(&self, body: &[u8]) -> Result<IngestReport, ApiError>;
+}
+
+/// What an ingest request did.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct IngestReport {
+    /// Articles stored (and placed in stories).
+    pub added: u64,
+    /// Articles whose id the store already had.
+    pub skipped: u64,
+    /// Records refused, each with its place in the body and the reason.
+    pub rejected: Vec<RejectedRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RejectedRecord {
+    /// 1-based record number in the body.
+    pub record: u64,
+    pub reason: String,
+}
+
+/// Settings of a running server.
+#[derive(Clone)]
+pub struct ServeConfig {
+    pub data: PathBuf,
+    /// The bearer token that allows `POST /api/v1/articles`; `None` turns writes off.
+    pub token: Option<String>,
+    /// Largest request body accepted, in bytes.
+    pub max_body: usize,
+    /// A request (body included) that takes longer is answered 408.
+    pub request_timeout: Duration,
+}
+
+impl ServeConfig {
+    pub fn new(data: PathBuf) -> Self {
+        Self { data, token: None, max_body: 16 << 20, request_timeout: Duration::from_secs(30) }
+    }
+}
+
+pub struct AppState {
+    pub config: ServeConfig,
+    pool: Pool,
+    index: RwLock<SearchIndex>,
+    pub intake: Option<Arc<dyn Intake>>,
+    cache: Mutex<HashMap<String, (Instant, Arc<str>)>>,
+}
+
+impl AppState {
+    /// Opens read connections and the search index (brought up to date).
+    pub fn open(config: ServeConfig, intake: Option<Arc<dyn Intake>>) -> Result<Self, ApiError> {
+        let pool = Pool::new(&config.data)?;
+        let mut index = SearchIndex::open(&config.data)?;
+        pool.with_store(|s| index.catch_up(s).map_err(ApiError::from))?;
+        Ok(Self { config, pool, index: RwLock::new(index), intake, cache: Mutex::new(HashMap::new()) })
+    }
+
+    /// Runs `f` with a read connection on a blocking thread.
+    pub async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState, &Store) -> Result<T, ApiError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.pool.with_store(|s| f(&state, s)))
+            .await
+            .map_err(|e| ApiError::Internal(format!("a request handler failed: {e}")))?
+    }
+
+    /// The search index for reading.
+    pub fn index(&self) -> Result<std::sync::RwLockReadGuard<'_, SearchIndex>, ApiError> {
+        self.index.read().map_err(|_| ApiError::Internal("the search index lock is poisoned".into()))
+    }
+
+    /// Brings the search index up to date with the store (after writes).
+    pub fn refresh(&self, store: &Store) -> Result<(), ApiError> {
+        let mut index =
+            self.index.write().map_err(|_| ApiError::Internal("the search index lock is poisoned".into()))?;
+        index.catch_up(store)?;
+        drop(index);
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.clear();
+        }
+        Ok(())
+    }
+
+    /// Brings the search index up to date using a read connection of the pool.
+    pub fn refresh_index(&self) -> Result<(), ApiError> {
+        self.pool.with_store(|s| self.refresh(s))
+    }
+
+    /// A cached rendering, if fresh.
+    pub fn cached(&self, key: &str) -> Option<Arc<str>> {
+        let cache = self.cache.lock().ok()?;
+        cache.get(key).filter(|(at, _)| at.elapsed() < CACHE_TTL).map(|(_, v)| v.clone())
+    }
+
+    pub fn remember(&self, key: String, value: Arc<str>) {
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(key, (Instant::now(), value));
+        }
+    }
+}
+
+/// Read connections, opened on demand and kept for reuse.
+struct Pool {
+    dir: PathBuf,
+    idle: Mutex<Vec<Store>>,
+}
+
+impl Pool {
+    fn new(dir: &Path) -> Result<Self, ApiError> {
+        let first = Store::open(dir, Access::Read)?;
+        Ok(Self { dir: dir.to_path_buf(), idle: Mutex::new(vec![first]) })
+    }
+
+    fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let reused = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let store = match reused {
+            Some(s) => s,
+            None => Store::open(&self.dir, Access::Read)?,
+        };
+        let result = f(&store);
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(store);
+        }
+        result
+    }
+}
