@@ -5,6 +5,7 @@ mod analyze;
 mod bench_corpora;
 mod cluster;
 mod errors;
+mod serve;
 mod store;
 
 use std::path::{Path, PathBuf};

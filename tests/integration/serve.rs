@@ -1,0 +1,332 @@
+//! `tidings serve` end to end: a real server process on a free loopback port, spoken to
+//! over raw HTTP/1.1. Responses are checked against the served OpenAPI document.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::{TestDir, examples};
+
+pub const TOKEN: &str = "test-token-0123456789abcdef";
+
+/// A running server; killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts `tidings serve` on port 0 and reads the address it bound.
+    pub fn start(data: &Path, token: Option<&str>) -> Server {
+        let bin = assert_cmd::cargo::cargo_bin("tidings");
+        let mut cmd = Command::new(bin);
+        cmd.args(["serve", "--bind", "127.0.0.1:0", "--data"]).arg(data);
+        cmd.env_remove("TIDINGS_TOKEN");
+        if let Some(t) = token {
+            cmd.env("TIDINGS_TOKEN", t);
+        }
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("serve prints its address");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Server { child, addr }
+    }
+
+    /// One request; returns status, headers (lowercased names) and body.
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String, Vec<u8>) {
+        let mut s = TcpStream::connect(&self.addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        s.write_all(req.as_bytes()).expect("send");
+        s.write_all(body).expect("send body");
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).expect("read");
+        parse_response(&raw)
+    }
+
+    pub fn get_json(&self, path: &str) -> (u16, Value) {
+        let (status, _, body) = self.request("GET", path, &[], b"");
+        (status, serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{path}: not JSON ({e})")))
+    }
+}
+
+fn parse_response(raw: &[u8]) -> (u16, String, Vec<u8>) {
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status: u16 = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status");
+    let mut body = raw[split + 4..].to_vec();
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        body = dechunk(&body);
+    }
+    (status, head.to_ascii_lowercase(), body)
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else { break };
+        let size = usize::from_str_radix(String::from_utf8_lossy(&b[..eol]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&b[eol + 2..eol + 2 + size]);
+        b = &b[eol + 2 + size + 2..];
+    }
+    out
+}
+
+/// A store with the sample corpus.
+pub fn sample_store(dir: &TestDir) -> std::path::PathBuf {
+    let data = dir.path("data");
+    let out = crate::tidings!("ingest", "-q", "--data", &data, examples().join("news"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    data
+}
+
+/// Checks a JSON value against a schema of the OpenAPI document (the subset it uses:
+/// `$ref`, `type` (one or a list), `required`, `properties`, `items`, `enum`).
+fn check(doc: &Value, schema: &Value, v: &Value, at: &str) {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().expect("ref name");
+        return check(doc, &doc["components"]["schemas"][name], v, at);
+    }
+    if let Some(t) = schema.get("type") {
+        let types: Vec<&str> = match t {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let ok = types.iter().any(|t| match *t {
+            "object" => v.is_object(),
+            "array" => v.is_array(),
+            "string" => v.is_string(),
+            "integer" => v.is_i64() || v.is_u64(),
+            "number" => v.is_number(),
+            "boolean" => v.is_boolean(),
+            "null" => v.is_null(),
+            _ => false,
+        });
+        assert!(ok, "{at}: {v} is not {types:?}");
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        assert!(values.contains(v), "{at}: {v} is not one of {values:?}");
+    }
+    if let Some(required) = schema.get("required").and_then(Value::as_array) {
+        for r in required.iter().filter_map(Value::as_str) {
+            assert!(v.get(r).is_some(), "{at}: missing {r} in {v}");
+        }
+    }
+    if let (Some(props), Some(obj)) = (schema.get("properties").and_then(Value::as_object), v.as_object()) {
+        for (k, value) in obj {
+            let sub = props.get(k).unwrap_or_else(|| panic!("{at}: {k} is not in the OpenAPI document"));
+            check(doc, sub, value, &format!("{at}.{k}"));
+        }
+    }
+    if let (Some(items), Some(list)) = (schema.get("items"), v.as_array()) {
+        for (i, item) in list.iter().enumerate() {
+            check(doc, items, item, &format!("{at}[{i}]"));
+        }
+    }
+}
+
+/// The schema of a path's response for a status.
+fn response_schema(doc: &Value, path: &str, method: &str, status: u16) -> Value {
+    let mut r = doc["paths"][path][method]["responses"][status.to_string()].clone();
+    if let Some(name) = r.get("$ref").and_then(Value::as_str).and_then(|s| s.rsplit('/').next()) {
+        r = doc["components"]["responses"][name].clone();
+    }
+    r["content"]["application/json"]["schema"].clone()
+}
+
+#[test]
+fn the_api_answers_as_its_openapi_document_says() {
+    let dir = TestDir::new();
+    let server = Server::start(&sample_store(&dir), None);
+    let (status, doc) = server.get_json("/api/v1/openapi.json");
+    assert_eq!(status, 200);
+    let ok = |path: &str, template: &str| {
+        let (status, v) = server.get_json(path);
+        assert_eq!(status, 200, "{path}: {v}");
+        check(&doc, &response_schema(&doc, template, "get", 200), &v, path);
+        v
+    };
+    // Every story exactly once over the pages of each order.
+    for sort in ["fresh", "size", "trending"] {
+        let mut seen = std::collections::HashSet::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/stories?sort={sort}&limit=7&cursor={c}"),
+                None => format!("/api/v1/stories?sort={sort}&limit=7"),
+            };
+            let page = ok(&path, "/api/v1/stories");
+            for s in page["stories"].as_array().expect("stories") {
+                assert!(seen.insert(s["id"].as_str().expect("id").to_string()), "{sort}: {} twice", s["id"]);
+            }
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => break,
+            }
+        }
+        let all = if sort == "trending" { seen.len() } else { 54 };
+        assert_eq!(seen.len(), all, "{sort}");
+        assert!(!seen.is_empty());
+    }
+    let largest = ok("/api/v1/stories?sort=size&limit=3", "/api/v1/stories");
+    let sizes: Vec<i64> =
+        largest["stories"].as_array().expect("list").iter().map(|s| s["articles"].as_i64().unwrap_or(0)).collect();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+
+    let summit = ok("/api/v1/stories?entity=Vladivostok", "/api/v1/stories");
+    let id = summit["stories"][0]["id"].as_str().expect("a story names Vladivostok").to_string();
+    let story = ok(&format!("/api/v1/stories/{id}"), "/api/v1/stories/{id}");
+    let times: Vec<&str> =
+        story["articles"].as_array().expect("articles").iter().filter_map(|a| a["published"].as_str()).collect();
+    assert!(times.len() >= 2);
+    let article_id = story["articles"][0]["id"].as_str().expect("article id").to_string();
+    let article = ok(&format!("/api/v1/articles/{article_id}"), "/api/v1/articles/{id}");
+    assert!(article["text"].as_str().is_some_and(|t| !t.is_empty()));
+
+    let hits = ok("/api/v1/search?q=atomprogram&limit=5", "/api/v1/search");
+    assert!(hits["total"].as_u64().unwrap_or(0) >= 1);
+    let by_query = ok("/api/v1/stories?q=Vladivostok", "/api/v1/stories");
+    assert!(by_query["stories"].as_array().is_some_and(|s| s.iter().any(|s| s["id"] == id.as_str())));
+    ok("/api/v1/sources", "/api/v1/sources");
+    ok("/api/v1/stats", "/api/v1/stats");
+
+    // Errors: stable codes, the status of the table, the Error schema.
+    for (path, status, code) in [
+        ("/api/v1/stories/s999999", 404, "not_found"),
+        ("/api/v1/articles/nope", 404, "not_found"),
+        ("/api/v1/stories?sort=loudest", 400, "invalid_parameter"),
+        ("/api/v1/stories?limit=0", 400, "invalid_parameter"),
+        ("/api/v1/stories?since=yesterdayish", 400, "invalid_parameter"),
+        ("/api/v1/stories?sort=size&cursor=f.1.2", 400, "invalid_parameter"),
+        ("/api/v1/stories?colour=red", 400, "invalid_parameter"),
+        ("/api/v1/search?q=%22unclosed", 400, "invalid_query"),
+        ("/api/v1/nothing-here", 404, "not_found"),
+    ] {
+        let (got, v) = server.get_json(path);
+        assert_eq!((got, v["error"]["code"].as_str()), (status, Some(code)), "{path}: {v}");
+        assert_eq!(v["error"]["status"], status);
+        let schema = json!({"$ref": "#/components/schemas/Error"});
+        check(&doc, &schema, &v, path);
+    }
+    let (status, _, _) = server.request("POST", "/api/v1/articles", &[], b"[]");
+    assert_eq!(status, 403, "writes are off without a token");
+}
+
+fn article(id: &str, title: &str, text: &str, published: &str) -> Value {
+    json!({"id": id, "title": title, "text": text, "published": published, "source": "api.example", "lang": "nb"})
+}
+
+#[test]
+fn posted_articles_are_committed_guarded_by_the_token_and_survive_sigterm() {
+    let dir = TestDir::new();
+    let data = sample_store(&dir);
+    let server = Server::start(&data, Some(TOKEN));
+    let body = serde_json::to_vec(&json!([
+        article("api-1", "Ferja «Landegode» på grunn igjen", "Ferja «Landegode» gikk på grunn ved Kjerringøy nord for Bodø natt til fredag. 40 passasjerer ble evakuert.", "2019-05-03T06:00:00Z"),
+        {"id": "api-bad", "published": "not a date at all", "title": 5},
+    ]))
+    .expect("json");
+    let bearer = format!("Bearer {TOKEN}");
+    let (status, _, _) = server.request("POST", "/api/v1/articles", &[], &body);
+    assert_eq!(status, 401);
+    let (status, _, _) =
+        server.request("POST", "/api/v1/articles", &[("Authorization", "Bearer wrong-token-0123456789ab")], &body);
+    assert_eq!(status, 403);
+    let (status, _, report) = server.request("POST", "/api/v1/articles", &[("Authorization", &bearer)], &body);
+    let report: Value = serde_json::from_slice(&report).expect("json");
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["added"], 1);
+    assert_eq!(report["rejected"][0]["record"], 2);
+    let (_, again) = {
+        let (s, _, b) = server.request("POST", "/api/v1/articles", &[("Authorization", &bearer)], &body);
+        (s, serde_json::from_slice::<Value>(&b).expect("json"))
+    };
+    assert_eq!((again["added"].as_u64(), again["skipped"].as_u64()), (Some(0), Some(1)));
+    let (_, found) = server.get_json("/api/v1/articles/api-1");
+    assert!(found["story"].as_str().is_some_and(|s| s.starts_with('s')));
+    let (_, hits) = server.get_json("/api/v1/search?q=Landegode%20evakuert");
+    assert!(hits["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["article"]["id"] == "api-1")), "{hits}");
+
+    // Too large: refused with the JSON error, and the server carries on.
+    let big = vec![b' '; 17 << 20];
+    let (status, _, body413) = server.request("POST", "/api/v1/articles", &[("Authorization", &bearer)], &big);
+    assert_eq!(status, 413, "{}", String::from_utf8_lossy(&body413));
+
+    // SIGTERM while a large request is in flight: it is answered, and committed.
+    let many: Vec<Value> = (0..3000)
+        .map(|i| {
+            article(
+                &format!("bulk-{i}"),
+                &format!("Melding nummer {i}"),
+                &format!("Dette er melding {i} om sak {i} i kommune {}.", i % 50),
+                "2019-05-04T08:00:00Z",
+            )
+        })
+        .collect();
+    let payload = serde_json::to_vec(&many).expect("json");
+    let addr = server.addr.clone();
+    let bearer2 = bearer.clone();
+    let request = std::thread::spawn(move || {
+        let s = Server { child: Command::new("true").spawn().expect("placeholder"), addr };
+        s.request("POST", "/api/v1/articles", &[("Authorization", &bearer2)], &payload)
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let (status, _, report) = request.join().expect("request thread");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&report));
+    let mut server = server;
+    let exit = server.child.wait().expect("server exits");
+    assert!(exit.success(), "{exit:?}");
+    let out = crate::tidings!("stats", "--data", &data);
+    let stats = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(stats.contains(&format!("{}", 158 + 1 + 3000)), "every accepted article stored: {stats}");
+}
+
+#[test]
+fn slow_clients_do_not_stall_the_server() {
+    let dir = TestDir::new();
+    let server = Server::start(&sample_store(&dir), None);
+    // Fifty clients that send half a request line and then nothing.
+    let trickles: Vec<TcpStream> = (0..50)
+        .map(|_| {
+            let mut s = TcpStream::connect(&server.addr).expect("connect");
+            s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ").expect("send");
+            s
+        })
+        .collect();
+    let started = Instant::now();
+    let (status, _) = server.get_json("/api/v1/stories?limit=1");
+    assert_eq!(status, 200);
+    assert!(started.elapsed() < Duration::from_secs(5), "answered while slow clients wait");
+    drop(trickles);
+}
