@@ -19,8 +19,8 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use error::StoreError;
 pub use query::{
-    ArticleRow, ListedStory, SourceRow, Stats, StoryCursor, StoryFilter, StoryOrder, StoryRow, TRENDING_WINDOW,
-    TimeError,
+    ArticleRow, ArticleTime, ListedStory, SourceRow, Stats, StoryCursor, StoryFilter, StoryOrder, StoryRow,
+    TRENDING_WINDOW, TimeError,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::{ArticleWrite, BatchEnd, Checkpoint, Replayed};

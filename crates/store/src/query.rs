@@ -4,6 +4,9 @@ use rusqlite::{OptionalExtension, Row, params, params_from_iter, types::Value};
 
 use crate::{Store, StoreError};
 
+/// When an article appeared (Unix time, if dated) and in which outlet.
+pub type ArticleTime = (Option<i64>, Option<String>);
+
 /// A time a user wrote that is neither a date nor a span.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("cannot read {0:?} as a date (2019-04-01, RFC 3339) or a span (24h, 7d, 2w)")]
@@ -250,7 +253,7 @@ impl Store {
 
     /// Publication times of a story's articles with their outlets, in time order (for
     /// its timeline chart).
-    pub fn story_times(&self, number: i64) -> Result<Vec<(Option<i64>, Option<String>)>, StoreError> {
+    pub fn story_times(&self, number: i64) -> Result<Vec<ArticleTime>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
