@@ -329,3 +329,48 @@ fn slow_clients_do_not_stall_the_server() {
     assert!(started.elapsed() < Duration::from_secs(5), "answered while slow clients wait");
     drop(trickles);
 }
+
+#[test]
+fn pages_escape_what_came_from_articles() {
+    let dir = TestDir::new();
+    let hostile = [
+        json!({"id": "x1", "published": "2019-05-05T10:00:00Z", "source": "<script>alert('src')</script>", "lang": "en",
+               "url": "javascript:alert(1)", "title": "<script>window.pwned=1</script> Bridge \"closed\" ' onmouseover='alert(2)",
+               "text": "<img src=x onerror=alert(3)> The bridge over the river was closed after cracks were found in its pillars on Sunday."}),
+        json!({"id": "x2", "published": "2019-05-05T12:00:00Z", "source": "Næringsliv & Økonomi", "lang": "nb",
+               "url": "https://example.org/bro?a=1&b=\"2\"", "title": "Brua over elva er stengt etter at det ble funnet sprekker",
+               "text": "Brua over elva ble stengt søndag etter at inspektører fant sprekker i pilarene. Omkjøring er skiltet."}),
+    ];
+    let input = dir.write("hostile.jsonl", hostile.iter().map(|v| format!("{v}\n")).collect::<String>());
+    let data = dir.path("data");
+    let out = crate::tidings!("ingest", "-q", "--data", &data, &input);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let server = Server::start(&data, None);
+    let (_, v) = server.get_json("/api/v1/articles/x1");
+    let story = v["story"].as_str().expect("story").to_string();
+    let pages = [
+        "/".to_string(),
+        format!("/story/{story}"),
+        "/search?q=bridge".to_string(),
+        "/sources".to_string(),
+        "/source/%3Cscript%3Ealert('src')%3C%2Fscript%3E".to_string(),
+        "/entity/%3Cscript%3E".to_string(),
+    ];
+    for page in &pages {
+        let (status, head, body) = server.request("GET", page, &[], b"");
+        let html = String::from_utf8_lossy(&body);
+        assert!(status == 200 || status == 404, "{page}: {status}");
+        assert!(head.contains("content-security-policy: default-src 'none'"), "{page}: no CSP");
+        assert!(!html.contains("<script"), "{page}: a script element got through");
+        assert!(!html.contains("onerror=alert"), "{page}: an attribute got through");
+        assert!(!html.contains("href=\"javascript:"), "{page}: a javascript: link");
+        assert!(!html.contains("' onmouseover='"), "{page}: a quote broke out");
+    }
+    let (_, _, body) = server.request("GET", &format!("/story/{story}"), &[("Accept-Language", "nb-NO")], b"");
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains("&#60;script&#62;window.pwned=1&#60;/script&#62;"), "the title is shown as text");
+    let (_, _, front) = server.request("GET", "/", &[("Accept-Language", "nb-NO")], b"");
+    let front = String::from_utf8_lossy(&front);
+    assert!(front.contains("Brua over elva er stengt"), "æøå and Norwegian text render");
+    assert!(front.contains("05.05.2019 12:00 UTC"), "Norwegian date format");
+}

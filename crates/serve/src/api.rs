@@ -163,18 +163,17 @@ fn encode_cursor(c: StoryCursor) -> String {
 
 fn decode_cursor(c: &str, order: StoryOrder) -> Result<StoryCursor, ApiError> {
     let bad = || ApiError::InvalidParameter(format!("cursor {c:?} is not one this list gave out"));
-    let mut parts = c.splitn(3, '.');
-    let (kind, key, number) = (parts.next(), parts.next().ok_or_else(bad)?, parts.next().ok_or_else(bad)?);
+    // The key may hold a '.' itself (a trending score): kind first, story number last.
+    let (kind, rest) = c.split_once('.').ok_or_else(bad)?;
+    let (key, number) = rest.rsplit_once('.').ok_or_else(bad)?;
     let number: i64 = number.parse().map_err(|_| bad())?;
     match (kind, order) {
-        (Some("f"), StoryOrder::Newest) => {
+        ("f", StoryOrder::Newest) => {
             let last_seen_ts = if key == "u" { None } else { Some(key.parse().map_err(|_| bad())?) };
             Ok(StoryCursor::Newest { last_seen_ts, number })
         }
-        (Some("s"), StoryOrder::Largest) => {
-            Ok(StoryCursor::Largest { articles: key.parse().map_err(|_| bad())?, number })
-        }
-        (Some("t"), StoryOrder::Trending) => {
+        ("s", StoryOrder::Largest) => Ok(StoryCursor::Largest { articles: key.parse().map_err(|_| bad())?, number }),
+        ("t", StoryOrder::Trending) => {
             let score: f64 = key.parse().map_err(|_| bad())?;
             score.is_finite().then_some(StoryCursor::Trending { score, number }).ok_or_else(bad)
         }
