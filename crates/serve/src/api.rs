@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Its shape is described by `openapi.json` (served at
 //! `/api/v1/openapi.json` and checked against real responses by the tests).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
@@ -59,25 +60,12 @@ impl StoriesParams {
         }
     }
 
-    pub fn limit(&self) -> Result<usize, ApiError> {
-        match self.limit.unwrap_or(DEFAULT_LIMIT) {
-            n @ 1..=MAX_LIMIT => Ok(n),
-            n => Err(ApiError::InvalidParameter(format!("limit must be between 1 and {MAX_LIMIT}, not {n}"))),
-        }
-    }
-
     /// The page these parameters ask for.
     pub fn page(&self, state: &AppState, store: &Store) -> Result<StoryPage, ApiError> {
-        let limit = self.limit()?;
-        let time = |v: &Option<String>, name: &str| -> Result<Option<i64>, ApiError> {
-            v.as_deref()
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| store.parse_time(s)?.map_err(|e| ApiError::InvalidParameter(format!("{name}: {e}"))))
-                .transpose()
-        };
+        let limit = page_limit(self.limit)?;
         let mut filter = StoryFilter {
-            since: time(&self.since, "since")?,
-            until: time(&self.until, "until")?,
+            since: param_time(store, &self.since, "since")?,
+            until: param_time(store, &self.until, "until")?,
             lang: nonempty(&self.lang),
             source: nonempty(&self.source),
             entity: nonempty(&self.entity),
@@ -147,6 +135,21 @@ impl StoriesParams {
 
 fn nonempty(v: &Option<String>) -> Option<String> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// A page size within bounds (the default when not given).
+fn page_limit(limit: Option<usize>) -> Result<usize, ApiError> {
+    match limit.unwrap_or(DEFAULT_LIMIT) {
+        n @ 1..=MAX_LIMIT => Ok(n),
+        n => Err(ApiError::InvalidParameter(format!("limit must be between 1 and {MAX_LIMIT}, not {n}"))),
+    }
+}
+
+/// A time parameter (`since`, `until`) as the CLI reads it; empty means not given.
+fn param_time(store: &Store, v: &Option<String>, name: &str) -> Result<Option<i64>, ApiError> {
+    nonempty(v)
+        .map(|s| store.parse_time(&s)?.map_err(|e| ApiError::InvalidParameter(format!("{name}: {e}"))))
+        .transpose()
 }
 
 /// Cursors are opaque to clients: `f.<last seen>.<story>`, `s.<articles>.<story>`,
@@ -253,18 +256,17 @@ impl StoryDetail {
 
     /// Copy groups: each original with the articles that repeat it.
     pub fn copy_groups(&self) -> Vec<(&ArticleRow, Vec<&ArticleRow>)> {
+        // By id: a large story has thousands of articles, so no search per copy.
+        let by_id: HashMap<&str, &ArticleRow> = self.articles.iter().map(|a| (a.id.as_str(), a)).collect();
+        let mut group_of: HashMap<&str, usize> = HashMap::new();
         let mut groups: Vec<(&ArticleRow, Vec<&ArticleRow>)> = Vec::new();
         for a in &self.articles {
-            if let Some(original) = &a.duplicate_of {
-                match groups.iter_mut().find(|(o, _)| &o.id == original) {
-                    Some((_, copies)) => copies.push(a),
-                    None => {
-                        if let Some(o) = self.articles.iter().find(|o| &o.id == original) {
-                            groups.push((o, vec![a]));
-                        }
-                    }
-                }
-            }
+            let Some(original) = a.duplicate_of.as_deref().and_then(|o| by_id.get(o)) else { continue };
+            let i = *group_of.entry(original.id.as_str()).or_insert_with(|| {
+                groups.push((original, Vec::new()));
+                groups.len() - 1
+            });
+            groups[i].1.push(a);
         }
         groups
     }
@@ -348,21 +350,13 @@ pub struct SearchPage {
 impl SearchParams {
     pub fn run(&self, state: &AppState, store: &Store) -> Result<SearchPage, ApiError> {
         let query = nonempty(&self.q).ok_or_else(|| ApiError::InvalidParameter("q (the query) is missing".into()))?;
-        let limit = match self.limit.unwrap_or(DEFAULT_LIMIT) {
-            n @ 1..=MAX_LIMIT => n,
-            n => return Err(ApiError::InvalidParameter(format!("limit must be between 1 and {MAX_LIMIT}, not {n}"))),
-        };
-        let time = |v: &Option<String>, name: &str| -> Result<Option<i64>, ApiError> {
-            nonempty(v)
-                .map(|s| store.parse_time(&s)?.map_err(|e| ApiError::InvalidParameter(format!("{name}: {e}"))))
-                .transpose()
-        };
+        let limit = page_limit(self.limit)?;
         let story = nonempty(&self.story).map(|s| story_number(&s)).transpose()?;
         let offset = self.offset.unwrap_or(0).min(10_000);
         let request = SearchRequest {
             query,
-            since: time(&self.since, "since")?,
-            until: time(&self.until, "until")?,
+            since: param_time(store, &self.since, "since")?,
+            until: param_time(store, &self.until, "until")?,
             lang: nonempty(&self.lang),
             source: nonempty(&self.source),
             story,
@@ -392,14 +386,18 @@ pub async fn search(
 }
 
 /// `GET /api/v1/sources`
-pub async fn sources(State(state): Shared) -> Result<Json<Value>, ApiError> {
-    if let Some(cached) = state.cached("api:sources") {
-        return Ok(Json(serde_json::from_str(&cached).unwrap_or(Value::Null)));
-    }
-    let rows = state.read(|_, store| Ok(store.sources(1000)?)).await?;
-    let v = json!({"sources": rows});
-    state.remember("api:sources".into(), Arc::from(v.to_string()));
-    Ok(Json(v))
+/// The list scans every article, so it is served from the cache while fresh.
+pub async fn sources(State(state): Shared) -> Result<impl IntoResponse, ApiError> {
+    let body = match state.cached("api:sources") {
+        Some(cached) => cached,
+        None => {
+            let rows = state.read(|_, store| Ok(store.sources(1000)?)).await?;
+            let body: Arc<str> = Arc::from(json!({"sources": rows}).to_string());
+            state.remember("api:sources".into(), body.clone());
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], body.to_string()))
 }
 
 /// `GET /api/v1/stats`

@@ -1,6 +1,7 @@
 //! The web pages: server-rendered HTML (askama templates, which escape everything that
 //! came from articles), usable without JavaScript.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use askama::Template;
@@ -239,11 +240,13 @@ fn article_line(a: &ArticleRow, dates: DateStyle) -> ArticleLine {
 }
 
 fn story_page(detail: StoryDetail, dates: DateStyle) -> StoryPage {
-    let groups = detail.copy_groups();
+    let groups: HashMap<&str, Vec<&ArticleRow>> =
+        detail.copy_groups().into_iter().map(|(o, copies)| (o.id.as_str(), copies)).collect();
+    let ids: HashSet<&str> = detail.articles.iter().map(|a| a.id.as_str()).collect();
     let mut items = Vec::new();
     for a in detail.articles.iter().filter(|a| a.duplicate_of.is_none()) {
         let mut line = article_line(a, dates);
-        if let Some((_, copies)) = groups.iter().find(|(o, _)| o.id == a.id) {
+        if let Some(copies) = groups.get(a.id.as_str()) {
             line.copies = copies
                 .iter()
                 .map(|c| {
@@ -260,11 +263,7 @@ fn story_page(detail: StoryDetail, dates: DateStyle) -> StoryPage {
         items.push(line);
     }
     // Copies whose original is not in this story are listed on their own.
-    for a in detail
-        .articles
-        .iter()
-        .filter(|a| a.duplicate_of.as_ref().is_some_and(|o| !detail.articles.iter().any(|x| &x.id == o)))
-    {
+    for a in detail.articles.iter().filter(|a| a.duplicate_of.as_deref().is_some_and(|o| !ids.contains(o))) {
         items.push(article_line(a, dates));
     }
     let dated: Vec<(i64, String)> = detail

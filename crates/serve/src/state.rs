@@ -94,21 +94,19 @@ impl AppState {
         self.index.read().map_err(|_| ApiError::Internal("the search index lock is poisoned".into()))
     }
 
-    /// Brings the search index up to date with the store (after writes).
-    pub fn refresh(&self, store: &Store) -> Result<(), ApiError> {
-        let mut index =
-            self.index.write().map_err(|_| ApiError::Internal("the search index lock is poisoned".into()))?;
-        index.catch_up(store)?;
-        drop(index);
+    /// Brings the search index up to date with the store (after writes) and drops the
+    /// cached pages.
+    pub fn refresh_index(&self) -> Result<(), ApiError> {
+        self.pool.with_store(|store| {
+            let mut index =
+                self.index.write().map_err(|_| ApiError::Internal("the search index lock is poisoned".into()))?;
+            index.catch_up(store)?;
+            Ok(())
+        })?;
         if let Ok(mut cache) = self.cache.lock() {
             cache.clear();
         }
         Ok(())
-    }
-
-    /// Brings the search index up to date using a read connection of the pool.
-    pub fn refresh_index(&self) -> Result<(), ApiError> {
-        self.pool.with_store(|s| self.refresh(s))
     }
 
     /// A cached rendering, if fresh.
