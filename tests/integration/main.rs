@@ -3,6 +3,7 @@
 
 mod analyze;
 mod bench_corpora;
+mod browser;
 mod cluster;
 mod errors;
 mod serve;

@@ -272,8 +272,16 @@ fn posted_articles_are_committed_guarded_by_the_token_and_survive_sigterm() {
     assert_eq!((again["added"].as_u64(), again["skipped"].as_u64()), (Some(0), Some(1)));
     let (_, found) = server.get_json("/api/v1/articles/api-1");
     assert!(found["story"].as_str().is_some_and(|s| s.starts_with('s')));
-    let (_, hits) = server.get_json("/api/v1/search?q=Landegode%20evakuert");
-    assert!(hits["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["article"]["id"] == "api-1")), "{hits}");
+    // The index catches up in the background: searchable within moments.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, hits) = server.get_json("/api/v1/search?q=Landegode%20evakuert");
+        if hits["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["article"]["id"] == "api-1")) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the posted article is not searchable after 20 s: {hits}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     // Too large: refused with the JSON error, and the server carries on.
     let big = vec![b' '; 17 << 20];

@@ -412,7 +412,8 @@ pub async fn openapi() -> impl IntoResponse {
 }
 
 /// `POST /api/v1/articles`: JSON articles (an array, or JSON Lines) into the store.
-/// Answers once they are committed, so an accepted article is never lost.
+/// Answers once they are committed, so an accepted article is never lost; the search
+/// index catches up in the background (a feeder's next batch need not wait for it).
 pub async fn ingest(
     State(state): Shared,
     headers: HeaderMap,
@@ -424,16 +425,12 @@ pub async fn ingest(
         413 => ApiError::PayloadTooLarge(state.config.max_body),
         _ => ApiError::InvalidBody(e.body_text()),
     })?;
-    let shared = state.clone();
-    let report = tokio::task::spawn_blocking(move || {
-        let report = intake.ingest(&body)?;
-        if report.added > 0 {
-            shared.refresh_index()?;
-        }
-        Ok::<_, ApiError>(report)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("the ingest task failed: {e}")))??;
+    let report = tokio::task::spawn_blocking(move || intake.ingest(&body))
+        .await
+        .map_err(|e| ApiError::Internal(format!("the ingest task failed: {e}")))??;
+    if report.added > 0 {
+        state.stored_new_articles();
+    }
     Ok(Json(json!(report)))
 }
 

@@ -115,13 +115,26 @@ fn outlets(sources: &[String]) -> String {
 }
 
 /// The query string of a story list without `sort` and `cursor`, ending so that more can
-/// be appended.
+/// be appended. It keeps every filter and the page size, so that the next page continues
+/// the same list; the entity stays out where the path names it (`/entity/{name}`).
 fn list_link(path: &str, p: &StoriesParams) -> String {
     let mut link = format!("{path}?");
-    for (k, v) in [("since", &p.since), ("until", &p.until), ("lang", &p.lang), ("source", &p.source), ("q", &p.q)] {
+    let entity = if path == "/" { &p.entity } else { &None };
+    let filters = [
+        ("since", &p.since),
+        ("until", &p.until),
+        ("lang", &p.lang),
+        ("source", &p.source),
+        ("entity", entity),
+        ("q", &p.q),
+    ];
+    for (k, v) in filters {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
             link.push_str(&format!("{k}={}&", url_part(v)));
         }
+    }
+    if let Some(limit) = p.limit {
+        link.push_str(&format!("limit={limit}&"));
     }
     link
 }
@@ -185,14 +198,15 @@ pub async fn front(
 }
 
 /// `GET /entity/{name}`: stories naming an entity.
-pub async fn entity(State(state): Shared, headers: HeaderMap, Path(name): Path<String>) -> Result<Response, PageError> {
+pub async fn entity(
+    State(state): Shared,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    q: Result<Query<StoriesParams>, QueryRejection>,
+) -> Result<Response, PageError> {
     let dates = style(&headers);
-    let p = StoriesParams {
-        entity: Some(name.clone()),
-        limit: Some(50),
-        sort: Some("fresh".into()),
-        ..StoriesParams::default()
-    };
+    let p = q.map(|Query(p)| p).map_err(|e| ApiError::InvalidParameter(e.body_text()))?;
+    let p = StoriesParams { entity: Some(name.clone()), ..p };
     let heading = format!("Stories naming {name}");
     let path = format!("/entity/{}", url_part(&name));
     let page = state.read(move |state, store| story_list(store, state, &p, dates, &path, heading)).await?;

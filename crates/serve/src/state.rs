@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -66,6 +67,10 @@ pub struct AppState {
     index: RwLock<SearchIndex>,
     pub intake: Option<Arc<dyn Intake>>,
     cache: Mutex<HashMap<String, (Instant, Arc<str>)>>,
+    /// A search index catch-up is scheduled and has not started yet.
+    index_due: AtomicBool,
+    /// Held while the index catches up, so that catch-ups run one at a time.
+    indexing: Mutex<()>,
 }
 
 impl AppState {
@@ -74,7 +79,15 @@ impl AppState {
         let pool = Pool::new(&config.data)?;
         let mut index = SearchIndex::open(&config.data)?;
         pool.with_store(|s| index.catch_up(s).map_err(ApiError::from))?;
-        Ok(Self { config, pool, index: RwLock::new(index), intake, cache: Mutex::new(HashMap::new()) })
+        Ok(Self {
+            config,
+            pool,
+            index: RwLock::new(index),
+            intake,
+            cache: Mutex::new(HashMap::new()),
+            index_due: AtomicBool::new(false),
+            indexing: Mutex::new(()),
+        })
     }
 
     /// Runs `f` with a read connection on a blocking thread.
@@ -94,8 +107,35 @@ impl AppState {
         self.index.read().map_err(|_| ApiError::Internal("the search index lock is poisoned".into()))
     }
 
-    /// Brings the search index up to date with the store (after writes) and drops the
-    /// cached pages.
+    /// After a write commits: drops the cached pages (stories changed) and schedules a
+    /// search index catch-up on a blocking thread. Writes that arrive while one is
+    /// scheduled are folded into it, so a stream of small batches costs one catch-up per
+    /// catch-up's duration, not one per batch. The index is derived from the store, so a
+    /// catch-up cut short by shutdown is finished when the server next opens it.
+    pub fn stored_new_articles(self: &Arc<Self>) {
+        self.clear_cache();
+        if self.index_due.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _one_at_a_time = state.indexing.lock();
+            // Cleared before reading the store: a write committed after this point
+            // schedules another catch-up, one committed before it is read by this one.
+            state.index_due.store(false, Ordering::Release);
+            if let Err(e) = state.refresh_index() {
+                tracing::error!("the search index could not catch up with the store: {e}");
+            }
+        });
+    }
+
+    fn clear_cache(&self) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.clear();
+        }
+    }
+
+    /// Brings the search index up to date with the store and drops the cached pages.
     pub fn refresh_index(&self) -> Result<(), ApiError> {
         self.pool.with_store(|store| {
             let mut index =
@@ -103,9 +143,7 @@ impl AppState {
             index.catch_up(store)?;
             Ok(())
         })?;
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.clear();
-        }
+        self.clear_cache();
         Ok(())
     }
 
