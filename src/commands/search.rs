@@ -53,7 +53,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
 
 pub fn reindex(args: ReindexArgs) -> Result<ExitCode> {
     let store = Store::open(&args.data.data, Access::Read)?;
-    let mut index = SearchIndex::open(store.dir())?;
+    let index = SearchIndex::open(store.dir())?;
     let n = index.rebuild(&store)?;
     out!("indexed {n} articles ({} bytes)", index.disk_bytes())?;
     Ok(ExitCode::SUCCESS)
@@ -62,7 +62,7 @@ pub fn reindex(args: ReindexArgs) -> Result<ExitCode> {
 /// The index, brought up to date first: it is derived from the store and never trusted
 /// when the store has moved on (or when it is missing).
 pub fn current_index(store: &Store) -> Result<SearchIndex> {
-    let mut index = SearchIndex::open(store.dir())?;
+    let index = SearchIndex::open(store.dir())?;
     let caught_up = index.catch_up(store)?;
     if caught_up > 0 {
         tracing::info!("indexed {caught_up} articles the index was missing");

@@ -137,8 +137,10 @@ impl SearchIndex {
     }
 
     /// Brings the index up to date with the store: re-indexes every article written since
-    /// the index's generation. Returns how many articles it indexed.
-    pub fn catch_up(&mut self, store: &Store) -> Result<u64, SearchError> {
+    /// the index's generation. Returns how many articles it indexed. Searches may run
+    /// meanwhile (they see the last commit); catch-ups must not overlap (tantivy's writer
+    /// lock refuses a second writer), so callers run them one at a time.
+    pub fn catch_up(&self, store: &Store) -> Result<u64, SearchError> {
         let seen = self.generation();
         let (generation, from_seq) = store.changes_since(seen)?;
         if generation == seen {
@@ -160,7 +162,7 @@ impl SearchIndex {
     }
 
     /// Drops everything and indexes the whole store again.
-    pub fn rebuild(&mut self, store: &Store) -> Result<u64, SearchError> {
+    pub fn rebuild(&self, store: &Store) -> Result<u64, SearchError> {
         let writer = self.writer()?;
         writer.delete_all_documents().map_err(|e| self.err(e))?;
         self.commit(writer, 0)?;
@@ -171,7 +173,7 @@ impl SearchIndex {
         self.index.writer(WRITER_MEMORY).map_err(|e| self.err(e))
     }
 
-    fn commit(&mut self, mut writer: IndexWriter<TantivyDocument>, generation: i64) -> Result<(), SearchError> {
+    fn commit(&self, mut writer: IndexWriter<TantivyDocument>, generation: i64) -> Result<(), SearchError> {
         // The fields of `Payload`.
         let payload = serde_json::json!({"format": INDEX_FORMAT, "generation": generation}).to_string();
         let mut prepared = writer.prepare_commit().map_err(|e| self.err(e))?;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tidings_search::SearchIndex;
@@ -64,7 +64,7 @@ impl ServeConfig {
 pub struct AppState {
     pub config: ServeConfig,
     pool: Pool,
-    index: RwLock<SearchIndex>,
+    index: SearchIndex,
     pub intake: Option<Arc<dyn Intake>>,
     cache: Mutex<HashMap<String, (Instant, Arc<str>)>>,
     /// A search index catch-up is scheduled and has not started yet.
@@ -77,12 +77,12 @@ impl AppState {
     /// Opens read connections and the search index (brought up to date).
     pub fn open(config: ServeConfig, intake: Option<Arc<dyn Intake>>) -> Result<Self, ApiError> {
         let pool = Pool::new(&config.data)?;
-        let mut index = SearchIndex::open(&config.data)?;
+        let index = SearchIndex::open(&config.data)?;
         pool.with_store(|s| index.catch_up(s).map_err(ApiError::from))?;
         Ok(Self {
             config,
             pool,
-            index: RwLock::new(index),
+            index,
             intake,
             cache: Mutex::new(HashMap::new()),
             index_due: AtomicBool::new(false),
@@ -103,8 +103,8 @@ impl AppState {
     }
 
     /// The search index for reading.
-    pub fn index(&self) -> Result<std::sync::RwLockReadGuard<'_, SearchIndex>, ApiError> {
-        self.index.read().map_err(|_| ApiError::Internal("the search index lock is poisoned".into()))
+    pub fn index(&self) -> Result<&SearchIndex, ApiError> {
+        Ok(&self.index)
     }
 
     /// After a write commits: drops the cached pages (stories changed) and schedules a
@@ -136,11 +136,10 @@ impl AppState {
     }
 
     /// Brings the search index up to date with the store and drops the cached pages.
-    pub fn refresh_index(&self) -> Result<(), ApiError> {
+    /// Searches go on meanwhile, against the index's last commit.
+    fn refresh_index(&self) -> Result<(), ApiError> {
         self.pool.with_store(|store| {
-            let mut index =
-                self.index.write().map_err(|_| ApiError::Internal("the search index lock is poisoned".into()))?;
-            index.catch_up(store)?;
+            self.index.catch_up(store)?;
             Ok(())
         })?;
         self.clear_cache();
