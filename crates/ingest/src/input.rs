@@ -14,6 +14,10 @@ pub enum Format {
     Text,
     /// RSS 2.0, Atom or JSON Feed (the parser tells them apart by content).
     Feed,
+    /// One article page (HTML), extracted like a fetched page.
+    Html,
+    /// A web archive; `gzip` for `.warc.gz` (one gzip member per record, or one for all).
+    Warc { gzip: bool },
 }
 
 /// One input to read: a file with its format, or stdin (`-`, always JSON Lines).
@@ -50,6 +54,8 @@ impl Format {
             "jsonl" | "ndjson" => Some(Format::JsonLines { gzip }),
             "txt" if !gzip => Some(Format::Text),
             "rss" | "atom" | "xml" | "json" if !gzip => Some(Format::Feed),
+            "html" | "htm" if !gzip => Some(Format::Html),
+            "warc" => Some(Format::Warc { gzip }),
             _ => None,
         }
     }
@@ -73,7 +79,7 @@ pub fn expand_inputs(args: &[PathBuf]) -> (Vec<Input>, Vec<BadRecord>) {
                 Some(format) => inputs.push(Input { path: Some(arg.clone()), format }),
                 None => problems.push(bad(
                     arg,
-                    "unsupported file type (expected .jsonl, .ndjson, .jsonl.gz, .txt, .rss, .atom, .xml or .json)",
+                    "unsupported file type (expected .jsonl, .ndjson, .jsonl.gz, .txt, .rss, .atom, .xml, .json, .html, .warc or .warc.gz)",
                 )),
             }
         }
@@ -117,6 +123,9 @@ mod tests {
         assert_eq!(f("feed.rss"), Some(Format::Feed));
         assert_eq!(f("feed.json"), Some(Format::Feed));
         assert_eq!(f("a.txt.gz"), None);
+        assert_eq!(f("CC-NEWS-2026.warc.gz"), Some(Format::Warc { gzip: true }));
+        assert_eq!(f("crawl.warc"), Some(Format::Warc { gzip: false }));
+        assert_eq!(f("side.html"), Some(Format::Html));
         assert_eq!(f("README"), None);
         assert_eq!(f("page.pdf"), None);
     }

@@ -1,7 +1,8 @@
 //! Ingest: turns input paths into a stream of [`Article`]s.
 //!
 //! Readers exist for JSON Lines (optionally gzip-compressed, or stdin), plain-text article
-//! files with an optional `date` header, and RSS 2.0 / Atom / JSON Feed files; a directory
+//! files with an optional `date` header, RSS 2.0 / Atom / JSON Feed files, article pages
+//! (`.html`) and web archives (`.warc`, `.warc.gz`), whose pages are extracted; a directory
 //! stands for every supported file below it. Readers never panic and never stop at a bad
 //! record: each one becomes a [`BadRecord`] naming the file, line and reason, and reading
 //! goes on with the next record.
@@ -11,12 +12,16 @@ mod feed;
 mod html_text;
 mod input;
 mod jsonl;
+mod page;
 mod reader;
 mod text;
+mod warc;
 
 pub use error::BadRecord;
+pub use feed::parse_feed;
 pub use input::{Format, Input, expand_inputs};
 pub use jsonl::{parse_line, record_id};
+pub use page::{PageHints, page_article};
 pub use reader::{Reader, Record};
 
 use tidings_article::Article;

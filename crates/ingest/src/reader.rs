@@ -10,7 +10,9 @@ use tidings_article::{Article, Origin};
 
 use crate::feed::parse_feed;
 use crate::jsonl::JsonLines;
+use crate::page::{PageHints, page_article};
 use crate::text::parse_text_article;
+use crate::warc::WarcRecords;
 use crate::{BadRecord, Format, Input};
 
 /// One accepted article, or one bad record to report and count.
@@ -78,6 +80,24 @@ fn open(input: &Input) -> Box<dyn Iterator<Item = Record> + Send> {
         Format::Feed => match read_whole(path, &name) {
             Ok(bytes) => Box::new(parse_feed(&bytes, name).into_iter()),
             Err(bad) => Box::new(std::iter::once(Err(bad))),
+        },
+        Format::Html => {
+            let record = read_whole(path, &name).and_then(|bytes| {
+                let html = tidings_extract::decode(&bytes, None);
+                page_article(&html, &PageHints::default(), Origin::new(name.clone(), None))
+            });
+            Box::new(std::iter::once(record))
+        }
+        Format::Warc { gzip } => match File::open(path) {
+            Ok(file) => {
+                let reader: Box<dyn BufRead + Send> = if gzip {
+                    Box::new(BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(file)))
+                } else {
+                    Box::new(BufReader::with_capacity(1 << 16, file))
+                };
+                Box::new(WarcRecords::new(reader, name))
+            }
+            Err(err) => single_error(name, format!("cannot open: {err}")),
         },
     }
 }

@@ -73,3 +73,31 @@ proptest! {
         check(&read_file("z.jsonl.gz", &gz), "z.jsonl.gz");
     }
 }
+
+/// Byte strings that look a little like WARC records holding HTTP responses.
+fn warcish() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![
+            Just(b"WARC/1.0\r\nWARC-Type: response\r\n".to_vec()),
+            Just(b"Content-Length: 40\r\n\r\n".to_vec()),
+            Just(b"Content-Length: 99999999999999999999\r\n\r\n".to_vec()),
+            Just(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec()),
+            Just(b"<html><body><p>Ferja gikk p\xe5 grunn</p></body></html>".to_vec()),
+            Just(b"ff\r\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            prop::collection::vec(any::<u8>(), 0..24),
+        ],
+        0..24,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn warc_files_never_panic(bytes in warcish()) {
+        check(&read_file("c.warc", &bytes), "c.warc");
+        check(&read_file("p.html", &bytes), "p.html");
+    }
+}

@@ -8,6 +8,7 @@
 //! the data directory); readers can always read (WAL).
 
 mod error;
+mod feeds;
 mod lock;
 mod query;
 mod schema;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 pub use error::StoreError;
+pub use feeds::{FeedRow, Feeds, PollRecord};
 pub use query::{
     ArticleRow, ArticleTime, ListedStory, SourceRow, Stats, StoryCursor, StoryFilter, StoryOrder, StoryRow,
     TRENDING_WINDOW, TimeError,

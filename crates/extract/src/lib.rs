@@ -1,0 +1,235 @@
+//! Extract: the main text and the metadata of a news article page.
+//!
+//! The main text comes from dom_smoothie (a port of Firefox's Readability); the metadata
+//! (headline, publication time, author, language, canonical URL) from the page's JSON-LD
+//! and meta tags, which news sites fill for search engines and are more reliable than
+//! anything inferred from the layout. Pages whose body cannot be extracted (a paywall
+//! that leaves only a lead, a page of links) keep their description as text, so that
+//! what the outlet gave is not lost.
+//!
+//! [`decode`] turns fetched bytes into text with the charset the server or the page
+//! declares (Norwegian pages in ISO-8859-1 and Windows-1252 still exist).
+
+mod charset;
+
+use dom_query::Document;
+use dom_smoothie::{Config, Readability, TextMode};
+
+pub use charset::decode;
+
+/// Pages with more elements than this are not laid out for reading; their metadata and
+/// description are still used.
+const MAX_ELEMENTS: usize = 60_000;
+
+/// What a page says about itself, and its main text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    /// The headline, without the site name that `<title>` often appends.
+    pub title: Option<String>,
+    /// The main text, paragraphs separated by blank lines; the description when the
+    /// body could not be extracted.
+    pub text: String,
+    /// As the page gives it (usually RFC 3339); the caller parses it.
+    pub published: Option<String>,
+    pub author: Option<String>,
+    /// The page's language tag (`nb`, `nn-NO`, `en-GB`…), from `<html lang>` or metadata.
+    pub lang: Option<String>,
+    /// `<link rel=canonical>` or `og:url`, absolute.
+    pub canonical_url: Option<String>,
+    pub site_name: Option<String>,
+    pub description: Option<String>,
+    /// Whether `text` is the extracted body (`true`) or only the description.
+    pub has_body: bool,
+}
+
+/// Why a page gave nothing usable.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ExtractError {
+    #[error("the page has neither a headline nor any text")]
+    Empty,
+}
+
+/// Extracts a page. `url` is where it was fetched from (used to resolve a relative
+/// canonical link); it may be `None` for pages read from files.
+pub fn extract(html: &str, url: Option<&str>) -> Result<Page, ExtractError> {
+    let document = Document::from(html);
+    let mut page = Page {
+        canonical_url: canonical_url(&document, url),
+        description: meta(&document, &["og:description", "description", "twitter:description"]),
+        ..Page::default()
+    };
+    let headline = meta(&document, &["og:title", "twitter:title"]);
+    let published = meta(&document, &["article:published_time", "og:published_time", "pubdate", "date", "dc.date"])
+        .or_else(|| time_element(&document));
+    let absolute = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let config = Config { max_elements_to_parse: MAX_ELEMENTS, text_mode: TextMode::Formatted, ..Config::default() };
+    let article = Readability::with_document(document, absolute, Some(config)).ok().and_then(|mut r| r.parse().ok());
+    if let Some(a) = article {
+        let text = tidy(&a.text_content);
+        page.has_body = is_body(&text, page.description.as_deref());
+        page.text = text;
+        page.title = nonempty(Some(a.title.clone())).or(headline);
+        // Readability reads JSON-LD first and meta tags second, as we would.
+        page.published = nonempty(a.published_time.clone()).or(published);
+        page.author = nonempty(a.byline.clone());
+        page.lang = nonempty(a.lang.clone());
+        page.site_name = nonempty(a.site_name.clone());
+        if page.description.is_none() {
+            page.description = nonempty(a.excerpt.clone());
+        }
+    } else {
+        page.title = headline;
+        page.published = published;
+    }
+    if !page.has_body {
+        page.text = page.description.clone().unwrap_or_default();
+    }
+    if page.text.trim().is_empty() && page.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        return Err(ExtractError::Empty);
+    }
+    Ok(page)
+}
+
+/// Whether extracted text is an article body rather than the leftovers of a page that
+/// has none (a login link, a caption): Readability's last attempt keeps whatever it
+/// finds. A body has a few sentences' worth of words and says more than the page's own
+/// description.
+fn is_body(text: &str, description: Option<&str>) -> bool {
+    let words = text.split_whitespace().count();
+    words >= MIN_BODY_WORDS && description.is_none_or(|d| words >= d.split_whitespace().count())
+}
+
+/// The fewest words an extracted body has (a short news brief has about 40).
+const MIN_BODY_WORDS: usize = 20;
+
+/// The first non-empty `content` of the named `<meta>` tags (by `property` or `name`),
+/// in the order of `names`.
+fn meta(document: &Document, names: &[&str]) -> Option<String> {
+    let tags = document.select("meta[content]");
+    names.iter().find_map(|wanted| {
+        tags.iter().find_map(|tag| {
+            let key = tag.attr("property").or_else(|| tag.attr("name")).or_else(|| tag.attr("itemprop"))?;
+            if key.eq_ignore_ascii_case(wanted) { nonempty(tag.attr("content").map(|c| c.to_string())) } else { None }
+        })
+    })
+}
+
+/// `<time datetime>` inside the article, the last resort for a publication time.
+fn time_element(document: &Document) -> Option<String> {
+    let time = document.select_single("article time[datetime], time[pubdate][datetime]");
+    nonempty(time.attr("datetime").map(|d| d.to_string()))
+}
+
+/// The canonical URL, made absolute against the page's own URL.
+fn canonical_url(document: &Document, url: Option<&str>) -> Option<String> {
+    let link = document.select_single("link[rel=canonical][href]").attr("href").map(|h| h.to_string());
+    let given = nonempty(link).or_else(|| meta(document, &["og:url"]))?;
+    if given.starts_with("http://") || given.starts_with("https://") {
+        return Some(given);
+    }
+    let base = url?;
+    let origin_end = base.find("://").map(|i| i + 3).and_then(|s| base[s..].find('/').map(|p| s + p));
+    let origin = origin_end.map_or(base, |end| &base[..end]);
+    if given.starts_with("//") {
+        let scheme = base.split("://").next().unwrap_or("https");
+        return Some(format!("{scheme}:{given}"));
+    }
+    if given.starts_with('/') {
+        return Some(format!("{origin}{given}"));
+    }
+    None
+}
+
+/// Trims every line, and keeps at most one blank line between paragraphs.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = false;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            blank = !out.is_empty();
+            continue;
+        }
+        if blank {
+            out.push_str("\n\n");
+        } else if !out.is_empty() {
+            out.push('\n');
+        }
+        blank = false;
+        let mut words = line.split_whitespace();
+        if let Some(first) = words.next() {
+            out.push_str(first);
+            for w in words {
+                out.push(' ');
+                out.push_str(w);
+            }
+        }
+    }
+    out
+}
+
+fn nonempty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NEWS: &str = r#"<!doctype html><html lang="nb"><head><meta charset="utf-8">
+<title>Ferja gikk på grunn utenfor Bodø | Nordlys Nett</title>
+<link rel="canonical" href="/nyheter/ferja-gikk-pa-grunn">
+<meta property="og:title" content="Ferja gikk på grunn utenfor Bodø">
+<meta property="og:description" content="Ingen ble skadd da ferja gikk på grunn.">
+<meta property="og:site_name" content="Nordlys Nett">
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Ferja gikk på grunn utenfor Bodø","datePublished":"2026-03-02T07:15:00+01:00","author":{"@type":"Person","name":"Kari Nordmann"}}</script>
+</head><body>
+<nav><a href="/">Forsiden</a> <a href="/sport">Sport</a> <a href="/kultur">Kultur</a></nav>
+<article><h1>Ferja gikk på grunn utenfor Bodø</h1>
+<p>Ferja MS «Landegode» gikk på grunn ved Helligvær søndag kveld med 43 passasjerer om bord. Ingen ble skadd, opplyser Hovedredningssentralen.</p>
+<p>Redningsskøyta kom fram etter en halvtime, og passasjerene ble ført i land i Bodø like før midnatt. Kystverket undersøker nå skroget.</p>
+<p>Rederiet sier at ferja tas ut av trafikk i minst en uke, og at det settes opp erstatningsbåt fra tirsdag.</p>
+</article>
+<aside><h2>Mest lest</h2><ul><li><a href="/a">Noe annet</a></li><li><a href="/b">Enda noe</a></li></ul></aside>
+<footer>© Nordlys Nett · Personvern · Kontakt oss</footer>
+</body></html>"#;
+
+    #[test]
+    fn a_news_page_gives_its_body_and_metadata() {
+        let page = extract(NEWS, Some("https://nordlys.example/nyheter/ferja?utm=x")).expect("extracts");
+        assert_eq!(page.title.as_deref(), Some("Ferja gikk på grunn utenfor Bodø"));
+        assert_eq!(page.published.as_deref(), Some("2026-03-02T07:15:00+01:00"));
+        assert_eq!(page.author.as_deref(), Some("Kari Nordmann"));
+        assert_eq!(page.lang.as_deref(), Some("nb"));
+        assert_eq!(page.canonical_url.as_deref(), Some("https://nordlys.example/nyheter/ferja-gikk-pa-grunn"));
+        assert_eq!(page.site_name.as_deref(), Some("Nordlys Nett"));
+        assert!(page.has_body);
+        assert!(page.text.contains("43 passasjerer"), "{}", page.text);
+        assert!(page.text.contains("erstatningsbåt fra tirsdag"));
+        assert!(!page.text.contains("Mest lest") && !page.text.contains("Personvern"), "{}", page.text);
+        assert!(page.text.contains("\n\n"), "paragraphs stay apart: {}", page.text);
+    }
+
+    #[test]
+    fn a_paywalled_page_keeps_its_lead() {
+        let html = r#"<html><head><meta property="og:title" content="Strømprisen doblet i nord">
+<meta name="description" content="Strømprisen i Nord-Norge er doblet på en uke. Les hele saken som abonnent.">
+<meta property="article:published_time" content="2026-01-10T06:00:00Z"></head>
+<body><div class="paywall"><a href="/login">Logg inn</a></div></body></html>"#;
+        let page = extract(html, None).expect("the lead is kept");
+        assert_eq!(page.title.as_deref(), Some("Strømprisen doblet i nord"));
+        assert!(!page.has_body);
+        assert!(page.text.starts_with("Strømprisen i Nord-Norge er doblet"));
+        assert_eq!(page.published.as_deref(), Some("2026-01-10T06:00:00Z"));
+    }
+
+    #[test]
+    fn an_empty_page_is_an_error() {
+        assert_eq!(extract("<html><body><nav><a href='/'>x</a></nav></body></html>", None), Err(ExtractError::Empty));
+        assert_eq!(extract("", None), Err(ExtractError::Empty));
+    }
+
+    #[test]
+    fn tidy_keeps_paragraphs_and_collapses_space() {
+        assert_eq!(tidy("  a   b \n\n\n  c\n d  "), "a b\n\nc\nd");
+    }
+}

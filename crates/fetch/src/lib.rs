@@ -1,0 +1,242 @@
+//! Fetch: polite HTTP GETs of feeds and article pages.
+//!
+//! One [`Fetcher`] is shared by every worker of a polling pass. It sends a User-Agent that
+//! says who we are, talks to each host one request at a time with a minimum delay between
+//! requests, makes conditional requests (ETag / Last-Modified), bounds redirects, time and
+//! response size, accepts gzip and brotli, and retries transient failures (connection
+//! errors, timeouts, 429 and 5xx) with exponential backoff. It never follows a host's
+//! failure to other hosts: every outcome is returned to the caller, which records it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ureq::ResponseExt;
+
+/// Settings of a fetcher; [`FetchConfig::default`] is what `tidings watch` uses.
+#[derive(Debug, Clone)]
+pub struct FetchConfig {
+    pub user_agent: String,
+    /// The whole request, body included.
+    pub timeout: Duration,
+    /// Larger responses are refused (the bytes read so far are dropped).
+    pub max_bytes: u64,
+    pub max_redirects: u32,
+    /// Least time between the end of one request to a host and the start of the next.
+    pub host_delay: Duration,
+    /// Attempts after the first, for transient failures.
+    pub retries: u32,
+    /// The first retry waits this long; each further one twice as long.
+    pub backoff: Duration,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        Self {
+            user_agent: format!(
+                "tidings/{} (news story engine; +https://github.com/tidings-news/tidings)",
+                env!("CARGO_PKG_VERSION")
+            ),
+            timeout: Duration::from_secs(30),
+            max_bytes: 10 << 20,
+            max_redirects: 5,
+            host_delay: Duration::from_secs(1),
+            retries: 2,
+            backoff: Duration::from_secs(2),
+        }
+    }
+}
+
+/// The validators of an earlier response, for a conditional request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A successful response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetched {
+    /// 304: what we have is current.
+    NotModified { max_age: Option<Duration> },
+    /// 200 with its body (decompressed).
+    Body(Body),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub bytes: Vec<u8>,
+    pub content_type: Option<String>,
+    /// The URL after redirects.
+    pub url: String,
+    pub validators: Validators,
+    /// `Cache-Control: max-age` (or `s-maxage`), when given.
+    pub max_age: Option<Duration>,
+}
+
+/// Why a fetch failed, after its retries.
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+pub enum FetchError {
+    #[error("HTTP {status}")]
+    Status { status: u16 },
+    #[error("more than {0} redirects")]
+    TooManyRedirects(u32),
+    #[error("response larger than {} MiB", .0 >> 20)]
+    TooLarge(u64),
+    #[error("no answer within {} s", .0.as_secs())]
+    Timeout(Duration),
+    #[error("{0}")]
+    Network(String),
+    #[error("not an http(s) URL: {0}")]
+    BadUrl(String),
+}
+
+impl FetchError {
+    /// Whether trying again later may succeed.
+    fn is_transient(&self) -> bool {
+        match self {
+            FetchError::Status { status } => *status == 429 || *status >= 500,
+            FetchError::Timeout(_) | FetchError::Network(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// A shared, polite HTTP client.
+pub struct Fetcher {
+    agent: ureq::Agent,
+    config: FetchConfig,
+    /// Per host: held for the whole of a request (one at a time), holding when the host
+    /// may next be asked.
+    hosts: Mutex<HashMap<String, Arc<Mutex<Instant>>>>,
+}
+
+impl Fetcher {
+    pub fn new(config: FetchConfig) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .user_agent(config.user_agent.as_str())
+            .timeout_global(Some(config.timeout))
+            .timeout_connect(Some(config.timeout.min(Duration::from_secs(10))))
+            .max_redirects(config.max_redirects)
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        Self { agent, config, hosts: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn config(&self) -> &FetchConfig {
+        &self.config
+    }
+
+    /// GETs `url`, conditionally when `validators` has any, retrying transient failures.
+    pub fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+        let host = host_of(url).ok_or_else(|| FetchError::BadUrl(url.to_string()))?;
+        let mut attempt = 0;
+        loop {
+            let result = self.polite(&host, || self.once(url, validators));
+            match result {
+                Err(e) if e.is_transient() && attempt < self.config.retries => {
+                    std::thread::sleep(self.config.backoff * 2u32.pow(attempt));
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Runs `request` while holding the host: one request per host at a time, and at
+    /// least `host_delay` after the previous one ended.
+    fn polite<T>(&self, host: &str, request: impl FnOnce() -> T) -> T {
+        let gate = {
+            let mut hosts = self.hosts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            hosts.entry(host.to_string()).or_insert_with(|| Arc::new(Mutex::new(Instant::now()))).clone()
+        };
+        let mut next = gate.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = Instant::now();
+        if *next > now {
+            std::thread::sleep(*next - now);
+        }
+        let out = request();
+        *next = Instant::now() + self.config.host_delay;
+        out
+    }
+
+    fn once(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+        let mut request = self.agent.get(url);
+        if let Some(etag) = &validators.etag {
+            request = request.header("If-None-Match", etag);
+        }
+        if let Some(lm) = &validators.last_modified {
+            request = request.header("If-Modified-Since", lm);
+        }
+        let mut response = request.call().map_err(|e| self.error(e))?;
+        let status = response.status().as_u16();
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let max_age = header("cache-control").as_deref().and_then(max_age);
+        match status {
+            304 => Ok(Fetched::NotModified { max_age }),
+            200..=299 => {
+                let content_type = header("content-type");
+                let validators = Validators { etag: header("etag"), last_modified: header("last-modified") };
+                let final_url = response.get_uri().to_string();
+                let bytes = response
+                    .body_mut()
+                    .with_config()
+                    .limit(self.config.max_bytes)
+                    .read_to_vec()
+                    .map_err(|e| self.error(e))?;
+                Ok(Fetched::Body(Body { bytes, content_type, url: final_url, validators, max_age }))
+            }
+            status => Err(FetchError::Status { status }),
+        }
+    }
+
+    fn error(&self, e: ureq::Error) -> FetchError {
+        match e {
+            ureq::Error::StatusCode(status) => FetchError::Status { status },
+            ureq::Error::TooManyRedirects => FetchError::TooManyRedirects(self.config.max_redirects),
+            ureq::Error::BodyExceedsLimit(_) => FetchError::TooLarge(self.config.max_bytes),
+            ureq::Error::Timeout(_) => FetchError::Timeout(self.config.timeout),
+            ureq::Error::BadUri(u) => FetchError::BadUrl(u),
+            other => FetchError::Network(other.to_string()),
+        }
+    }
+}
+
+/// The host (and port) of an http(s) URL, lowercased.
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// `max-age` (or `s-maxage`) of a `Cache-Control` value; `no-cache`/`no-store` give 0.
+fn max_age(cache_control: &str) -> Option<Duration> {
+    let mut age = None;
+    for directive in cache_control.split(',').map(str::trim) {
+        let lower = directive.to_ascii_lowercase();
+        if lower == "no-cache" || lower == "no-store" {
+            return Some(Duration::ZERO);
+        }
+        if let Some(v) = lower.strip_prefix("max-age=").or_else(|| lower.strip_prefix("s-maxage=")) {
+            age = v.trim_matches('"').parse::<u64>().ok().map(Duration::from_secs).or(age);
+        }
+    }
+    age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_and_cache_control() {
+        assert_eq!(host_of("https://NRK.no/nyheter?x=1").as_deref(), Some("nrk.no"));
+        assert_eq!(host_of("http://127.0.0.1:8080/feed").as_deref(), Some("127.0.0.1:8080"));
+        assert_eq!(host_of("ftp://x/y"), None);
+        assert_eq!(max_age("public, max-age=600"), Some(Duration::from_secs(600)));
+        assert_eq!(max_age("no-cache"), Some(Duration::ZERO));
+        assert_eq!(max_age("public"), None);
+    }
+}

@@ -1,0 +1,113 @@
+//! Article pages (HTML) to articles: the page's own metadata first, then what the feed
+//! item or archive record said about it. Used by `tidings watch` for fetched pages, by
+//! the WARC reader, and for `.html` files.
+
+use tidings_article::{Article, Origin, Published, parse_published};
+use tidings_extract::{Page, extract};
+
+use crate::{BadRecord, Record, derive_id};
+
+/// What is known about a page before it is read: from the feed item that linked it, or
+/// from the archive record that holds it. The page's own metadata wins where it has any.
+#[derive(Debug, Clone, Default)]
+pub struct PageHints {
+    /// Where the page was fetched from.
+    pub url: Option<String>,
+    pub title: Option<String>,
+    /// The feed item's summary: the text when the page gives none (a paywall).
+    pub summary: Option<String>,
+    pub published: Option<Published>,
+    /// The outlet's name (the feed's title).
+    pub source: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// Reads one HTML page into an article.
+pub fn page_article(html: &str, hints: &PageHints, origin: Origin) -> Record {
+    let page = extract(html, hints.url.as_deref()).unwrap_or_default();
+    article_from(page, hints, origin)
+}
+
+fn article_from(page: Page, hints: &PageHints, origin: Origin) -> Record {
+    let title = page.title.or_else(|| hints.title.clone()).unwrap_or_default();
+    let text = match &hints.summary {
+        // The feed's summary beats a page that gave only its own description, when longer.
+        Some(summary) if !page.has_body && summary.len() > page.text.len() => summary.clone(),
+        _ => page.text,
+    };
+    if title.trim().is_empty() && text.trim().is_empty() {
+        return Err(BadRecord::new(origin, "the page has neither a headline nor any text"));
+    }
+    let url = page.canonical_url.or_else(|| hints.url.clone());
+    let published = page.published.as_deref().and_then(parse_published).or(hints.published);
+    let source = hints.source.clone().or(page.site_name).or_else(|| url.as_deref().and_then(host));
+    Ok(Article {
+        id: derive_id(url.as_deref(), &title, &text),
+        published,
+        title,
+        text,
+        lang: page.lang.or_else(|| hints.lang.clone()),
+        source,
+        url,
+        section: None,
+        origin,
+    })
+}
+
+/// The host of a URL, as an outlet name of last resort.
+fn host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?.trim_start_matches("www.");
+    (!host.is_empty()).then(|| host.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn origin() -> Origin {
+        Origin::new(Arc::from("page.html"), None)
+    }
+
+    #[test]
+    fn the_page_wins_over_hints_and_hints_fill_gaps() {
+        let html = r#"<html lang="nn"><head><link rel="canonical" href="https://fjord.example/a/1">
+<meta property="article:published_time" content="2026-02-01T10:00:00Z"></head><body><article>
+<h1>Rasfare stengde vegen</h1><p>Fylkesvegen gjennom dalen vart stengd laurdag etter at geologar fann sprekker i fjellsida over vegen, og bebuarane må køyre omvegen over fjellet i minst to veker.</p>
+</article></body></html>"#;
+        let hints = PageHints {
+            url: Some("https://fjord.example/a/1?utm_source=rss".into()),
+            title: Some("Feed title".into()),
+            published: parse_published("2026-02-01T11:30:00Z"),
+            source: Some("Fjordavisa".into()),
+            ..PageHints::default()
+        };
+        let a = page_article(html, &hints, origin()).expect("article");
+        assert_eq!(a.id, "https://fjord.example/a/1", "the canonical URL is the id");
+        assert_eq!(a.published, parse_published("2026-02-01T10:00:00Z"), "the page's own time");
+        assert_eq!(a.lang.as_deref(), Some("nn"));
+        assert_eq!(a.source.as_deref(), Some("Fjordavisa"));
+        assert!(a.text.contains("geologar fann sprekker"));
+    }
+
+    #[test]
+    fn a_page_without_body_keeps_the_feed_summary() {
+        let html = r#"<html><head><title>Lønnsoppgjøret er i havn</title></head><body><a href="/login">Logg inn</a></body></html>"#;
+        let hints = PageHints {
+            url: Some("https://www.avis.example/lonn".into()),
+            summary: Some("Partene ble enige natt til fredag, og streiken er avverget.".into()),
+            ..PageHints::default()
+        };
+        let a = page_article(html, &hints, origin()).expect("article");
+        assert_eq!(a.text, "Partene ble enige natt til fredag, og streiken er avverget.");
+        assert_eq!(a.source.as_deref(), Some("avis.example"));
+        assert!(a.published.is_none(), "no date is invented");
+    }
+
+    #[test]
+    fn an_empty_page_is_a_bad_record() {
+        let err = page_article("<html></html>", &PageHints::default(), origin()).expect_err("nothing to keep");
+        assert!(err.to_string().starts_with("page.html: the page has neither"));
+    }
+}
