@@ -45,6 +45,84 @@ pub enum Command {
     Stats(StatsArgs),
     /// Rebuild the full-text index from the database.
     Reindex(ReindexArgs),
+    /// The feeds `tidings watch` follows: add, import (OPML), list, remove.
+    #[command(subcommand)]
+    Sources(SourcesCommand),
+    /// Poll the followed feeds, fetch and extract new articles' pages, and store them.
+    Watch(WatchArgs),
+}
+
+#[derive(Subcommand)]
+pub enum SourcesCommand {
+    /// Follow a feed (RSS, Atom or JSON Feed) by its URL.
+    Add {
+        #[command(flatten)]
+        data: DataArgs,
+        url: String,
+        /// A name for the feed (otherwise the feed's own title).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Follow every feed of an OPML file (as feed readers export them).
+    Import {
+        #[command(flatten)]
+        data: DataArgs,
+        file: PathBuf,
+    },
+    /// The followed feeds with their last poll, last error and articles brought in.
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop following a feed (by URL or number); its articles stay.
+    Remove {
+        #[command(flatten)]
+        data: DataArgs,
+        feed: String,
+    },
+}
+
+/// How feeds are polled and pages fetched.
+#[derive(Args, Clone)]
+pub struct PollArgs {
+    /// Seconds between polls of a feed (longer when the feed's ttl or Cache-Control asks).
+    #[arg(long, default_value_t = 300)]
+    pub interval: u64,
+    /// Feeds and pages fetched at once (never more than one per host).
+    #[arg(long, default_value_t = 8)]
+    pub workers: usize,
+    /// Least time between two requests to one host, in milliseconds.
+    #[arg(long, default_value_t = 1000)]
+    pub host_delay_ms: u64,
+    /// Retries of a request that failed for a passing reason (timeout, 5xx, 429).
+    #[arg(long, default_value_t = 2)]
+    pub retries: u32,
+    /// The first retry waits this long (ms); each further one twice as long.
+    #[arg(long, default_value_t = 2000)]
+    pub retry_backoff_ms: u64,
+    /// Seconds a request (body included) may take.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Largest feed or page read, in MiB.
+    #[arg(long, default_value_t = 10)]
+    pub max_response_mib: u64,
+}
+
+#[derive(Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
+    pub poll: PollArgs,
+    /// One polling pass over the feeds that are due, then exit (for cron jobs).
+    #[arg(long)]
+    pub once: bool,
+    /// Poll every feed now, whether due or not.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Where the store lives.
@@ -68,6 +146,11 @@ pub struct ServeArgs {
     /// Largest request body accepted, in MiB.
     #[arg(long, default_value_t = 16)]
     pub max_body_mib: usize,
+    /// Also follow the feeds (as `tidings watch` does) in this process.
+    #[arg(long)]
+    pub watch: bool,
+    #[command(flatten)]
+    pub poll: PollArgs,
 }
 
 #[derive(Args)]

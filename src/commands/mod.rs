@@ -9,6 +9,8 @@ mod generate;
 mod ingest;
 mod search;
 mod serve;
+mod sources;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -31,6 +33,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Export(args) => browse::export(args),
         Command::Search(args) => search::search(args),
         Command::Reindex(args) => search::reindex(args),
+        Command::Sources(command) => sources::run(command),
+        Command::Watch(args) => watch::run(args),
     }
 }
 

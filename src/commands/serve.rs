@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
@@ -11,18 +12,22 @@ use tidings_serve::{ApiError, AppState, IngestReport, Intake, RejectedRecord, Se
 
 use crate::cli::ServeArgs;
 use crate::commands::ingest::{CheckpointPolicy, Writer};
+use crate::commands::watch::{ArticleSink, Watcher};
 use crate::pipeline;
+use tidings_store::Feeds;
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
     let token = token(&args)?;
     let mut config = ServeConfig::new(args.data.data.clone());
     config.max_body = args.max_body_mib.max(1) << 20;
-    // The writer (and the store's write lock) is held only when writing is allowed.
-    let writer = match &token {
-        Some(_) => Some(Arc::new(StoreIntake {
+    // The writer (and the store's write lock) is held only when something writes: the
+    // API (with a token) or the feed watcher.
+    let writes_on = token.is_some();
+    let writer = match writes_on || args.watch {
+        true => Some(Arc::new(StoreIntake {
             writer: Mutex::new(Some(Writer::open(&args.data.data, CheckpointPolicy::Periodic)?)),
         })),
-        None => None,
+        false => None,
     };
     if let Some(w) = &writer {
         // Settle any articles a crash left after the checkpoint before taking requests.
@@ -33,7 +38,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     let state = Arc::new(AppState::open(config, intake).map_err(|e| anyhow::anyhow!("{e}"))?);
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
-    runtime.block_on(async {
+    let listener = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.bind)
             .await
             .with_context(|| format!("cannot listen on {}", args.bind))?;
@@ -41,15 +46,81 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         if !addr.ip().is_loopback() {
             tracing::warn!("listening on a public address ({addr}): anyone who can reach it can read the store");
         }
-        out!("listening on http://{addr}/ (writes {})", if writer.is_some() { "on" } else { "off" })?;
-        tidings_serve::server::run(listener, tidings_serve::router(state), tidings_serve::server::shutdown_signal())
-            .await?;
-        anyhow::Ok(())
+        out!(
+            "listening on http://{addr}/ (writes {}{})",
+            if writes_on { "on" } else { "off" },
+            if args.watch { ", watching feeds" } else { "" }
+        )?;
+        anyhow::Ok(listener)
     })?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = match (&writer, args.watch) {
+        (Some(intake), true) => {
+            Some(spawn_watcher(&args, intake.clone(), state.clone(), runtime.handle().clone(), stop.clone())?)
+        }
+        _ => None,
+    };
+    runtime.block_on(tidings_serve::server::run(
+        listener,
+        tidings_serve::router(state),
+        tidings_serve::server::shutdown_signal(),
+    ))?;
+    stop.store(true, Ordering::SeqCst);
+    if let Some(thread) = watcher {
+        match thread.join() {
+            Ok(result) => result?,
+            Err(_) => anyhow::bail!("the feed watcher panicked"),
+        }
+    }
     if let Some(w) = writer {
         w.close()?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the feed watcher on a thread of its own, storing through the server's writer.
+fn spawn_watcher(
+    args: &ServeArgs,
+    intake: Arc<StoreIntake>,
+    state: Arc<AppState>,
+    runtime: tokio::runtime::Handle,
+    stop: Arc<AtomicBool>,
+) -> Result<std::thread::JoinHandle<Result<()>>> {
+    let feeds = Feeds::open(&args.data.data)?;
+    let watcher = Watcher::new(&args.poll);
+    Ok(std::thread::spawn(move || {
+        let mut sink = ServeSink { intake, state, runtime };
+        watcher.follow(&feeds, &mut sink, &stop, false)
+    }))
+}
+
+/// The watcher's articles go through the server's single writer; the search index and
+/// page cache then catch up as after a POST.
+struct ServeSink {
+    intake: Arc<StoreIntake>,
+    state: Arc<AppState>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl ArticleSink for ServeSink {
+    fn contains(&mut self, id: &str) -> Result<bool> {
+        let slot = self.intake.writer.lock().map_err(|_| anyhow::anyhow!("the writer lock is poisoned"))?;
+        match slot.as_ref() {
+            Some(w) => w.contains(id),
+            None => Ok(true),
+        }
+    }
+
+    fn add(&mut self, articles: Vec<Article>) -> Result<()> {
+        {
+            let mut slot = self.intake.writer.lock().map_err(|_| anyhow::anyhow!("the writer lock is poisoned"))?;
+            let Some(writer) = slot.as_mut() else { return Ok(()) };
+            writer.add(pipeline::order_by_publication(articles).into_iter())?;
+        }
+        let _in_runtime = self.runtime.enter();
+        self.state.stored_new_articles();
+        Ok(())
+    }
 }
 
 /// The token from `--token-file` or `TIDINGS_TOKEN`; an empty one is refused (it would

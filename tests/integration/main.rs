@@ -8,6 +8,7 @@ mod cluster;
 mod errors;
 mod serve;
 mod store;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -68,7 +68,8 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, ExtractError> {
         let text = tidy(&a.text_content);
         page.has_body = is_body(&text, page.description.as_deref());
         page.text = text;
-        page.title = nonempty(Some(a.title.clone())).or(headline);
+        // og:title is the bare headline; Readability's title may carry the site's name.
+        page.title = headline.or(nonempty(Some(a.title.clone())));
         // Readability reads JSON-LD first and meta tags second, as we would.
         page.published = nonempty(a.published_time.clone()).or(published);
         page.author = nonempty(a.byline.clone());

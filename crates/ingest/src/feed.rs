@@ -8,15 +8,31 @@ use tidings_article::{Article, Origin, Precision, Published};
 use crate::html_text::html_to_text;
 use crate::{BadRecord, Record, derive_id, has_content};
 
+/// A parsed feed: what it says about itself, and its items.
+#[derive(Debug)]
+pub struct FeedDocument {
+    /// The feed's title (the outlet's name), or its link.
+    pub title: Option<String>,
+    /// RSS `<ttl>`: minutes the feed may be cached.
+    pub ttl_minutes: Option<u32>,
+    /// One record per item, in feed order.
+    pub items: Vec<Record>,
+}
+
 /// Parses a whole feed document into one record per item.
 pub fn parse_feed(bytes: &[u8], file: Arc<str>) -> Vec<Record> {
-    let feed = match feed_rs::parser::parse(bytes) {
-        Ok(feed) => feed,
-        Err(err) => {
-            let origin = Origin::new(file, None);
-            return vec![Err(BadRecord::new(origin, format!("not a readable RSS, Atom or JSON feed: {err}")))];
-        }
-    };
+    match parse_feed_document(bytes, file.clone()) {
+        Ok(doc) if doc.items.is_empty() => vec![Err(BadRecord::new(Origin::new(file, None), "feed has no items"))],
+        Ok(doc) => doc.items,
+        Err(bad) => vec![Err(bad)],
+    }
+}
+
+/// Parses a feed document; an unreadable document is one bad record.
+pub fn parse_feed_document(bytes: &[u8], file: Arc<str>) -> Result<FeedDocument, BadRecord> {
+    let feed = feed_rs::parser::parse(bytes).map_err(|err| {
+        BadRecord::new(Origin::new(file.clone(), None), format!("not a readable RSS, Atom or JSON feed: {err}"))
+    })?;
     let source = feed
         .title
         .as_ref()
@@ -24,10 +40,9 @@ pub fn parse_feed(bytes: &[u8], file: Arc<str>) -> Vec<Record> {
         .filter(|t| !t.is_empty())
         .or_else(|| feed.links.first().map(|l| l.href.clone()));
     let feed_lang = feed.language.clone();
-    if feed.entries.is_empty() {
-        return vec![Err(BadRecord::new(Origin::new(file, None), "feed has no items"))];
-    }
-    feed.entries
+    let ttl_minutes = feed.ttl;
+    let items = feed
+        .entries
         .into_iter()
         .enumerate()
         .map(|(i, entry)| {
@@ -58,7 +73,8 @@ pub fn parse_feed(bytes: &[u8], file: Arc<str>) -> Vec<Record> {
                 Err(BadRecord::new(origin, "feed item has neither a title nor a text"))
             }
         })
-        .collect()
+        .collect();
+    Ok(FeedDocument { title: source, ttl_minutes, items })
 }
 
 #[cfg(test)]

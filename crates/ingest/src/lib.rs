@@ -12,15 +12,17 @@ mod feed;
 mod html_text;
 mod input;
 mod jsonl;
+mod opml;
 mod page;
 mod reader;
 mod text;
 mod warc;
 
 pub use error::BadRecord;
-pub use feed::parse_feed;
+pub use feed::{FeedDocument, parse_feed, parse_feed_document};
 pub use input::{Format, Input, expand_inputs};
 pub use jsonl::{parse_line, record_id};
+pub use opml::{OpmlFeed, parse_opml};
 pub use page::{PageHints, page_article};
 pub use reader::{Reader, Record};
 
