@@ -17,6 +17,11 @@ use dom_smoothie::{Config, Readability, TextMode};
 
 pub use charset::decode;
 
+/// Page furniture that Readability may keep when it sits beside the story in the same
+/// container: consent banners, share bars, newsletter boxes. Removed before extraction.
+const CLUTTER: &str = "[id*=cookie], [class*=cookie], [id*=consent], [class*=consent], [class*=gdpr], \
+    [class*=newsletter], [id*=newsletter], [class*=share], [class*=social]";
+
 /// Pages with more elements than this are not laid out for reading; their metadata and
 /// description are still used.
 const MAX_ELEMENTS: usize = 60_000;
@@ -61,6 +66,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, ExtractError> {
     let headline = meta(&document, &["og:title", "twitter:title"]);
     let published = meta(&document, &["article:published_time", "og:published_time", "pubdate", "date", "dc.date"])
         .or_else(|| time_element(&document));
+    document.select(CLUTTER).remove();
     let absolute = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let config = Config { max_elements_to_parse: MAX_ELEMENTS, text_mode: TextMode::Formatted, ..Config::default() };
     let article = Readability::with_document(document, absolute, Some(config)).ok().and_then(|mut r| r.parse().ok());
