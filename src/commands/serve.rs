@@ -105,16 +105,13 @@ struct ServeSink {
 impl ArticleSink for ServeSink {
     fn contains(&mut self, id: &str) -> Result<bool> {
         let slot = self.intake.writer.lock().map_err(|_| anyhow::anyhow!("the writer lock is poisoned"))?;
-        match slot.as_ref() {
-            Some(w) => w.contains(id),
-            None => Ok(true),
-        }
+        slot.as_ref().context("the server's writer is closed")?.contains(id)
     }
 
     fn add(&mut self, articles: Vec<Article>) -> Result<()> {
         {
             let mut slot = self.intake.writer.lock().map_err(|_| anyhow::anyhow!("the writer lock is poisoned"))?;
-            let Some(writer) = slot.as_mut() else { return Ok(()) };
+            let writer = slot.as_mut().context("the server's writer is closed")?;
             writer.add(pipeline::order_by_publication(articles).into_iter())?;
         }
         let _in_runtime = self.runtime.enter();

@@ -29,9 +29,14 @@ impl Drop for Server {
 impl Server {
     /// Starts `tidings serve` on port 0 and reads the address it bound.
     pub fn start(data: &Path, token: Option<&str>) -> Server {
+        Server::start_with(data, token, &[])
+    }
+
+    /// Starts `tidings serve` with more arguments.
+    pub fn start_with(data: &Path, token: Option<&str>, extra: &[&str]) -> Server {
         let bin = assert_cmd::cargo::cargo_bin("tidings");
         let mut cmd = Command::new(bin);
-        cmd.args(["serve", "--bind", "127.0.0.1:0", "--data"]).arg(data);
+        cmd.args(["serve", "--bind", "127.0.0.1:0", "--data"]).arg(data).args(extra);
         cmd.env_remove("TIDINGS_TOKEN");
         if let Some(t) = token {
             cmd.env("TIDINGS_TOKEN", t);

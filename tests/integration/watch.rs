@@ -331,3 +331,26 @@ fn warc_files_are_ingested_with_each_pages_own_time() {
         assert_eq!(ras["lang"], "nn");
     }
 }
+
+#[test]
+fn serve_watch_stores_and_serves_what_the_feeds_bring() {
+    let fixtures = Fixtures::start();
+    let dir = TestDir::new();
+    let data = dir.path("data");
+    let out = tidings!("sources", "add", "--data", &data, format!("{}/nordlys.rss", fixtures.base));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let server = crate::serve::Server::start_with(&data, None, &["--watch", "--host-delay-ms", "0"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (_, hits) = server.get_json("/api/v1/search?q=Landegode");
+        if hits["hits"].as_array().is_some_and(|h| !h.is_empty()) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the watched feed's article is not searchable: {hits}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let (_, stats) = server.get_json("/api/v1/stats");
+    assert_eq!(stats["articles"], 2, "{stats}");
+    let (status, _, _) = server.request("POST", "/api/v1/articles", &[("Authorization", "Bearer x")], b"[]");
+    assert_eq!(status, 403, "watching does not open the write endpoint without a token");
+}
