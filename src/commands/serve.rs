@@ -23,11 +23,12 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     // The writer (and the store's write lock) is held only when something writes: the
     // API (with a token) or the feed watcher.
     let writes_on = token.is_some();
-    let writer = match writes_on || args.watch {
-        true => Some(Arc::new(StoreIntake {
+    let writer = if writes_on || args.watch {
+        Some(Arc::new(StoreIntake {
             writer: Mutex::new(Some(Writer::open(&args.data.data, CheckpointPolicy::Periodic)?)),
-        })),
-        false => None,
+        }))
+    } else {
+        None
     };
     if let Some(w) = &writer {
         // Settle any articles a crash left after the checkpoint before taking requests.
