@@ -105,15 +105,14 @@ struct ServeSink {
 
 impl ArticleSink for ServeSink {
     fn contains(&mut self, id: &str) -> Result<bool> {
-        let slot = self.intake.writer.lock().map_err(|_| anyhow::anyhow!("the writer lock is poisoned"))?;
-        slot.as_ref().context("the server's writer is closed")?.contains(id)
+        let mut slot = self.intake.writer.lock().map_err(|_| anyhow::anyhow!("the writer lock is poisoned"))?;
+        ArticleSink::contains(slot.as_mut().context("the server's writer is closed")?, id)
     }
 
     fn add(&mut self, articles: Vec<Article>) -> Result<()> {
         {
             let mut slot = self.intake.writer.lock().map_err(|_| anyhow::anyhow!("the writer lock is poisoned"))?;
-            let writer = slot.as_mut().context("the server's writer is closed")?;
-            writer.add(pipeline::order_by_publication(articles).into_iter())?;
+            ArticleSink::add(slot.as_mut().context("the server's writer is closed")?, articles)?;
         }
         let _in_runtime = self.runtime.enter();
         self.state.stored_new_articles();

@@ -56,15 +56,8 @@ fn open(input: &Input) -> Box<dyn Iterator<Item = Record> + Send> {
         return Box::new(JsonLines::new(stdin, name));
     };
     match input.format {
-        Format::JsonLines { gzip } => match File::open(path) {
-            Ok(file) => {
-                let reader: Box<dyn BufRead + Send> = if gzip {
-                    Box::new(BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(file)))
-                } else {
-                    Box::new(BufReader::with_capacity(1 << 16, file))
-                };
-                Box::new(JsonLines::new(reader, name))
-            }
+        Format::JsonLines { gzip } => match open_stream(path, gzip) {
+            Ok(reader) => Box::new(JsonLines::new(reader, name)),
             Err(err) => single_error(name, format!("cannot open: {err}")),
         },
         Format::Text => {
@@ -88,18 +81,22 @@ fn open(input: &Input) -> Box<dyn Iterator<Item = Record> + Send> {
             });
             Box::new(std::iter::once(record))
         }
-        Format::Warc { gzip } => match File::open(path) {
-            Ok(file) => {
-                let reader: Box<dyn BufRead + Send> = if gzip {
-                    Box::new(BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(file)))
-                } else {
-                    Box::new(BufReader::with_capacity(1 << 16, file))
-                };
-                Box::new(WarcRecords::new(reader, name))
-            }
+        Format::Warc { gzip } => match open_stream(path, gzip) {
+            Ok(reader) => Box::new(WarcRecords::new(reader, name)),
             Err(err) => single_error(name, format!("cannot open: {err}")),
         },
     }
+}
+
+/// A file read as a stream, through gzip (all members, as concatenated archives have)
+/// when it is compressed.
+fn open_stream(path: &Path, gzip: bool) -> std::io::Result<Box<dyn BufRead + Send>> {
+    let file = File::open(path)?;
+    Ok(if gzip {
+        Box::new(BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(file)))
+    } else {
+        Box::new(BufReader::with_capacity(1 << 16, file))
+    })
 }
 
 fn single_error(name: Arc<str>, reason: String) -> Box<dyn Iterator<Item = Record> + Send> {

@@ -184,7 +184,8 @@ fn decode_cursor(c: &str, order: StoryOrder) -> Result<StoryCursor, ApiError> {
     }
 }
 
-fn params<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+/// Query parameters, or the `invalid_parameter` error that says which one is wrong.
+pub(crate) fn params<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     q.map(|Query(p)| p).map_err(|e| ApiError::InvalidParameter(e.body_text()))
 }
 

@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use tidings_store::{ArticleRow, Store};
 
-use crate::api::{SearchParams, StoriesParams, StoryDetail};
+use crate::api::{SearchParams, StoriesParams, StoryDetail, params};
 use crate::chart::{self, Sparkline, Timeline};
 use crate::error::ApiError;
 use crate::locale::DateStyle;
@@ -180,7 +180,7 @@ pub async fn front(
     headers: HeaderMap,
     q: Result<Query<StoriesParams>, QueryRejection>,
 ) -> Result<Response, PageError> {
-    let p = q.map(|Query(p)| p).map_err(|e| ApiError::InvalidParameter(e.body_text()))?;
+    let p = params(q)?;
     let dates = style(&headers);
     let key = format!("front:{dates:?}:{p:?}");
     if let Some(html) = state.cached(&key) {
@@ -205,7 +205,7 @@ pub async fn entity(
     q: Result<Query<StoriesParams>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let dates = style(&headers);
-    let p = q.map(|Query(p)| p).map_err(|e| ApiError::InvalidParameter(e.body_text()))?;
+    let p = params(q)?;
     let p = StoriesParams { entity: Some(name.clone()), ..p };
     let heading = format!("Stories naming {name}");
     let path = format!("/entity/{}", url_part(&name));
@@ -352,7 +352,7 @@ pub async fn search(
     headers: HeaderMap,
     q: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Response, PageError> {
-    let p = q.map(|Query(p)| p).map_err(|e| ApiError::InvalidParameter(e.body_text()))?;
+    let p = params(q)?;
     let dates = style(&headers);
     let query = p.q.clone().unwrap_or_default();
     if query.trim().is_empty() {
