@@ -88,7 +88,7 @@ impl Analyzer {
             title_terms,
             body_terms,
             entity_terms,
-            entities: dedup_entities(entities),
+            entities,
             top_terms,
         }
     }
@@ -190,11 +190,13 @@ fn entities(
         lowercase_words: &lowercase_words,
         mid_sentence_capitals: &mid_sentence_capitals,
         capitalised_nouns: lang == Lang::German,
+        genitive_s: lang.compounds(),
     };
     let headline_case = is_headline_case(title, title_facts);
     let mut found = entity::extract(title, title_facts, &article.title, &ctx, headline_case);
+    let in_title = found.len();
     found.extend(entity::extract(body, body_facts, &article.text, &ctx, false));
-    found
+    entity::resolve(found, in_title, ctx.genitive_s)
 }
 
 /// The part of the body that is analyzed: news puts the event first (the inverted
@@ -235,29 +237,21 @@ fn normalise_number(text: &str) -> String {
 }
 
 /// Entity keys as features: the whole name, and for longer names also the last word,
-/// which is how later mentions refer to people (*Usjakov*). In languages with a genitive
-/// `-s` (*Putins*, *Nord-Koreas*), the form without it is added at half weight.
+/// which is how other articles refer to people (*Usjakov*). In languages with a genitive
+/// `-s`, a one-word name the article did not also write without it (*Putins* alone) adds
+/// the form without it at half weight.
 fn entity_terms(lang: Lang, entities: &[Entity]) -> Vec<Term> {
     let mut bag = TermBag::default();
     for e in entities {
         bag.add(feature_hash(Kind::Entity, &e.key), 1.0, 0);
-        let words: Vec<&str> = e.key.split(' ').collect();
-        if words.len() > 1
-            && let Some(last) = words.last()
-        {
+        if let Some((_, last)) = e.key.rsplit_once(' ') {
             bag.add(feature_hash(Kind::Entity, last), 1.0, 0);
-        }
-        if lang.compounds() && words.len() == 1 && e.name.chars().count() >= 5 && e.name.ends_with('s') {
+        } else if lang.compounds() && e.name.chars().count() >= 5 && e.name.ends_with('s') {
             let base = word_key(&e.name[..e.name.len() - 1]);
             bag.add(feature_hash(Kind::Entity, &base), 0.5, 0);
         }
     }
     bag.finish().into_iter().map(|(t, _)| t).collect()
-}
-
-fn dedup_entities(entities: Vec<Entity>) -> Vec<Entity> {
-    let mut seen = FxHashSet::default();
-    entities.into_iter().filter(|e| seen.insert(e.key.clone())).collect()
 }
 
 /// The heaviest terms, the headline's counting double, labelled with a word that produced

@@ -1,15 +1,19 @@
 //! Named-entity candidates: capitalised word sequences that are not just capitalised
 //! because they start a sentence, acronyms, and hyphenated names, each with a name key
-//! (see [`crate::name_key`]) and a rough type from titles, suffixes and a place list.
+//! (see [`crate::name_key`]) and a type from titles, suffixes and the gazetteer. Once
+//! an article's mentions are found, [`resolve`] gives each entity one canonical name: a
+//! place its gazetteer name (*Moskva* → Moscow), a genitive its base (*Putins* → Putin when
+//! Putin is named), a surname the full name given earlier (*Usjakov* → Jurij Usjakov).
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
+use crate::gazetteer::Gazetteer;
 use crate::name_key::name_key;
 use crate::token::Token;
 
 /// One entity mention as the analyzer saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entity {
     /// The surface form as written (`Putins`).
     pub text: String,
@@ -19,6 +23,9 @@ pub struct Entity {
     pub key: String,
     #[serde(rename = "type")]
     pub kind: EntityKind,
+    /// How central the entity is to the article, in (0, 1]: named in the headline, early
+    /// and often scores high; set by [`resolve`].
+    pub salience: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
@@ -30,7 +37,7 @@ pub enum EntityKind {
     Other,
 }
 
-const PLACES: &str = include_str!("../data/places.txt");
+const GIVEN_NAMES: &str = include_str!("../data/given-names.txt");
 
 /// Words that announce a person's name right after them.
 const PERSON_TITLES: &[&str] = &[
@@ -87,6 +94,22 @@ const PERSON_TITLES: &[&str] = &[
     "king",
     "actress",
     "actor",
+    "analyst",
+    "analytiker",
+    "economist",
+    "økonom",
+    "secretary",
+    "official",
+    "resident",
+    "beboer",
+    "runner",
+    "løper",
+    "talsmann",
+    "talskvinne",
+    "operasjonsleder",
+    "fylkesråd",
+    "byråd",
+    "statsråd",
     "singer",
     "skuespiller",
     "sangerinne",
@@ -102,6 +125,88 @@ const PERSON_TITLES: &[&str] = &[
     "professor",
     "sheriff",
 ];
+
+/// Words that start sentences before a name without being part of it (*Ifølge Usjakov*),
+/// beyond the stop words and person titles.
+const LEADING_WORDS: &[&str] = &[
+    "ifølge",
+    "ifølgje",
+    "iflg",
+    "enligt",
+    "laut",
+    "gemäß",
+    "according",
+    "mens",
+    "medan",
+    "medens",
+    "während",
+    "blant",
+    "bland",
+    "unter",
+    "hos",
+    "etter",
+    "efter",
+    "nach",
+    "både",
+    "også",
+    "sjølv",
+    "selv",
+    "själv",
+    "selbst",
+    "dessuten",
+    "dessutom",
+    "außerdem",
+    "ifjor",
+    "nå",
+    "no",
+    "nu",
+    "jetzt",
+    "today",
+    "tidligere",
+    "tidlegare",
+    "tidigare",
+    "früher",
+    "yesterday",
+    "igår",
+    "norske",
+    "svenske",
+    "danske",
+    "tyske",
+    "britiske",
+    "amerikanske",
+    "russiske",
+    "franske",
+    "finske",
+    "norwegian",
+    "swedish",
+    "danish",
+    "german",
+    "british",
+    "american",
+    "french",
+    "finnish",
+    "state",
+];
+
+/// Words that make a two- or three-word name something other than a person's (*River
+/// Ouse*, *Met Office*).
+const NOT_IN_PERSON_NAMES: &[&str] = &[
+    "river", "lake", "mount", "office", "street", "road", "bridge", "airport", "church", "hospital", "school", "park",
+    "square", "state", "states", "visit", "sykehus", "skole", "kirke", "gate", "vei", "veien", "plass", "elva",
+    "fjord", "fjorden", "lufthavn", "flyplass", "stasjon", "kyrkje", "kyrka", "kirche", "straße",
+];
+
+/// Prepositions after which a name is a place.
+const PLACE_PREPOSITIONS: &[&str] = &["i", "på", "in", "near", "nær", "utenfor", "outside", "im", "nahe"];
+
+/// Lowercase words inside names.
+const NAME_PARTICLES: &[&str] = &["de", "van", "von", "der", "den", "af", "di", "da", "du", "la", "le", "bin", "ibn"];
+
+/// Lowercase words inside place names.
+const PLACE_CONNECTORS: &[&str] = &["i", "am", "an", "upon", "on", "sur", "de", "del"];
+
+/// Words that join two names of one kind.
+const COORDINATORS: &[&str] = &["og", "and", "und", "och", "eller", "or", "oder"];
 
 /// Last words of organisation names.
 const ORG_SUFFIXES: &[&str] = &[
@@ -131,6 +236,8 @@ const ORG_SUFFIXES: &[&str] = &[
     "rådet",
     "association",
     "forbund",
+    "förbund",
+    "förbundet",
     "forbundet",
     "institute",
     "institutt",
@@ -148,6 +255,8 @@ const ORG_SUFFIXES: &[&str] = &[
     "politi",
     "airlines",
     "air",
+    "line",
+    "lines",
 ];
 
 /// The longest sequence of words taken as one name.
@@ -171,6 +280,8 @@ pub struct DocumentContext<'a> {
     /// The language capitalises every noun (German): a lone capitalised word is then no
     /// evidence of a name, only a sequence of them, an acronym or a known place is.
     pub capitalised_nouns: bool,
+    /// The language marks the genitive with a bare `-s` (*Putins*, *Nord-Koreas*).
+    pub genitive_s: bool,
 }
 
 /// Finds entity mentions in one segment (title or body) of a document. `headline_case`
@@ -198,19 +309,30 @@ pub fn extract(
         // McDonald's, iPhone: a capital inside a word (not after a hyphen) marks a name.
         let inner_capital = t.text.chars().zip(t.text.chars().skip(1)).any(|(a, b)| b.is_uppercase() && a != '-');
         if initial || headline_case {
-            return ctx.mid_sentence_capitals.contains(&f.word) || inner_capital;
+            return ctx.mid_sentence_capitals.contains(&f.word)
+                || inner_capital
+                || is_known_place(t.text, ctx.genitive_s);
         }
         true
     };
     let mut out = Vec::new();
+    // The type and end of the last entity found, for names joined to it by "og", "and".
+    let mut last: Option<(EntityKind, usize)> = None;
     let mut i = 0;
     while i < tokens.len() {
         let initial = tokens[i].sentence_initial;
-        // A sentence-initial word may start a name that continues mid-sentence (Jurij Usjakov).
+        // A title before a name is not part of it (President Vladimir Putin).
+        if tokens[i].is_capitalised() && continues(tokens, i, text) && leads_into_names(tokens[i].text) {
+            i += 1;
+            continue;
+        }
+        // A sentence-initial word starts a name that continues mid-sentence if it is a given
+        // name (Jurij Usjakov), not a role or a preposition (Meteorolog Kristian Aas, Ifølge Usjakov).
         let starts = qualifies(i, initial)
             || (initial
                 && !headline_case
                 && continues(tokens, i, text)
+                && is_given_name(tokens[i].text)
                 && qualifies(i, false)
                 && qualifies(i + 1, false));
         if !starts {
@@ -218,17 +340,42 @@ pub fn extract(
             continue;
         }
         let mut end = i + 1;
-        while end < tokens.len()
-            && end - i < MAX_NAME_WORDS
-            && continues(tokens, end - 1, text)
-            && qualifies(end, headline_case)
-        {
-            end += 1;
+        if let Some(place_end) = connected_place(tokens, i, text) {
+            // Mo i Rana, Frankfurt am Main: a place whose name has a lowercase word inside.
+            let prev = i.checked_sub(1).map(|p| tokens[p].text.to_lowercase());
+            out.push(entity(&tokens[i..place_end], text, prev.as_deref(), ctx.genitive_s));
+            last = Some((EntityKind::Place, place_end));
+            i = place_end;
+            continue;
+        }
+        while end < tokens.len() && end - i < MAX_NAME_WORDS && continues(tokens, end - 1, text) {
+            if qualifies(end, headline_case) && !leads_into_names(tokens[end].text) {
+                end += 1;
+            } else if NAME_PARTICLES.contains(&tokens[end].text)
+                && continues(tokens, end, text)
+                && end + 1 < tokens.len()
+                && qualifies(end + 1, headline_case)
+            {
+                // Pieter de Vries, Ursula von der Leyen.
+                end += 2;
+            } else {
+                break;
+            }
         }
         let prev = i.checked_sub(1).map(|p| tokens[p].text.to_lowercase());
-        let found = entity(&tokens[i..end], text, prev.as_deref());
+        let mut found = entity(&tokens[i..end], text, prev.as_deref(), ctx.genitive_s);
+        // "Bodø og Værøy", "Putin and Kim": a name joined to the one before takes its type.
+        if found.kind == EntityKind::Other
+            && let Some((last_kind, last_end)) = last
+            && i >= 2
+            && last_end == i - 1
+            && COORDINATORS.contains(&tokens[i - 1].text)
+        {
+            found.kind = last_kind;
+        }
         let lone_noun = ctx.capitalised_nouns && end - i == 1 && !tokens[i].is_acronym();
         if !lone_noun || found.kind != EntityKind::Other {
+            last = Some((found.kind, end));
             out.push(found);
         }
         i = end;
@@ -236,21 +383,68 @@ pub fn extract(
     out
 }
 
+/// A title (*President*, also inside a compound: *Forhandlingsleder*, *Virke-direktør*), a
+/// nationality (*Norske*) or another word that leads into a name without belonging to it.
+fn leads_into_names(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let compound_title =
+        |t: &&str| t.chars().count() >= 4 && lower.strip_suffix(t).is_some_and(|head| head.chars().count() >= 3);
+    PERSON_TITLES.contains(&lower.as_str())
+        || LEADING_WORDS.contains(&lower.as_str())
+        || PERSON_TITLES.iter().any(compound_title)
+}
+
+/// The end of a gazetteer place starting at `i` whose name joins two capitalised words
+/// with a lowercase one (*Mo i Rana*, *Frankfurt am Main*).
+fn connected_place(tokens: &[Token<'_>], i: usize, text: &str) -> Option<usize> {
+    let joined = tokens.get(i + 1).is_some_and(|t| PLACE_CONNECTORS.contains(&t.text));
+    if !joined || !continues(tokens, i, text) || !continues(tokens, i + 1, text) {
+        return None;
+    }
+    let last = tokens.get(i + 2).filter(|t| t.is_capitalised())?;
+    let span = &text[tokens[i].start..last.start + last.text.len()];
+    Gazetteer::get().lookup(&name_key(span)).map(|_| i + 3)
+}
+
+/// A given name from `data/given-names.txt` (by name key, so Jurij = Juri = Yuri).
+fn is_given_name(word: &str) -> bool {
+    use std::sync::OnceLock;
+    static NAMES: OnceLock<FxHashSet<String>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        GIVEN_NAMES.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).map(name_key).collect()
+    });
+    names.contains(&name_key(word))
+}
+
+/// A word the gazetteer knows as a place: a name even at the start of a sentence.
+fn is_known_place(word: &str, genitive_s: bool) -> bool {
+    Gazetteer::get().lookup_inflected(&name_key(word), genitive_s).is_some()
+}
+
 /// Whether token `i + 1` directly continues token `i` in one name (one space between).
 fn continues(tokens: &[Token<'_>], i: usize, text: &str) -> bool {
     let Some(next) = tokens.get(i + 1) else { return false };
+    // A possessive ends a name: Germany's Laura Becker is two.
+    if tokens[i].text.ends_with("'s") || tokens[i].text.ends_with("’s") {
+        return false;
+    }
     let gap = &text[tokens[i].start + tokens[i].text.len()..next.start];
     gap == " " || gap == "\u{a0}"
 }
 
-fn entity(words: &[Token<'_>], text: &str, prev_word: Option<&str>) -> Entity {
+fn entity(words: &[Token<'_>], text: &str, prev_word: Option<&str>, genitive_s: bool) -> Entity {
     let first = words[0].start;
     let last = &words[words.len() - 1];
     let surface = &text[first..last.start + last.text.len()];
     let name = canonical_name(surface);
     let key = name_key(&name);
-    let kind = classify(words, &key, prev_word);
-    Entity { text: surface.to_string(), name, key, kind }
+    if let Some(place) = Gazetteer::get().lookup_inflected(&key, genitive_s) {
+        let name = place.name.to_string();
+        let key = name_key(&name);
+        return Entity { text: surface.to_string(), name, key, kind: EntityKind::Place, salience: 0.0 };
+    }
+    let kind = classify(words, prev_word);
+    Entity { text: surface.to_string(), name, key, kind, salience: 0.0 }
 }
 
 /// Drops possessive endings: `Putin's` → `Putin`.
@@ -263,30 +457,130 @@ fn canonical_name(surface: &str) -> String {
     surface.to_string()
 }
 
-fn classify(words: &[Token<'_>], key: &str, prev_word: Option<&str>) -> EntityKind {
-    if is_place(key) {
-        return EntityKind::Place;
-    }
-    let last = words[words.len() - 1].text.to_lowercase();
-    if ORG_SUFFIXES.contains(&last.as_str()) || (words.len() == 1 && words[0].is_acronym()) {
+fn classify(words: &[Token<'_>], prev_word: Option<&str>) -> EntityKind {
+    let lower: Vec<String> = words.iter().map(|w| w.text.to_lowercase()).collect();
+    let last = lower[lower.len() - 1].as_str();
+    // Also the head of a compound: Transportarbetareförbundet, Nordlandsbanken.
+    let org_head = |suffix: &&str| suffix.chars().count() >= 5 && last.ends_with(suffix);
+    if ORG_SUFFIXES.contains(&last) || ORG_SUFFIXES.iter().any(org_head) || (words.len() == 1 && words[0].is_acronym())
+    {
         return EntityKind::Organization;
+    }
+    if is_demonym(words) {
+        return EntityKind::Other;
     }
     if prev_word.is_some_and(|p| PERSON_TITLES.contains(&p)) {
         return EntityKind::Person;
     }
-    if (2..=3).contains(&words.len()) && words.iter().all(|w| !w.is_acronym()) {
+    // "i Vågan", "near Fort McMurray": a name after a preposition of place is a place.
+    if prev_word.is_some_and(|p| PLACE_PREPOSITIONS.contains(&p)) {
+        return EntityKind::Place;
+    }
+    let ordinary = |w: &String| NOT_IN_PERSON_NAMES.contains(&w.as_str()) || is_known_place(w, false);
+    if (2..=4).contains(&words.len()) && words.iter().all(|w| !w.is_acronym()) && !lower.iter().any(ordinary) {
         return EntityKind::Person;
     }
     EntityKind::Other
 }
 
-fn is_place(key: &str) -> bool {
-    use std::sync::OnceLock;
-    static KEYS: OnceLock<FxHashSet<String>> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| {
-        PLACES.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).map(name_key).collect()
-    });
-    keys.contains(key) || key.split(' ').count() == 2 && key.split(' ').all(|w| keys.contains(w))
+/// *North Korean*, *Russian*, *Kenyan*: the adjective of a known place, not a name.
+fn is_demonym(words: &[Token<'_>]) -> bool {
+    let last = words[words.len() - 1].text;
+    let Some(stem) = last.strip_suffix('n') else { return false };
+    let mut name: Vec<&str> = words[..words.len() - 1].iter().map(|w| w.text).collect();
+    name.push(stem);
+    is_known_place(&name.join(" "), false)
+}
+
+/// Turns an article's mentions (the headline's `in_title` first, then the body's, in
+/// order) into its distinct entities, each with one canonical name, its most specific
+/// type and its salience, in order of first mention.
+pub fn resolve(mentions: Vec<Entity>, in_title: usize, genitive_s: bool) -> Vec<Entity> {
+    let people = full_names(&mentions);
+    let kinds: FxHashMap<String, EntityKind> = mentions.iter().map(|m| (m.key.clone(), m.kind)).collect();
+    let mut entities: Vec<Entity> = Vec::new();
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
+    let mut scores: Vec<f32> = Vec::new();
+    for (i, mut m) in mentions.into_iter().enumerate() {
+        if m.kind != EntityKind::Place
+            && let Some((name, key, kind)) = referent(&m, &people, &kinds, genitive_s)
+        {
+            (m.name, m.key, m.kind) = (name, key, kind);
+        }
+        // A headline mention counts most, one in the first body sentences more than later ones.
+        let score = if i < in_title {
+            3.0
+        } else if i < in_title + 3 {
+            2.0
+        } else {
+            1.0
+        };
+        match index.get(&m.key) {
+            Some(&at) => {
+                scores[at] += score;
+                entities[at].kind = more_specific(entities[at].kind, m.kind);
+            }
+            None => {
+                index.insert(m.key.clone(), entities.len());
+                entities.push(m);
+                scores.push(score);
+            }
+        }
+    }
+    let top = scores.iter().copied().fold(1.0f32, f32::max);
+    for (e, s) in entities.iter_mut().zip(scores) {
+        e.salience = s / top;
+    }
+    entities
+}
+
+/// Multi-word person names by the key of their last word: how later mentions refer to
+/// them (*Usjakov* for *Jurij Usjakov*).
+fn full_names(mentions: &[Entity]) -> FxHashMap<String, (String, String)> {
+    let mut people = FxHashMap::default();
+    for m in mentions.iter().filter(|m| m.kind == EntityKind::Person) {
+        if let Some((_, last)) = m.key.rsplit_once(' ') {
+            people.entry(last.to_string()).or_insert_with(|| (m.name.clone(), m.key.clone()));
+        }
+    }
+    people
+}
+
+/// The entity a mention stands for, when that is another name in the article: a surname
+/// used alone (*Usjakov* for *Jurij Usjakov*), or a genitive (*Putins* where *Putin* is
+/// named, *Usjakovs*).
+fn referent(
+    m: &Entity,
+    people: &FxHashMap<String, (String, String)>,
+    kinds: &FxHashMap<String, EntityKind>,
+    genitive_s: bool,
+) -> Option<(String, String, EntityKind)> {
+    let person = |(name, key): &(String, String)| (name.clone(), key.clone(), EntityKind::Person);
+    if !m.key.contains(' ')
+        && let Some(full) = people.get(&m.key)
+    {
+        return Some(person(full));
+    }
+    let base = m.name.strip_suffix('s').filter(|b| genitive_s && b.chars().count() >= 3)?;
+    let base_key = name_key(base);
+    if !base_key.contains(' ')
+        && let Some(full) = people.get(&base_key)
+    {
+        return Some(person(full));
+    }
+    let kind = *kinds.get(&base_key)?;
+    Some((base.to_string(), base_key, more_specific(kind, m.kind)))
+}
+
+/// Of two types given to one entity, the more informative.
+fn more_specific(a: EntityKind, b: EntityKind) -> EntityKind {
+    let rank = |k: EntityKind| match k {
+        EntityKind::Place => 3,
+        EntityKind::Person => 2,
+        EntityKind::Organization => 1,
+        EntityKind::Other => 0,
+    };
+    if rank(b) > rank(a) { b } else { a }
 }
 
 #[cfg(test)]
@@ -319,8 +613,12 @@ mod tests {
             .filter(|(t, _)| t.is_capitalised() && !t.sentence_initial)
             .map(|(_, f)| f.word)
             .collect();
-        let ctx =
-            DocumentContext { lowercase_words: &lowercase, mid_sentence_capitals: &mid, capitalised_nouns: false };
+        let ctx = DocumentContext {
+            lowercase_words: &lowercase,
+            mid_sentence_capitals: &mid,
+            capitalised_nouns: false,
+            genitive_s: true,
+        };
         let tokens = tokenize(text);
         extract(&tokens, &facts(&tokens), text, &ctx, headline_case)
     }
@@ -357,5 +655,39 @@ mod tests {
     fn common_words_at_sentence_start_are_not_names() {
         let e = run("Police said the fire started early. The police chief agreed.", false, "");
         assert!(e.is_empty(), "{e:?}");
+    }
+
+    fn resolved(text: &str, genitive_s: bool) -> Vec<(String, EntityKind)> {
+        resolve(run(text, false, ""), 0, genitive_s).into_iter().map(|e| (e.name, e.kind)).collect()
+    }
+
+    #[test]
+    fn places_take_their_gazetteer_name_in_any_language() {
+        let e = resolved("Møtet blir i Moskva. Lederne reiser videre til Nord-Koreas hovedstad.", true);
+        assert_eq!(e, [("Moscow".to_string(), EntityKind::Place), ("North Korea".to_string(), EntityKind::Place)]);
+    }
+
+    #[test]
+    fn surnames_and_genitives_resolve_to_the_full_name() {
+        let e = resolved(
+            "Rådgiver Jurij Usjakov bekrefter møtet. Ifølge Usjakov blir det kort. Usjakovs kontor svarte ikke.",
+            true,
+        );
+        assert_eq!(e, [("Jurij Usjakov".to_string(), EntityKind::Person)]);
+        let e = resolved("Kremlin says the talks went well. Putins office and Putin agreed.", true);
+        assert!(e.contains(&("Putin".to_string(), EntityKind::Other)), "{e:?}");
+        assert!(!e.iter().any(|(n, _)| n == "Putins"), "{e:?}");
+    }
+
+    #[test]
+    fn salience_favours_the_headline_and_repeated_names() {
+        let mentions = run("Kim Jong-un besøker Vladivostok", false, "");
+        let in_title = mentions.len();
+        let mut all = mentions;
+        all.extend(run("Det bekrefter Dmitrij Peskov. Senere snakket Kim Jong-un med journalister.", false, ""));
+        let e = resolve(all, in_title, true);
+        let salience = |name: &str| e.iter().find(|x| x.name == name).map(|x| x.salience);
+        assert_eq!(salience("Kim Jong-un"), Some(1.0));
+        assert!(salience("Dmitrij Peskov") < salience("Vladivostok"), "{e:?}");
     }
 }

@@ -11,6 +11,7 @@
 mod analyzer;
 mod compound;
 mod entity;
+mod gazetteer;
 mod index_terms;
 mod language;
 mod name_key;
@@ -21,6 +22,7 @@ mod token;
 
 pub use analyzer::{Analysis, Analyzer};
 pub use entity::{Entity, EntityKind};
+pub use gazetteer::{Gazetteer, Place, PlaceKind};
 pub use index_terms::{IndexTerm, IndexTerms};
 pub use language::{Identified, Lang};
 pub use name_key::{name_key, word_key};
