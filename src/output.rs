@@ -64,7 +64,8 @@ pub fn assignment_json(article: &Article, p: &Placement) -> Value {
 }
 
 /// `{"story", "title", "articles", "unique_articles", "article_ids", "first_seen",
-/// "last_seen", "languages", "sources", "keywords", "entities", "copy_groups"}`.
+/// "last_seen", "languages", "sources", "keywords", "entities", "copy_groups", "titles",
+/// "keyphrases", "summary"}`.
 pub fn story_json(s: &StorySummary) -> Value {
     json!({
         "story": story_id(s.id),
@@ -78,11 +79,14 @@ pub fn story_json(s: &StorySummary) -> Value {
         "sources": s.sources,
         "keywords": s.keywords,
         "entities": s.entities.iter().map(|e| json!({
-            "name": e.name, "key": e.key, "type": e.kind, "mentions": e.mentions,
+            "name": e.name, "key": e.key, "type": e.kind, "mentions": e.mentions, "salience": round3(e.salience),
         })).collect::<Vec<_>>(),
         "copy_groups": s.copy_groups.iter().map(|g| json!({
             "original": g.original, "copies": g.copies, "sources": g.sources,
         })).collect::<Vec<_>>(),
+        "titles": s.titles,
+        "keyphrases": s.keyphrases,
+        "summary": s.summary,
     })
 }
 
@@ -119,13 +123,14 @@ pub fn print_summary(stories: &[StorySummary], articles: u64, bad: u64, top: usi
             _ => "undated".into(),
         };
         out!(
-            "{:>5} articles  {:>3} sources  {:<8}  {}  {}\n       {}",
+            "{:>5} articles  {:>3} sources  {:<8}  {}  {}\n       {}\n       {}",
             s.article_ids.len(),
             s.sources.len(),
             s.languages.join(","),
             story_id(s.id),
             span,
-            s.title
+            s.title,
+            s.keyphrases.join(" · ")
         )?;
     }
     Ok(())

@@ -64,12 +64,25 @@ pub fn story(args: StoryArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     print_story_line(&story)?;
-    if !story.keywords.is_empty() {
-        out!("         keywords: {}", story.keywords.join(", "))?;
-    }
+    print_card(&story)?;
     out!("")?;
     print_timeline(&articles)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The story card: its summary, its title in other languages, its keyphrases.
+fn print_card(story: &StoryRow) -> std::io::Result<()> {
+    for sentence in &story.summary {
+        out!("         {sentence}")?;
+    }
+    for (lang, title) in story.titles.iter().filter(|(_, t)| **t != story.title) {
+        out!("         [{lang}] {title}")?;
+    }
+    let phrases = if story.keyphrases.is_empty() { &story.keywords } else { &story.keyphrases };
+    if !phrases.is_empty() {
+        out!("         keyphrases: {}", phrases.join(" · "))?;
+    }
+    Ok(())
 }
 
 /// Articles in time order, each copy folded under its original: `↳ also in: outlets`.

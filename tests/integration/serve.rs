@@ -376,7 +376,8 @@ fn pages_escape_what_came_from_articles() {
         assert!(status == 200 || status == 404, "{page}: {status}");
         assert!(head.contains("content-security-policy: default-src 'none'"), "{page}: no CSP");
         assert!(!html.contains("<script"), "{page}: a script element got through");
-        assert!(!html.contains("onerror=alert"), "{page}: an attribute got through");
+        // The story summary quotes the body as text (`&#60;img …`): only a real tag could act.
+        assert!(!html.contains("<img"), "{page}: an element with an attribute got through");
         assert!(!html.contains("href=\"javascript:"), "{page}: a javascript: link");
         assert!(!html.contains("' onmouseover='"), "{page}: a quote broke out");
     }

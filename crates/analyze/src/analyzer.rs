@@ -36,7 +36,23 @@ pub struct Analysis {
     pub entities: Vec<Entity>,
     /// The most weighted terms with a readable label (a surface word), heaviest first.
     pub top_terms: Vec<(u64, String, f32)>,
+    /// The body's first sentences that can stand alone in a story summary.
+    pub lead_sentences: Vec<LeadSentence>,
 }
+
+/// A sentence from the start of a body, with the word features it contains, so that a
+/// story can pick the sentences that say what most of its articles say.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LeadSentence {
+    pub text: String,
+    /// Word feature hashes (stems, no stop words), sorted and distinct.
+    pub terms: Vec<u64>,
+}
+
+/// Sentences offered per article, and the words a summary sentence needs at least and at most.
+const LEAD_SENTENCES: usize = 3;
+const MIN_SENTENCE_WORDS: usize = 6;
+const MAX_SENTENCE_WORDS: usize = 60;
 
 /// What the analyzer remembers about a lowercase word in a language.
 struct WordInfo {
@@ -81,6 +97,7 @@ impl Analyzer {
         let entities = entities(lang, article, (&title_tokens, &title.facts), (&body_tokens, &body.facts));
         let entity_terms = entity_terms(lang, &entities);
         let top_terms = top_terms((&title, &title_tokens), (&body, &body_tokens));
+        let lead_sentences = lead_sentences(lead(&article.text), &body_tokens, &body.facts);
         let (title_terms, body_terms) = (title.terms, body.terms);
         Analysis {
             lang,
@@ -90,6 +107,7 @@ impl Analyzer {
             entity_terms,
             entities,
             top_terms,
+            lead_sentences,
         }
     }
 
@@ -197,6 +215,38 @@ fn entities(
     let in_title = found.len();
     found.extend(entity::extract(body, body_facts, &article.text, &ctx, false));
     entity::resolve(found, in_title, ctx.genitive_s)
+}
+
+/// The first [`LEAD_SENTENCES`] sentences of a body that read as sentences on their own:
+/// ended by a full stop, question or exclamation mark, of a sensible length, and neither a
+/// quote (news quotes open with a dash or quotation mark) nor a caption (`FOTO:`).
+fn lead_sentences(text: &str, tokens: &[Token<'_>], facts: &[WordFacts]) -> Vec<LeadSentence> {
+    let mut out = Vec::new();
+    // A line break ends a sentence too (a caption line, a standfirst without a full stop).
+    let after_break = |i: usize| i > 0 && text[tokens[i - 1].start..tokens[i].start].contains('\n');
+    let starts: Vec<usize> = (0..tokens.len()).filter(|&i| tokens[i].sentence_initial || after_break(i)).collect();
+    for (n, &first) in starts.iter().enumerate() {
+        if out.len() == LEAD_SENTENCES {
+            break;
+        }
+        let end_token = starts.get(n + 1).copied().unwrap_or(tokens.len());
+        let end_byte = starts.get(n + 1).map_or(text.len(), |&next| tokens[next].start);
+        // The opening dash or quotation mark of the next sentence is not part of this one.
+        let sentence =
+            text[tokens[first].start..end_byte].trim_end_matches(['–', '-', '«', '“', '„', ' ', '\n']).trim();
+        let words = end_token - first;
+        let quote = text[..tokens[first].start].trim_end().ends_with(['–', '-', '«', '"', '“', '„']);
+        let ended = sentence.ends_with(['.', '!', '?']) || sentence.ends_with(".\"") || sentence.ends_with(".»");
+        if quote || !ended || tokens[first].before_colon || !(MIN_SENTENCE_WORDS..=MAX_SENTENCE_WORDS).contains(&words)
+        {
+            continue;
+        }
+        let mut terms: Vec<u64> = facts[first..end_token].iter().filter(|f| !f.stop).map(|f| f.word).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        out.push(LeadSentence { text: sentence.split_whitespace().collect::<Vec<_>>().join(" "), terms });
+    }
+    out
 }
 
 /// The part of the body that is analyzed: news puts the event first (the inverted
@@ -362,5 +412,24 @@ mod tests {
         let b = analyzer.analyze(&art);
         assert_eq!(a.body_terms, b.body_terms);
         assert_eq!(a.top_terms, b.top_terms);
+    }
+
+    #[test]
+    fn lead_sentences_skip_quotes_captions_and_fragments() {
+        let text = "FOTO: NTB\nFergen gikk på grunn ved Moskenes tidlig søndag morgen med 40 passasjerer. \
+            – Det var en voldsom smell, sier en passasjer. Alle kom seg i land. \
+            Redningsskøyta var på stedet etter tjue minutter og slepte fergen til kai. \
+            Politiet har startet etterforskning av ulykken i Lofoten. Mer kommer.";
+        let a = Analyzer::new().analyze(&article("Ferge på grunn", text, Some("nb")));
+        let texts: Vec<&str> = a.lead_sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Fergen gikk på grunn ved Moskenes tidlig søndag morgen med 40 passasjerer.",
+                "Redningsskøyta var på stedet etter tjue minutter og slepte fergen til kai.",
+                "Politiet har startet etterforskning av ulykken i Lofoten.",
+            ]
+        );
+        assert!(a.lead_sentences.iter().all(|s| !s.terms.is_empty() && s.terms.is_sorted()));
     }
 }

@@ -202,6 +202,50 @@ const PLACE_PREPOSITIONS: &[&str] = &["i", "på", "in", "near", "nær", "utenfor
 /// Lowercase words inside names.
 const NAME_PARTICLES: &[&str] = &["de", "van", "von", "der", "den", "af", "di", "da", "du", "la", "le", "bin", "ibn"];
 
+/// Days and months, capitalised in English and German but never names ("May" is left
+/// out: it is also a surname).
+const CALENDAR_WORDS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Montag",
+    "Dienstag",
+    "Mittwoch",
+    "Donnerstag",
+    "Freitag",
+    "Samstag",
+    "Sonntag",
+    "Sonnabend",
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Januar",
+    "Februar",
+    "März",
+    "Juni",
+    "Juli",
+    "Oktober",
+    "Dezember",
+];
+
+fn is_calendar_word(key: &str) -> bool {
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<FxHashSet<String>> = OnceLock::new();
+    KEYS.get_or_init(|| CALENDAR_WORDS.iter().map(|w| name_key(w)).collect()).contains(key)
+}
+
 /// Lowercase words inside place names.
 const PLACE_CONNECTORS: &[&str] = &["i", "am", "an", "upon", "on", "sur", "de", "del"];
 
@@ -374,7 +418,8 @@ pub fn extract(
             found.kind = last_kind;
         }
         let lone_noun = ctx.capitalised_nouns && end - i == 1 && !tokens[i].is_acronym();
-        if !lone_noun || found.kind != EntityKind::Other {
+        let calendar = end - i == 1 && is_calendar_word(&found.key);
+        if !calendar && (!lone_noun || found.kind != EntityKind::Other) {
             last = Some((found.kind, end));
             out.push(found);
         }
@@ -386,12 +431,21 @@ pub fn extract(
 /// A title (*President*, also inside a compound: *Forhandlingsleder*, *Virke-direktør*), a
 /// nationality (*Norske*) or another word that leads into a name without belonging to it.
 fn leads_into_names(word: &str) -> bool {
+    use std::sync::OnceLock;
+    static EXACT: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    let exact = EXACT.get_or_init(|| PERSON_TITLES.iter().chain(LEADING_WORDS).copied().collect());
+    if word.len() < 2 {
+        return false;
+    }
     let lower = word.to_lowercase();
-    let compound_title =
-        |t: &&str| t.chars().count() >= 4 && lower.strip_suffix(t).is_some_and(|head| head.chars().count() >= 3);
-    PERSON_TITLES.contains(&lower.as_str())
-        || LEADING_WORDS.contains(&lower.as_str())
-        || PERSON_TITLES.iter().any(compound_title)
+    if exact.contains(lower.as_str()) {
+        return true;
+    }
+    // Only a word longer than a title plus a three-letter head can be a compound title.
+    lower.chars().count() >= 7
+        && PERSON_TITLES
+            .iter()
+            .any(|t| t.chars().count() >= 4 && lower.strip_suffix(t).is_some_and(|head| head.chars().count() >= 3))
 }
 
 /// The end of a gazetteer place starting at `i` whose name joins two capitalised words
@@ -529,7 +583,7 @@ pub fn resolve(mentions: Vec<Entity>, in_title: usize, genitive_s: bool) -> Vec<
     }
     let top = scores.iter().copied().fold(1.0f32, f32::max);
     for (e, s) in entities.iter_mut().zip(scores) {
-        e.salience = s / top;
+        e.salience = (s / top * 1000.0).round() / 1000.0;
     }
     entities
 }

@@ -20,7 +20,7 @@ mod stopwords;
 mod term;
 mod token;
 
-pub use analyzer::{Analysis, Analyzer};
+pub use analyzer::{Analysis, Analyzer, LeadSentence};
 pub use entity::{Entity, EntityKind};
 pub use gazetteer::{Gazetteer, Place, PlaceKind};
 pub use index_terms::{IndexTerm, IndexTerms};

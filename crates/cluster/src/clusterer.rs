@@ -241,6 +241,7 @@ impl Clusterer {
         let Some(story) = self.active.get_mut(&id) else { return };
         story.text.add(text, max_terms);
         story.entities.add(entities, max_terms);
+        story.offer_sentences(doc.analysis.lang, &doc.analysis.lead_sentences);
         for &(hash, _) in query {
             if story.indexed.insert(hash) {
                 self.postings.add(hash, id);

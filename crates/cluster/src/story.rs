@@ -1,8 +1,10 @@
 //! Stories: the active state the clusterer compares articles with, and the summary a
 //! story leaves behind once it stops taking articles.
 
+use std::collections::BTreeMap;
+
 use rustc_hash::{FxHashMap, FxHashSet};
-use tidings_analyze::{EntityKind, Lang};
+use tidings_analyze::{EntityKind, Lang, LeadSentence};
 use tidings_article::Published;
 
 use crate::centroid::Centroid;
@@ -15,6 +17,15 @@ const MAX_LABELS: usize = 512;
 /// Keywords and entities listed in a summary.
 const SUMMARY_KEYWORDS: usize = 10;
 const SUMMARY_ENTITIES: usize = 10;
+/// Lead sentences remembered per story as summary candidates (from its first articles).
+const SENTENCE_CANDIDATES: usize = 24;
+/// Sentences in a story's summary, and the most of its words a summary sentence may
+/// share with one already chosen (more is saying the same thing twice).
+const SUMMARY_SENTENCES: usize = 3;
+const MAX_SENTENCE_OVERLAP: f32 = 0.5;
+/// Keyphrases on a story card: at most, and names among them at most.
+const KEYPHRASES: usize = 8;
+const KEYPHRASE_NAMES: usize = 4;
 
 /// A story that still takes articles.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -31,10 +42,30 @@ pub(crate) struct ActiveStory {
     pub article_ids: Vec<String>,
     languages: FxHashMap<Lang, u32>,
     sources: FxHashMap<String, u32>,
-    titles: Vec<(String, Vec<u64>)>,
-    entity_names: FxHashMap<String, (String, EntityKind, u32)>,
+    titles: Vec<TitleCandidate>,
+    sentences: Vec<(Lang, LeadSentence)>,
+    entity_names: FxHashMap<String, EntityTally>,
     labels: FxHashMap<u64, String>,
     copy_groups: Vec<CopyGroup>,
+}
+
+/// A headline that may become the story's title.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct TitleCandidate {
+    title: String,
+    terms: Vec<u64>,
+    lang: Lang,
+}
+
+/// One entity across a story's articles.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct EntityTally {
+    name: String,
+    kind: EntityKind,
+    /// Articles that name it.
+    mentions: u32,
+    /// The sum of its salience in those articles.
+    salience: f32,
 }
 
 /// What a story is, once clustered: the `--stories` output.
@@ -53,6 +84,14 @@ pub struct StorySummary {
     pub entities: Vec<StoryEntity>,
     /// Texts published more than once: the original, its copies and every outlet.
     pub copy_groups: Vec<CopyGroup>,
+    /// The title in each language the story was reported in (only when it was reported in
+    /// more than one); `title` is the one in its dominant language.
+    pub titles: BTreeMap<String, String>,
+    /// Names and terms that say what the story is about, most telling first.
+    pub keyphrases: Vec<String>,
+    /// About three sentences from its articles' leads, in the dominant language, that
+    /// say what most of its articles say without repeating each other.
+    pub summary: Vec<String>,
 }
 
 impl StorySummary {
@@ -77,7 +116,11 @@ pub struct StoryEntity {
     pub name: String,
     pub key: String,
     pub kind: EntityKind,
+    /// Articles that name it.
     pub mentions: u32,
+    /// How central it is to the story, in (0, 1]: its salience summed over the articles,
+    /// relative to the story's most salient entity.
+    pub salience: f32,
 }
 
 /// What a story keeps of each article that joins it.
@@ -106,6 +149,7 @@ impl ActiveStory {
             languages: FxHashMap::default(),
             sources: FxHashMap::default(),
             titles: Vec::new(),
+            sentences: Vec::new(),
             entity_names: FxHashMap::default(),
             labels: FxHashMap::default(),
             copy_groups: Vec::new(),
@@ -155,13 +199,18 @@ impl ActiveStory {
             }
         }
         if self.titles.len() < TITLE_CANDIDATES && !m.title.trim().is_empty() {
-            self.titles.push((m.title.to_string(), m.title_terms.iter().map(|t| t.hash).collect()));
+            let terms = m.title_terms.iter().map(|t| t.hash).collect();
+            self.titles.push(TitleCandidate { title: m.title.to_string(), terms, lang: m.lang });
         }
         for e in m.entities {
             match self.entity_names.get_mut(&e.key) {
-                Some(entry) => entry.2 += 1,
+                Some(tally) => {
+                    tally.mentions += 1;
+                    tally.salience += e.salience;
+                }
                 None => {
-                    self.entity_names.insert(e.key.clone(), (e.name.clone(), e.kind, 1));
+                    let tally = EntityTally { name: e.name.clone(), kind: e.kind, mentions: 1, salience: e.salience };
+                    self.entity_names.insert(e.key.clone(), tally);
                 }
             }
         }
@@ -172,64 +221,222 @@ impl ActiveStory {
         }
     }
 
-    /// The story's lasting summary.
+    /// Offers an article's lead sentences as summary candidates (copies offer none: their
+    /// sentences are their original's).
+    pub fn offer_sentences(&mut self, lang: Lang, sentences: &[LeadSentence]) {
+        for s in sentences {
+            if self.sentences.len() < SENTENCE_CANDIDATES && !self.sentences.iter().any(|(_, c)| c.text == s.text) {
+                self.sentences.push((lang, s.clone()));
+            }
+        }
+    }
+
     /// The story as it stands: the `--stories` output, and what a store keeps of it.
     pub fn summary(&self) -> StorySummary {
-        let title = self.representative_title().unwrap_or_default();
-        let keywords = self
+        let languages = by_count(self.languages.iter().map(|(l, n)| (*l, *n)));
+        let dominant = languages.first().copied();
+        let title = dominant.and_then(|l| self.representative_title(Some(l))).unwrap_or_default();
+        let titles = if languages.len() > 1 {
+            languages
+                .iter()
+                .filter_map(|l| self.representative_title(Some(*l)).map(|t| (l.code().to_string(), t)))
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+        let keywords: Vec<String> = self
             .text
             .top(SUMMARY_KEYWORDS * 4)
             .into_iter()
             .filter_map(|(h, _)| self.labels.get(&h).cloned())
             .take(SUMMARY_KEYWORDS)
             .collect();
-        let mut entities: Vec<StoryEntity> = self
-            .entity_names
-            .iter()
-            .map(|(key, (name, kind, mentions))| StoryEntity {
-                name: name.clone(),
-                key: key.clone(),
-                kind: *kind,
-                mentions: *mentions,
-            })
-            .collect();
-        entities.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.key.cmp(&b.key)));
-        entities.truncate(SUMMARY_ENTITIES);
+        let entities = self.entities();
+        let keyphrases = keyphrases(&entities, &keywords);
+        let summary = dominant.map(|l| self.summary_sentences(l)).unwrap_or_default();
         StorySummary {
             id: self.id,
             title,
             article_ids: self.article_ids.clone(),
             first_seen: self.first_seen,
             last_seen: self.last_seen,
-            languages: by_count(self.languages.iter().map(|(l, n)| (l.code().to_string(), *n))),
+            languages: languages.iter().map(|l| l.code().to_string()).collect(),
             sources: by_count(self.sources.iter().map(|(s, n)| (s.clone(), *n))),
             keywords,
             entities,
             copy_groups: self.copy_groups.clone(),
+            titles,
+            keyphrases,
+            summary,
         }
     }
 
-    /// The headline closest to the story's centroid: the one that says what most of the
-    /// articles say. Ties go to the earliest.
-    fn representative_title(&self) -> Option<String> {
+    /// The most salient entities, most salient first.
+    fn entities(&self) -> Vec<StoryEntity> {
+        let top = self.entity_names.values().map(|t| t.salience).fold(f32::MIN_POSITIVE, f32::max);
+        let mut entities: Vec<StoryEntity> = self
+            .entity_names
+            .iter()
+            .map(|(key, t)| StoryEntity {
+                name: t.name.clone(),
+                key: key.clone(),
+                kind: t.kind,
+                mentions: t.mentions,
+                salience: (t.salience / top * 1000.0).round() / 1000.0,
+            })
+            .collect();
+        entities.sort_by(|a, b| {
+            b.salience.total_cmp(&a.salience).then(b.mentions.cmp(&a.mentions)).then_with(|| a.key.cmp(&b.key))
+        });
+        entities.truncate(SUMMARY_ENTITIES);
+        entities
+    }
+
+    /// Up to [`SUMMARY_SENTENCES`] lead sentences in `lang`: greedily the one closest to the
+    /// story's centroid that does not repeat a chosen one (maximal marginal relevance), then
+    /// put back in the order the story told them.
+    fn summary_sentences(&self, lang: Lang) -> Vec<String> {
+        let score = |terms: &[u64]| {
+            let sum: f32 = terms.iter().map(|h| self.text.weight(*h)).sum();
+            sum / (terms.len().max(1) as f32).sqrt()
+        };
+        let mut ranked: Vec<(usize, f32)> = self
+            .sentences
+            .iter()
+            .enumerate()
+            .filter(|(_, (l, _))| *l == lang)
+            .map(|(i, (_, s))| (i, score(&s.terms)))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut chosen: Vec<usize> = Vec::new();
+        for (i, _) in ranked {
+            let terms = &self.sentences[i].1.terms;
+            if chosen.iter().all(|&c| overlap(terms, &self.sentences[c].1.terms) <= MAX_SENTENCE_OVERLAP) {
+                chosen.push(i);
+            }
+            if chosen.len() == SUMMARY_SENTENCES {
+                break;
+            }
+        }
+        chosen.sort_unstable();
+        chosen.into_iter().map(|i| self.sentences[i].1.text.clone()).collect()
+    }
+
+    /// The headline (in `lang`, if given) closest to the story's centroid: the one that
+    /// says what most of the articles say. Ties go to the earliest.
+    fn representative_title(&self, lang: Option<Lang>) -> Option<String> {
         let score = |terms: &[u64]| {
             let sum: f32 = terms.iter().map(|h| self.text.weight(*h)).sum();
             sum / (terms.len().max(1) as f32).sqrt()
         };
         let mut best: Option<(&str, f32)> = None;
-        for (title, terms) in &self.titles {
+        for c in self.titles.iter().filter(|c| lang.is_none_or(|l| c.lang == l)) {
             // A lead sentence standing in for a missing headline has no headline terms.
-            let s = if terms.is_empty() { -1.0 } else { score(terms) };
+            let s = if c.terms.is_empty() { -1.0 } else { score(&c.terms) };
             if best.is_none_or(|(_, b)| s > b) {
-                best = Some((title, s));
+                best = Some((&c.title, s));
             }
         }
-        best.map(|(t, _)| t.to_string())
+        best.map(|(t, _)| t.to_string()).or_else(|| lang.and_then(|_| self.representative_title(None)))
     }
 }
 
-fn by_count(items: impl Iterator<Item = (String, u32)>) -> Vec<String> {
-    let mut v: Vec<(String, u32)> = items.collect();
+/// The share of the smaller sentence's words that the other one also has.
+fn overlap(a: &[u64], b: &[u64]) -> f32 {
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared as f32 / a.len().min(b.len()).max(1) as f32
+}
+
+/// A story card's keyphrases: its most salient people, places and organisations, then its
+/// heaviest terms that those names do not already say.
+fn keyphrases(entities: &[StoryEntity], keywords: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = entities.iter().take(KEYPHRASE_NAMES).map(|e| e.name.clone()).collect();
+    // Words the names already say, in any spelling (jurij for Juri Usjakov).
+    let said: FxHashSet<String> = out
+        .iter()
+        .flat_map(|n| tidings_analyze::name_key(n).split(' ').map(String::from).collect::<Vec<_>>())
+        .collect();
+    for k in keywords {
+        if out.len() == KEYPHRASES {
+            break;
+        }
+        let key = tidings_analyze::word_key(k);
+        let genitive = key.strip_suffix('s').is_some_and(|base| said.contains(base));
+        if !said.contains(&key) && !genitive {
+            out.push(k.clone());
+        }
+    }
+    out
+}
+
+fn by_count<T: Ord + Clone>(items: impl Iterator<Item = (T, u32)>) -> Vec<T> {
+    let mut v: Vec<(T, u32)> = items.collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     v.into_iter().map(|(s, _)| s).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(text: &str, terms: &[u64]) -> LeadSentence {
+        let mut terms = terms.to_vec();
+        terms.sort_unstable();
+        LeadSentence { text: text.into(), terms }
+    }
+
+    fn story() -> ActiveStory {
+        let mut s = ActiveStory::new(1);
+        // The story is about terms 1-6; 7-9 are side details.
+        s.text.add(&vec![(1, 1.0), (2, 1.0), (3, 0.9), (4, 0.8), (5, 0.6), (6, 0.5), (7, 0.1), (8, 0.1)], 64);
+        s
+    }
+
+    #[test]
+    fn the_summary_says_the_story_once_in_its_language_and_order() {
+        let mut s = story();
+        s.languages.insert(Lang::Bokmal, 2);
+        s.languages.insert(Lang::English, 1);
+        s.offer_sentences(
+            Lang::Bokmal,
+            &[sentence("Ferja gikk på grunn.", &[1, 2, 3]), sentence("Været var fint.", &[7, 8])],
+        );
+        s.offer_sentences(Lang::English, &[sentence("The ferry ran aground.", &[1, 2, 3, 4])]);
+        s.offer_sentences(
+            Lang::Bokmal,
+            &[
+                sentence("Ferja gikk på grunn i natt.", &[1, 2, 3, 9]),
+                sentence("Alle passasjerene ble evakuert.", &[4, 5, 6]),
+            ],
+        );
+        let summary = s.summary_sentences(Lang::Bokmal);
+        // The repeat of the first sentence is left out, the English one is not considered,
+        // and the chosen sentences keep the order the story told them in.
+        assert_eq!(summary, ["Ferja gikk på grunn.", "Været var fint.", "Alle passasjerene ble evakuert."]);
+    }
+
+    #[test]
+    fn keyphrases_put_names_first_and_skip_what_they_already_say() {
+        let entity = |name: &str, kind| StoryEntity {
+            name: name.into(),
+            key: tidings_analyze::name_key(name),
+            kind,
+            mentions: 1,
+            salience: 1.0,
+        };
+        let entities = [entity("Juri Usjakov", EntityKind::Person), entity("Vladivostok", EntityKind::Place)];
+        let keywords: Vec<String> = ["jurij", "toppmøte", "vladivostoks", "atomprogram"].map(String::from).to_vec();
+        assert_eq!(keyphrases(&entities, &keywords), ["Juri Usjakov", "Vladivostok", "toppmøte", "atomprogram"]);
+    }
 }

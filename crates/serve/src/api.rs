@@ -219,6 +219,9 @@ fn story_json(row: &StoryRow) -> Value {
         "keywords": row.keywords,
         "entities": row.entities,
         "active": row.active,
+        "titles": row.titles,
+        "keyphrases": row.keyphrases,
+        "summary": row.summary,
     })
 }
 

@@ -90,6 +90,11 @@ pub struct StoryRow {
     pub keywords: Vec<String>,
     pub entities: serde_json::Value,
     pub active: bool,
+    /// The title in each language, when the story was reported in more than one.
+    pub titles: std::collections::BTreeMap<String, String>,
+    pub keyphrases: Vec<String>,
+    /// About three sentences from the articles' leads.
+    pub summary: Vec<String>,
 }
 
 /// An article as stored (the body only where asked for).
@@ -133,7 +138,10 @@ pub struct Stats {
 }
 
 const STORY_COLUMNS: &str = "id, title, articles, unique_articles, first_seen, last_seen, languages, sources, keywords, \
-                             entities, active";
+                             entities, active, titles, keyphrases, summary";
+
+/// How many columns [`STORY_COLUMNS`] selects: what a query adds after them starts here.
+const STORY_COLUMN_COUNT: usize = 14;
 
 const ARTICLE_COLUMNS: &str = "a.seq, a.id, a.published, a.published_ts, s.name, a.lang, a.title, a.display_title, \
                                a.url, a.story_id, a.duplicate_of, a.similarity";
@@ -158,6 +166,12 @@ fn story_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
         keywords: list(8)?,
         entities: serde_json::from_str(&entities).unwrap_or(serde_json::Value::Null),
         active: r.get(10)?,
+        titles: {
+            let raw: String = r.get(11)?;
+            serde_json::from_str(&raw).unwrap_or_default()
+        },
+        keyphrases: list(12)?,
+        summary: list(13)?,
     })
 }
 
@@ -241,11 +255,11 @@ impl Store {
                 let row = story_row(r)?;
                 let number = row.number;
                 let cursor = match order {
-                    StoryOrder::Newest => StoryCursor::Newest { last_seen_ts: r.get(11)?, number },
+                    StoryOrder::Newest => StoryCursor::Newest { last_seen_ts: r.get(STORY_COLUMN_COUNT)?, number },
                     StoryOrder::Largest => StoryCursor::Largest { articles: row.articles, number },
-                    StoryOrder::Trending => StoryCursor::Trending { score: r.get(12)?, number },
+                    StoryOrder::Trending => StoryCursor::Trending { score: r.get(STORY_COLUMN_COUNT + 1)?, number },
                 };
-                Ok(ListedStory { row, cursor, recent_articles: r.get(13)? })
+                Ok(ListedStory { row, cursor, recent_articles: r.get(STORY_COLUMN_COUNT + 2)? })
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))

@@ -253,14 +253,17 @@ impl Store {
 fn write_stories(conn: &rusqlite::Connection, stories: &[(StorySummary, bool)]) -> rusqlite::Result<()> {
     let mut upsert = conn.prepare_cached(
         "INSERT OR REPLACE INTO stories (id, title, articles, unique_articles, first_seen, last_seen, first_seen_ts,
-            last_seen_ts, languages, sources, keywords, entities, active)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            last_seen_ts, languages, sources, keywords, entities, active, titles, keyphrases, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     for (s, active) in stories {
         let entities: Vec<serde_json::Value> = s
             .entities
             .iter()
-            .map(|e| serde_json::json!({"name": e.name, "key": e.key, "type": e.kind, "mentions": e.mentions}))
+            .map(|e| {
+                serde_json::json!({"name": e.name, "key": e.key, "type": e.kind, "mentions": e.mentions,
+                    "salience": e.salience})
+            })
             .collect();
         upsert.execute(params![
             story_number(s.id),
@@ -276,6 +279,9 @@ fn write_stories(conn: &rusqlite::Connection, stories: &[(StorySummary, bool)]) 
             serde_json::Value::from(s.keywords.clone()).to_string(),
             serde_json::Value::from(entities).to_string(),
             *active,
+            serde_json::json!(s.titles).to_string(),
+            serde_json::Value::from(s.keyphrases.clone()).to_string(),
+            serde_json::Value::from(s.summary.clone()).to_string(),
         ])?;
     }
     Ok(())
