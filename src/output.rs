@@ -79,7 +79,7 @@ pub fn story_json(s: &StorySummary) -> Value {
         "sources": s.sources,
         "keywords": s.keywords,
         "entities": s.entities.iter().map(|e| json!({
-            "name": e.name, "key": e.key, "type": e.kind, "mentions": e.mentions, "salience": round3(e.salience),
+            "name": e.name, "key": e.key, "type": e.kind, "mentions": e.mentions, "salience": e.salience,
         })).collect::<Vec<_>>(),
         "copy_groups": s.copy_groups.iter().map(|g| json!({
             "original": g.original, "copies": g.copies, "sources": g.sources,

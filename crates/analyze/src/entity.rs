@@ -383,7 +383,6 @@ pub fn extract(
             i += 1;
             continue;
         }
-        let mut end = i + 1;
         if let Some(place_end) = connected_place(tokens, i, text) {
             // Mo i Rana, Frankfurt am Main: a place whose name has a lowercase word inside.
             let prev = i.checked_sub(1).map(|p| tokens[p].text.to_lowercase());
@@ -392,6 +391,7 @@ pub fn extract(
             i = place_end;
             continue;
         }
+        let mut end = i + 1;
         while end < tokens.len() && end - i < MAX_NAME_WORDS && continues(tokens, end - 1, text) {
             if qualifies(end, headline_case) && !leads_into_names(tokens[end].text) {
                 end += 1;

@@ -119,8 +119,9 @@ pub struct StoryEntity {
     /// Articles that name it.
     pub mentions: u32,
     /// How central it is to the story, in (0, 1]: its salience summed over the articles,
-    /// relative to the story's most salient entity.
-    pub salience: f32,
+    /// relative to the story's most salient entity (rounded to three decimals, so that it
+    /// reads the same in every output).
+    pub salience: f64,
 }
 
 /// What a story keeps of each article that joins it.
@@ -282,7 +283,7 @@ impl ActiveStory {
                 key: key.clone(),
                 kind: t.kind,
                 mentions: t.mentions,
-                salience: (t.salience / top * 1000.0).round() / 1000.0,
+                salience: (f64::from(t.salience / top) * 1000.0).round() / 1000.0,
             })
             .collect();
         entities.sort_by(|a, b| {
@@ -296,16 +297,12 @@ impl ActiveStory {
     /// story's centroid that does not repeat a chosen one (maximal marginal relevance), then
     /// put back in the order the story told them.
     fn summary_sentences(&self, lang: Lang) -> Vec<String> {
-        let score = |terms: &[u64]| {
-            let sum: f32 = terms.iter().map(|h| self.text.weight(*h)).sum();
-            sum / (terms.len().max(1) as f32).sqrt()
-        };
         let mut ranked: Vec<(usize, f32)> = self
             .sentences
             .iter()
             .enumerate()
             .filter(|(_, (l, _))| *l == lang)
-            .map(|(i, (_, s))| (i, score(&s.terms)))
+            .map(|(i, (_, s))| (i, self.centrality(&s.terms)))
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut chosen: Vec<usize> = Vec::new();
@@ -325,19 +322,22 @@ impl ActiveStory {
     /// The headline (in `lang`, if given) closest to the story's centroid: the one that
     /// says what most of the articles say. Ties go to the earliest.
     fn representative_title(&self, lang: Option<Lang>) -> Option<String> {
-        let score = |terms: &[u64]| {
-            let sum: f32 = terms.iter().map(|h| self.text.weight(*h)).sum();
-            sum / (terms.len().max(1) as f32).sqrt()
-        };
         let mut best: Option<(&str, f32)> = None;
         for c in self.titles.iter().filter(|c| lang.is_none_or(|l| c.lang == l)) {
             // A lead sentence standing in for a missing headline has no headline terms.
-            let s = if c.terms.is_empty() { -1.0 } else { score(&c.terms) };
+            let s = if c.terms.is_empty() { -1.0 } else { self.centrality(&c.terms) };
             if best.is_none_or(|(_, b)| s > b) {
                 best = Some((&c.title, s));
             }
         }
         best.map(|(t, _)| t.to_string()).or_else(|| lang.and_then(|_| self.representative_title(None)))
+    }
+
+    /// How much of the story's centroid a headline or sentence carries, per square root of
+    /// its length (so that long texts do not win by length alone).
+    fn centrality(&self, terms: &[u64]) -> f32 {
+        let sum: f32 = terms.iter().map(|h| self.text.weight(*h)).sum();
+        sum / (terms.len().max(1) as f32).sqrt()
     }
 }
 
