@@ -15,12 +15,16 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let inputs = if args.inputs.is_empty() { vec![args.gold.clone()] } else { args.inputs.clone() };
     let intake = pipeline::read(&inputs);
     let mut pairs: Vec<(String, u32)> = Vec::with_capacity(intake.articles.len());
+    let mut languages: Vec<tidings_analyze::Lang> = Vec::with_capacity(intake.articles.len());
     let mut unlabelled = 0u64;
     pipeline::cluster_stream(
         pipeline::order_by_publication(intake.articles).into_iter(),
         pipeline::settings(&args.tuning),
-        |article, _, placement| match gold.get(&article.id) {
-            Some(story) => pairs.push((story.clone(), placement.assignment.story)),
+        |article, analysis, placement| match gold.get(&article.id) {
+            Some(story) => {
+                pairs.push((story.clone(), placement.assignment.story));
+                languages.push(analysis.lang);
+            }
             None => unlabelled += 1,
         },
     );
@@ -31,17 +35,30 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         tracing::warn!("{unlabelled} articles have no gold label and are not scored");
     }
     let s = tidings_eval::score(&pairs);
+    let with_lang: Vec<_> = pairs.iter().zip(&languages).map(|((g, s), l)| (g, s, l)).collect();
+    let across = tidings_eval::score_across_languages(&with_lang);
     if args.json {
         let prf = |p: &tidings_eval::Prf| json!({"precision": p.precision, "recall": p.recall, "f1": p.f1});
-        let out = json!({
+        let mut out = json!({
             "articles": s.items, "gold_stories": s.gold_clusters, "system_stories": s.system_clusters,
             "bcubed": prf(&s.bcubed), "pairwise": prf(&s.pairwise),
         });
+        if let Some((p, gold_pairs)) = &across {
+            out["across_languages"] = json!({"gold_pairs": gold_pairs, "pairwise": prf(p)});
+        }
         out!("{out}")?;
     } else {
         out!("articles {}  gold stories {}  system stories {}", s.items, s.gold_clusters, s.system_clusters)?;
         out!("BCubed    P {:.4}  R {:.4}  F1 {:.4}", s.bcubed.precision, s.bcubed.recall, s.bcubed.f1)?;
         out!("pairwise  P {:.4}  R {:.4}  F1 {:.4}", s.pairwise.precision, s.pairwise.recall, s.pairwise.f1)?;
+        if let Some((p, gold_pairs)) = &across {
+            out!(
+                "across languages ({gold_pairs} gold pairs)  P {:.4}  R {:.4}  F1 {:.4}",
+                p.precision,
+                p.recall,
+                p.f1
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

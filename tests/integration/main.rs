@@ -5,6 +5,7 @@ mod analyze;
 mod bench_corpora;
 mod browser;
 mod cluster;
+mod crosslang;
 mod errors;
 mod serve;
 mod store;

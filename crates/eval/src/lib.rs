@@ -61,6 +61,41 @@ pub fn score<G: Eq + Hash, S: Eq + Hash>(items: &[(G, S)]) -> Scores {
     Scores { bcubed, pairwise, items: n, gold_clusters: gold.len(), system_clusters: system.len() }
 }
 
+/// Pairwise precision, recall and F1 over the pairs of items in different languages only,
+/// with the number of such gold pairs: how well coverage of one event in several languages
+/// is brought together, which the all-pairs figures hide when most pairs share a language.
+/// Items are `(gold, system, language)`. `None` when no gold story spans two languages.
+pub fn score_across_languages<G, S, L>(items: &[(G, S, L)]) -> Option<(Prf, u64)>
+where
+    G: Eq + Hash,
+    S: Eq + Hash,
+    L: Eq + Hash,
+{
+    // Pairs in different languages within a group = all its pairs minus those within
+    // each language.
+    fn cross_pairs<K: Eq + Hash, L: Eq + Hash>(keys: impl Iterator<Item = (K, L)>) -> u64 {
+        let mut total: HashMap<K, u64> = HashMap::new();
+        let mut by_lang: HashMap<(K, L), u64> = HashMap::new();
+        for key in keys {
+            *by_lang.entry(key).or_default() += 1;
+        }
+        let mut same = 0;
+        for ((k, _), c) in by_lang {
+            same += pairs(c);
+            *total.entry(k).or_default() += c;
+        }
+        total.values().map(|&c| pairs(c)).sum::<u64>() - same
+    }
+    let gold = cross_pairs(items.iter().map(|(g, _, l)| (g, l)));
+    if gold == 0 {
+        return None;
+    }
+    let system = cross_pairs(items.iter().map(|(_, s, l)| (s, l)));
+    let correct = cross_pairs(items.iter().map(|(g, s, l)| ((g, s), l)));
+    let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    Some((Prf::new(ratio(correct, system), ratio(correct, gold)), gold))
+}
+
 fn pairs(c: u64) -> u64 {
     c * c.saturating_sub(1) / 2
 }
@@ -103,5 +138,17 @@ mod tests {
         let p = (1.0 + 1.0 + 1.0 / 3.0 + 2.0 / 3.0 + 2.0 / 3.0) / 5.0;
         let r = (2.0 / 3.0 + 2.0 / 3.0 + 1.0 / 3.0 + 1.0 + 1.0) / 5.0;
         assert!(close(s.bcubed.precision, p) && close(s.bcubed.recall, r));
+    }
+
+    #[test]
+    fn across_languages_counts_only_pairs_in_different_languages() {
+        // gold x: en, nb, nb ; gold y: en, de. System: {x-en, x-nb} {x-nb} {y-en, y-de, ...}
+        let items = [("x", 1, "en"), ("x", 1, "nb"), ("x", 2, "nb"), ("y", 3, "en"), ("y", 3, "de"), ("z", 3, "de")];
+        let (prf, gold_pairs) = score_across_languages(&items).unwrap();
+        // Gold cross pairs: x: en-nb twice; y: en-de once -> 3. System cross pairs: {1}: 1;
+        // {3}: en-de twice (y-en with y-de and z-de) -> 3. Correct: x en-nb (in 1), y en-de -> 2.
+        assert_eq!(gold_pairs, 3);
+        assert!(close(prf.precision, 2.0 / 3.0) && close(prf.recall, 2.0 / 3.0));
+        assert!(score_across_languages(&[("x", 1, "en"), ("x", 1, "en")]).is_none());
     }
 }

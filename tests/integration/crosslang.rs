@@ -1,0 +1,53 @@
+//! Events reported in several languages (`examples/crosslang.jsonl`: 34 events, each in
+//! three or four of Norwegian, English, German and Swedish, written by us) end up in one
+//! story, and similar events in the same days stay apart.
+
+use std::collections::HashMap;
+
+use crate::{TestDir, examples, json_lines, stdout, tidings};
+
+fn corpus() -> std::path::PathBuf {
+    examples().join("crosslang.jsonl")
+}
+
+#[test]
+fn one_event_in_several_languages_is_one_story() {
+    let out = tidings!("eval", "--gold", corpus(), "--json");
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let bcubed = v["bcubed"]["f1"].as_f64().unwrap();
+    assert!(bcubed >= 0.85, "BCubed F1 {bcubed:.3} below the 0.85 target");
+    let across = &v["across_languages"];
+    assert!(across["gold_pairs"].as_u64().unwrap() > 100, "{v}");
+    let (p, r) = (across["pairwise"]["precision"].as_f64().unwrap(), across["pairwise"]["recall"].as_f64().unwrap());
+    assert!(p >= 0.9 && r >= 0.85, "pairs across languages: precision {p:.3}, recall {r:.3}");
+}
+
+#[test]
+fn similar_events_in_the_same_days_stay_apart() {
+    let dir = TestDir::new();
+    let a = dir.path("a.jsonl");
+    let out = tidings!("cluster", corpus(), "--assignments", &a);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    let story: HashMap<String, String> = json_lines(&a)
+        .iter()
+        .map(|v| (v["id"].as_str().unwrap().to_string(), v["story"].as_str().unwrap().to_string()))
+        .collect();
+    // Two central banks decide on the same morning; two ferries and two earthquakes within days.
+    for (one, other) in [
+        ("xl-riksbank-cut-en", "xl-norges-bank-hold-en"),
+        ("xl-riksbank-cut-nb", "xl-norges-bank-hold-nb"),
+        ("xl-riksbank-cut-de", "xl-norges-bank-hold-de"),
+        ("xl-ferry-helsingor-en", "xl-ferry-gotland-fire-en"),
+        ("xl-ferry-helsingor-sv", "xl-ferry-gotland-fire-sv"),
+        ("xl-crete-quake-en", "xl-izmir-quake-en"),
+        ("xl-crete-quake-sv", "xl-izmir-quake-sv"),
+    ] {
+        assert_ne!(story[one], story[other], "{one} and {other} are different events");
+    }
+    for (one, other) in
+        [("xl-riksbank-cut-sv", "xl-riksbank-cut-en"), ("xl-norges-bank-hold-nb", "xl-norges-bank-hold-en")]
+    {
+        assert_eq!(story[one], story[other], "{one} and {other} report one event");
+    }
+}
