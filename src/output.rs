@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use tidings_analyze::Analysis;
 use tidings_article::Article;
-use tidings_cluster::{StoryId, StorySummary};
+use tidings_cluster::{StoryId, StoryLink, StorySummary, StoryThread};
 
 use crate::pipeline::Placement;
 
@@ -65,8 +65,10 @@ pub fn assignment_json(article: &Article, p: &Placement) -> Value {
 
 /// `{"story", "title", "articles", "unique_articles", "article_ids", "first_seen",
 /// "last_seen", "languages", "sources", "keywords", "entities", "copy_groups", "titles",
-/// "keyphrases", "summary"}`.
-pub fn story_json(s: &StorySummary) -> Value {
+/// "keyphrases", "summary", "storyline", "continues"}`: `storyline` is the id of the
+/// storyline's first story; `continues` the earlier story this one continues, with the
+/// score and the shared names and terms, or null.
+pub fn story_json(s: &StorySummary, thread: &StoryThread) -> Value {
     json!({
         "story": story_id(s.id),
         "title": s.title,
@@ -87,7 +89,14 @@ pub fn story_json(s: &StorySummary) -> Value {
         "titles": s.titles,
         "keyphrases": s.keyphrases,
         "summary": s.summary,
+        "storyline": story_id(thread.storyline),
+        "continues": thread.continues.as_ref().map(link_json),
     })
+}
+
+/// `{"story", "score", "shared"}`.
+pub fn link_json(link: &StoryLink) -> Value {
+    json!({"story": story_id(link.story), "score": link.score, "shared": link.shared})
 }
 
 /// `{"id", "lang", "lang_confidence", "title", "terms", "entities"}`.
@@ -108,14 +117,25 @@ fn round3(x: f32) -> f64 {
 }
 
 /// The readable summary on stdout: totals, then the largest stories.
-pub fn print_summary(stories: &[StorySummary], articles: u64, bad: u64, top: usize) -> std::io::Result<()> {
+pub fn print_summary(
+    stories: &[StorySummary],
+    threads: &[StoryThread],
+    articles: u64,
+    bad: u64,
+    top: usize,
+) -> std::io::Result<()> {
     let mut largest: Vec<&StorySummary> = stories.iter().collect();
     largest.sort_by(|a, b| b.article_ids.len().cmp(&a.article_ids.len()).then(a.id.cmp(&b.id)));
+    let linked = threads.iter().filter(|t| t.continues.is_some()).count();
+    let mut storylines: Vec<StoryId> = threads.iter().filter(|t| t.continues.is_some()).map(|t| t.storyline).collect();
+    storylines.sort_unstable();
+    storylines.dedup();
     out!(
         "{articles} articles in {} stories ({} with more than one article); {bad} bad records skipped",
         stories.len(),
         stories.iter().filter(|s| s.article_ids.len() > 1).count()
     )?;
+    out!("{} storylines join {} stories", storylines.len(), linked + storylines.len())?;
     for s in largest.iter().take(top).filter(|s| s.article_ids.len() > 1) {
         let span = match (s.first_seen, s.last_seen) {
             (Some(f), Some(l)) if f == l => f.to_display_string(),

@@ -9,6 +9,7 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use tidings_article::Article;
+use tidings_cluster::{StorylineConfig, Storylines};
 
 use crate::cli::ClusterArgs;
 use crate::output::{JsonLinesOut, assignment_json, print_summary, story_json};
@@ -42,8 +43,9 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
         return Err(err);
     }
     assignments.finish()?;
-    for story in &stories {
-        stories_out.write(&story_json(story))?;
+    let threads = Storylines::new(StorylineConfig::default()).thread(&stories);
+    for (story, thread) in stories.iter().zip(&threads) {
+        stories_out.write(&story_json(story, thread))?;
     }
     stories_out.finish()?;
     let late = out_of_order.load(Ordering::Relaxed);
@@ -51,7 +53,7 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
         tracing::warn!("{late} articles were older than an article before them (--sorted); clustered where they came");
     }
     let bad = bad.load(Ordering::Relaxed);
-    print_summary(&stories, total, bad, args.top)?;
+    print_summary(&stories, &threads, total, bad, args.top)?;
     Ok(super::strict_exit(args.input.strict, bad))
 }
 

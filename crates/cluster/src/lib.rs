@@ -5,16 +5,19 @@
 //! the active stories' features, and joins the most similar one if the similarity passes
 //! the threshold; otherwise it starts a story. Similarity blends word and entity cosines
 //! with story centroids and decays with the time gap. Stories idle for longer than the
-//! window retire, which keeps the cost per article flat as the stream grows.
+//! window retire, which keeps the cost per article flat as the stream grows. Stories
+//! that continue one another are linked into storylines from their cards.
 
 mod centroid;
 mod clusterer;
 mod config;
 mod posting;
 mod story;
+mod storyline;
 mod vector;
 
 pub use clusterer::{Assignment, Clusterer, Original, StoryDoc};
 pub use config::ClusterConfig;
 pub use posting::StoryId;
 pub use story::{CopyGroup, StoryEntity, StorySummary};
+pub use storyline::{StoryLink, StoryThread, StorylineConfig, Storylines};
