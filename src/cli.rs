@@ -37,6 +37,10 @@ pub enum Command {
     Stories(StoriesArgs),
     /// Show one stored story: its articles as a timeline.
     Story(StoryArgs),
+    /// List stored storylines: stories that continue one another, most recently continued first.
+    Storylines(StorylinesArgs),
+    /// Show one storyline: its stories on one timeline and what links them.
+    Storyline(StorylineArgs),
     /// Full-text search over the stored articles.
     Search(SearchArgs),
     /// Write the stored articles (with their story ids) or stories as JSON Lines.
@@ -191,6 +195,29 @@ pub struct StoryArgs {
     /// The story (`s000007` or `7`).
     pub story: String,
     /// One JSON object: the story and its articles.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct StorylinesArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// How many storylines.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct StorylineArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The storyline (the id of its first story, `s000007`), or any story in it.
+    pub storyline: String,
+    /// One JSON object: the storyline and its stories.
     #[arg(long)]
     pub json: bool,
 }

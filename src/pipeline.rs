@@ -10,7 +10,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use tidings_analyze::{Analysis, Analyzer};
 use tidings_article::{Article, Origin};
-use tidings_cluster::{Assignment, ClusterConfig, Clusterer, Original, StoryDoc, StoryId, StorySummary};
+use tidings_cluster::{
+    Assignment, ClusterConfig, Clusterer, Original, StoryDoc, StoryId, StorySummary, StorylineConfig, Storylines,
+};
 use tidings_dedup::{DedupConfig, Detector, Shingles};
 use tidings_ingest::{BadRecord, Reader, expand_inputs};
 
@@ -22,7 +24,7 @@ pub const BATCH: usize = 2048;
 
 /// Bumped whenever the serialized [`Placer`] changes shape; a store whose checkpoint has
 /// another format is replayed from scratch instead of being misread.
-pub const STATE_FORMAT: i64 = 2;
+pub const STATE_FORMAT: i64 = 3;
 
 /// Everything read from the inputs.
 pub struct Intake {
@@ -202,12 +204,16 @@ pub struct StreamingClusterer {
 pub struct Placer {
     detector: Option<Detector<OriginalRef>>,
     clusterer: Clusterer,
+    storylines: Storylines,
 }
 
 impl StreamingClusterer {
     pub fn new(settings: Settings) -> Self {
-        let placer =
-            Placer { detector: settings.dedup.map(Detector::new), clusterer: Clusterer::new(settings.cluster) };
+        let placer = Placer {
+            detector: settings.dedup.map(Detector::new),
+            clusterer: Clusterer::new(settings.cluster),
+            storylines: Storylines::new(StorylineConfig::default()),
+        };
         Self { analyzer: Analyzer::new(), placer }
     }
 
@@ -285,6 +291,11 @@ impl Placer {
 
     pub fn clusterer_mut(&mut self) -> &mut Clusterer {
         &mut self.clusterer
+    }
+
+    /// The storyline linker, fed each story card as it is written.
+    pub fn storylines_mut(&mut self) -> &mut Storylines {
+        &mut self.storylines
     }
 
     /// Dedup first: a copy goes to its original's story; anything else is clustered.

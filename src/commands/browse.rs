@@ -1,4 +1,5 @@
-//! Reading the store from the command line: `stories`, `story`, `stats`, `export`.
+//! Reading the store from the command line: `stories`, `story`, `storylines`,
+//! `storyline`, `stats`, `export`.
 
 use std::process::ExitCode;
 
@@ -6,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::json;
 use tidings_store::{Access, ArticleRow, Store, StoryFilter, StoryOrder, StoryRow, parse_story_label};
 
-use crate::cli::{ExportArgs, ExportKind, StatsArgs, StoriesArgs, StoryArgs};
+use crate::cli::{ExportArgs, ExportKind, StatsArgs, StoriesArgs, StoryArgs, StorylineArgs, StorylinesArgs};
 
 pub fn stories(args: StoriesArgs) -> Result<ExitCode> {
     let store = Store::open(&args.data.data, Access::Read)?;
@@ -65,6 +66,7 @@ pub fn story(args: StoryArgs) -> Result<ExitCode> {
     }
     print_story_line(&story)?;
     print_card(&story)?;
+    print_threading(&store, &story)?;
     out!("")?;
     print_timeline(&articles)?;
     Ok(ExitCode::SUCCESS)
@@ -83,6 +85,67 @@ fn print_card(story: &StoryRow) -> std::io::Result<()> {
         out!("         keyphrases: {}", phrases.join(" · "))?;
     }
     Ok(())
+}
+
+/// What the story continues and the storyline it is part of, if any.
+fn print_threading(store: &Store, story: &StoryRow) -> Result<()> {
+    if let Some(link) = &story.continues {
+        out!("         continues {} (shares {})", link.story, link.shared.join(", "))?;
+    }
+    if let (Some(label), Some(number)) = (&story.storyline, story.storyline_number) {
+        let size = store.storyline_size(number)?;
+        if size > 1 {
+            out!("         storyline {label}: {size} stories (tidings storyline {label})")?;
+        }
+    }
+    Ok(())
+}
+
+pub fn storylines(args: StorylinesArgs) -> Result<ExitCode> {
+    let store = Store::open(&args.data.data, Access::Read)?;
+    for line in store.storylines(args.limit, 0)? {
+        if args.json {
+            out!("{}", serde_json::to_string(&line)?)?;
+        } else {
+            out!(
+                "{}  {:>3} stories  {:>4} articles  {} – {}\n         {}",
+                line.storyline,
+                line.stories,
+                line.articles,
+                line.first_seen.as_deref().unwrap_or("undated"),
+                line.last_seen.as_deref().unwrap_or("undated"),
+                line.title
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn storyline(args: StorylineArgs) -> Result<ExitCode> {
+    let store = Store::open(&args.data.data, Access::Read)?;
+    let number = parse_story_label(&args.storyline)
+        .with_context(|| format!("{:?} is not a storyline id (expected something like s000007)", args.storyline))?;
+    // Any story of the storyline names it.
+    let first = store.story(number)?.and_then(|s| s.storyline_number).unwrap_or(number);
+    let Some(line) = store.storyline(first)? else {
+        bail!("no storyline {} in {} (its stories continue no other story)", args.storyline, store.dir().display());
+    };
+    if args.json {
+        out!("{}", serde_json::to_string(&line)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    out!("storyline {}: {} stories, {} articles", line.storyline, line.stories.len(), line.articles)?;
+    if !line.entities.is_empty() {
+        out!("about: {}", line.entities.join(" · "))?;
+    }
+    for s in &line.stories {
+        out!("")?;
+        print_story_line(s)?;
+        if let Some(link) = &s.continues {
+            out!("         ↳ continues {} (shares {})", link.story, link.shared.join(", "))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Articles in time order, each copy folded under its original: `↳ also in: outlets`.

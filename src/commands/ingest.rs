@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, Result};
 use tidings_article::Article;
 use tidings_cluster::StoryId;
-use tidings_store::{Access, ArticleWrite, BatchEnd, Checkpoint, Store};
+use tidings_store::{Access, ArticleWrite, BatchEnd, Checkpoint, Store, StoryWrite};
 
 use crate::cli::IngestArgs;
 use crate::pipeline::{self, BATCH, Placement, Placer, Prepared, STATE_FORMAT, Settings, Sink, StreamingClusterer};
@@ -349,6 +349,15 @@ impl Sink for StoreSink<'_> {
         }
         stories.sort_by_key(|(s, _)| s.id);
         stories.dedup_by_key(|(s, _)| s.id);
+        // In order of creation: a story's link points to an older one, linked before it.
+        let linker = placer.storylines_mut();
+        let stories = stories
+            .into_iter()
+            .map(|(summary, active)| {
+                let continues = linker.link(&summary);
+                StoryWrite { summary, active, continues }
+            })
+            .collect();
         let checkpoint = self.pending_checkpoint.take();
         self.store.end_batch(&BatchEnd { stories, maybe_empty, checkpoint })?;
         self.log_progress();

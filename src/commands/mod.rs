@@ -29,6 +29,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Serve(args) => serve::run(args),
         Command::Stories(args) => browse::stories(args),
         Command::Story(args) => browse::story(args),
+        Command::Storylines(args) => browse::storylines(args),
+        Command::Storyline(args) => browse::storyline(args),
         Command::Stats(args) => browse::stats(args),
         Command::Export(args) => browse::export(args),
         Command::Search(args) => search::search(args),

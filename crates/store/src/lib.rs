@@ -21,11 +21,11 @@ use rusqlite::{Connection, OpenFlags};
 pub use error::StoreError;
 pub use feeds::{FeedRow, Feeds, PollRecord};
 pub use query::{
-    ArticleRow, ArticleTime, ListedStory, SourceRow, Stats, StoryCursor, StoryFilter, StoryOrder, StoryRow,
-    TRENDING_WINDOW, TimeError,
+    ArticleRow, ArticleTime, ListedStory, ListedStoryline, SourceRow, Stats, StoryCursor, StoryFilter, StoryLinkRow,
+    StoryOrder, StoryRow, StorylineRow, TRENDING_WINDOW, TimeError,
 };
 pub use schema::SCHEMA_VERSION;
-pub use write::{ArticleWrite, BatchEnd, Checkpoint, Replayed};
+pub use write::{ArticleWrite, BatchEnd, Checkpoint, Replayed, StoryWrite};
 
 /// The database file inside a data directory.
 pub const DATABASE_FILE: &str = "tidings.sqlite";

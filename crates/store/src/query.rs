@@ -95,6 +95,52 @@ pub struct StoryRow {
     pub keyphrases: Vec<String>,
     /// About three sentences from the articles' leads.
     pub summary: Vec<String>,
+    /// The storyline it belongs to (its first story's id; the story's own id when nothing
+    /// links it to another yet), once a version with storylines wrote it.
+    pub storyline: Option<String>,
+    #[serde(skip)]
+    pub storyline_number: Option<i64>,
+    /// The earlier story it continues.
+    pub continues: Option<StoryLinkRow>,
+}
+
+/// That a story continues an earlier one: the earlier story, the link's score and the
+/// names and terms they share.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoryLinkRow {
+    pub story: String,
+    #[serde(skip)]
+    pub number: i64,
+    pub score: f64,
+    pub shared: Vec<String>,
+}
+
+/// A storyline: stories that continue one another, oldest first.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StorylineRow {
+    /// The id of its first story.
+    pub storyline: String,
+    /// Its latest story's title (what the storyline has come to).
+    pub title: String,
+    pub articles: i64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// Names that more than one of its stories give, most widely shared first.
+    pub entities: Vec<String>,
+    pub stories: Vec<StoryRow>,
+}
+
+/// A storyline in a list: its stories' count instead of the stories.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListedStoryline {
+    pub storyline: String,
+    #[serde(skip)]
+    pub number: i64,
+    pub title: String,
+    pub stories: i64,
+    pub articles: i64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
 }
 
 /// An article as stored (the body only where asked for).
@@ -138,10 +184,11 @@ pub struct Stats {
 }
 
 const STORY_COLUMNS: &str = "id, title, articles, unique_articles, first_seen, last_seen, languages, sources, keywords, \
-                             entities, active, titles, keyphrases, summary";
+                             entities, active, titles, keyphrases, summary, storyline, continues, continues_score, \
+                             continues_shared";
 
 /// How many columns [`STORY_COLUMNS`] selects: what a query adds after them starts here.
-const STORY_COLUMN_COUNT: usize = 14;
+const STORY_COLUMN_COUNT: usize = 18;
 
 const ARTICLE_COLUMNS: &str = "a.seq, a.id, a.published, a.published_ts, s.name, a.lang, a.title, a.display_title, \
                                a.url, a.story_id, a.duplicate_of, a.similarity";
@@ -172,6 +219,17 @@ fn story_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
         },
         keyphrases: list(12)?,
         summary: list(13)?,
+        storyline: r.get::<_, Option<i64>>(14)?.map(crate::story_label),
+        storyline_number: r.get(14)?,
+        continues: match r.get::<_, Option<i64>>(15)? {
+            Some(number) => Some(StoryLinkRow {
+                story: crate::story_label(number),
+                number,
+                score: r.get::<_, Option<f64>>(16)?.unwrap_or(0.0),
+                shared: list(17)?,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -320,6 +378,64 @@ impl Store {
     pub fn story(&self, number: i64) -> Result<Option<StoryRow>, StoreError> {
         let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = ?1");
         self.conn.query_row(&sql, [number], story_row).optional().map_err(|e| self.err(e))
+    }
+
+    /// The storyline whose first story has this number, if it has more than one story.
+    pub fn storyline(&self, number: i64) -> Result<Option<StorylineRow>, StoreError> {
+        let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE storyline = ?1 ORDER BY first_seen_ts, id");
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let stories: Vec<StoryRow> =
+            stmt.query_map([number], story_row).and_then(|rows| rows.collect()).map_err(|e| self.err(e))?;
+        if stories.len() < 2 {
+            return Ok(None);
+        }
+        let latest = stories.iter().max_by(|a, b| a.last_seen.cmp(&b.last_seen).then(a.number.cmp(&b.number)));
+        Ok(Some(StorylineRow {
+            storyline: crate::story_label(number),
+            title: latest.map(|s| s.title.clone()).unwrap_or_default(),
+            articles: stories.iter().map(|s| s.articles).sum(),
+            first_seen: stories.iter().filter_map(|s| s.first_seen.clone()).min(),
+            last_seen: stories.iter().filter_map(|s| s.last_seen.clone()).max(),
+            entities: shared_entities(&stories),
+            stories,
+        }))
+    }
+
+    /// Storylines of more than one story, the most recently continued first.
+    pub fn storylines(&self, limit: usize, offset: usize) -> Result<Vec<ListedStoryline>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT s.storyline, count(*), sum(s.articles), min(s.first_seen), max(s.last_seen),
+                        (SELECT l.title FROM stories l WHERE l.storyline = s.storyline
+                         ORDER BY l.last_seen_ts DESC, l.id DESC LIMIT 1)
+                 FROM stories s WHERE s.storyline IS NOT NULL
+                 GROUP BY s.storyline HAVING count(*) > 1
+                 ORDER BY max(s.last_seen_ts) DESC, s.storyline DESC LIMIT ?1 OFFSET ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![limit as i64, offset as i64], |r| {
+                let number: i64 = r.get(0)?;
+                Ok(ListedStoryline {
+                    storyline: crate::story_label(number),
+                    number,
+                    stories: r.get(1)?,
+                    articles: r.get(2)?,
+                    first_seen: r.get(3)?,
+                    last_seen: r.get(4)?,
+                    title: r.get(5)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// How many stories a storyline has.
+    pub fn storyline_size(&self, number: i64) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT count(*) FROM stories WHERE storyline = ?1", [number], |r| r.get(0))
+            .map_err(|e| self.err(e))
     }
 
     /// A story's articles as a timeline: by publication time, then stream order.
@@ -481,4 +597,31 @@ fn push_after(sql: &mut String, args: &mut Vec<Value>, after: Option<StoryCursor
             args.extend([score.into(), score.into(), number.into()]);
         }
     }
+}
+
+/// Names given by more than one story of a storyline, the most widely shared first (ties:
+/// the most salient overall).
+fn shared_entities(stories: &[StoryRow]) -> Vec<String> {
+    let mut tally: Vec<(String, usize, f64)> = Vec::new();
+    for s in stories {
+        let Some(entities) = s.entities.as_array() else { continue };
+        let mut seen = std::collections::HashSet::new();
+        for e in entities {
+            let (Some(name), Some(key)) = (e["name"].as_str(), e["key"].as_str()) else { continue };
+            if !seen.insert(key) {
+                continue;
+            }
+            let salience = e["salience"].as_f64().unwrap_or(0.0);
+            match tally.iter_mut().find(|(n, _, _)| n == name) {
+                Some(t) => {
+                    t.1 += 1;
+                    t.2 += salience;
+                }
+                None => tally.push((name.to_string(), 1, salience)),
+            }
+        }
+    }
+    tally.retain(|t| t.1 > 1);
+    tally.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)));
+    tally.into_iter().take(8).map(|t| t.0).collect()
 }

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_feeds.sql"),
     include_str!("../migrations/0003_cards.sql"),
+    include_str!("../migrations/0004_storylines.sql"),
 ];
 
 /// The schema version this build writes and reads.

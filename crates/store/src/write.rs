@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rusqlite::{OptionalExtension, params};
 use tidings_article::{Article, Origin, parse_published};
-use tidings_cluster::{StoryId, StorySummary};
+use tidings_cluster::{StoryId, StoryLink, StorySummary};
 
 use crate::{Store, StoreError, story_number};
 
@@ -37,11 +37,19 @@ pub struct ArticleWrite<'a> {
     pub similarity: f32,
 }
 
+/// A story to (re)write.
+pub struct StoryWrite {
+    pub summary: StorySummary,
+    /// Whether it still takes articles.
+    pub active: bool,
+    /// The earlier story it continues, as the storyline linker sees it now.
+    pub continues: Option<StoryLink>,
+}
+
 /// What closes a batch's transaction besides its articles.
 #[derive(Default)]
 pub struct BatchEnd {
-    /// Stories to (re)write, with whether they still take articles.
-    pub stories: Vec<(StorySummary, bool)>,
+    pub stories: Vec<StoryWrite>,
     /// Stories that may have lost all their articles (a replay moved them): deleted if so.
     pub maybe_empty: Vec<StoryId>,
     pub checkpoint: Option<Checkpoint>,
@@ -229,6 +237,9 @@ impl Store {
 
     fn write_batch_end(&self, end: &BatchEnd) -> rusqlite::Result<()> {
         write_stories(&self.conn, &end.stories)?;
+        for s in &end.stories {
+            place_in_storyline(&self.conn, s.summary.id)?;
+        }
         let mut drop_empty = self.conn.prepare_cached(
             "DELETE FROM stories WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = ?1)",
         )?;
@@ -250,13 +261,14 @@ impl Store {
     }
 }
 
-fn write_stories(conn: &rusqlite::Connection, stories: &[(StorySummary, bool)]) -> rusqlite::Result<()> {
+fn write_stories(conn: &rusqlite::Connection, stories: &[StoryWrite]) -> rusqlite::Result<()> {
     let mut upsert = conn.prepare_cached(
         "INSERT OR REPLACE INTO stories (id, title, articles, unique_articles, first_seen, last_seen, first_seen_ts,
-            last_seen_ts, languages, sources, keywords, entities, active, titles, keyphrases, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            last_seen_ts, languages, sources, keywords, entities, active, titles, keyphrases, summary,
+            continues, continues_score, continues_shared)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?;
-    for (s, active) in stories {
+    for StoryWrite { summary: s, active, continues } in stories {
         let entities: Vec<serde_json::Value> = s
             .entities
             .iter()
@@ -282,7 +294,28 @@ fn write_stories(conn: &rusqlite::Connection, stories: &[(StorySummary, bool)]) 
             serde_json::json!(s.titles).to_string(),
             serde_json::Value::from(s.keyphrases.clone()).to_string(),
             serde_json::Value::from(s.summary.clone()).to_string(),
+            continues.as_ref().map(|l| story_number(l.story)),
+            continues.as_ref().map(|l| l.score),
+            serde_json::Value::from(continues.as_ref().map(|l| l.shared.clone()).unwrap_or_default()).to_string(),
         ])?;
     }
+    Ok(())
+}
+
+/// Sets the storyline of a (re)written story and of every story that continues it,
+/// directly or not: the storyline of the story it continues, or its own id. Links always
+/// point to an older story, so the walk ends.
+fn place_in_storyline(conn: &rusqlite::Connection, id: StoryId) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE line(id) AS (
+             SELECT ?1
+             UNION SELECT s.id FROM stories s JOIN line ON s.continues = line.id
+         )
+         UPDATE stories
+         SET storyline = (SELECT coalesce(p.storyline, p.id, ?1) FROM stories me
+                          LEFT JOIN stories p ON p.id = me.continues WHERE me.id = ?1)
+         WHERE id IN (SELECT id FROM line)",
+    )?;
+    stmt.execute([story_number(id)])?;
     Ok(())
 }
