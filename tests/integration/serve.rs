@@ -140,7 +140,8 @@ fn check(doc: &Value, schema: &Value, v: &Value, at: &str) {
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         assert!(values.contains(v), "{at}: {v} is not one of {values:?}");
     }
-    if let Some(required) = schema.get("required").and_then(Value::as_array) {
+    // As in JSON Schema, `required` constrains objects only (a nullable object may be null).
+    if let (Some(required), true) = (schema.get("required").and_then(Value::as_array), v.is_object()) {
         for r in required.iter().filter_map(Value::as_str) {
             assert!(v.get(r).is_some(), "{at}: missing {r} in {v}");
         }
@@ -217,6 +218,17 @@ fn the_api_answers_as_its_openapi_document_says() {
     let article = ok(&format!("/api/v1/articles/{article_id}"), "/api/v1/articles/{id}");
     assert!(article["text"].as_str().is_some_and(|t| !t.is_empty()));
 
+    // The Vladivostok summit continues the Hanoi summit (the same leader, weeks before).
+    let continues = story["continues"]["story"].as_str().expect("the summit continues an earlier story").to_string();
+    let line_id = story["storyline"].as_str().expect("storyline").to_string();
+    let listed = ok("/api/v1/storylines", "/api/v1/storylines");
+    assert!(listed["storylines"].as_array().is_some_and(|l| l.iter().any(|l| l["storyline"] == line_id.as_str())));
+    let line = ok(&format!("/api/v1/storylines/{id}"), "/api/v1/storylines/{id}");
+    assert_eq!(line["storyline"], line_id.as_str(), "any story of a storyline finds it");
+    let members: Vec<&str> =
+        line["stories"].as_array().expect("stories").iter().filter_map(|s| s["id"].as_str()).collect();
+    assert!(members.contains(&id.as_str()) && members.contains(&continues.as_str()), "{members:?}");
+
     let hits = ok("/api/v1/search?q=atomprogram&limit=5", "/api/v1/search");
     assert!(hits["total"].as_u64().unwrap_or(0) >= 1);
     let by_query = ok("/api/v1/stories?q=Vladivostok", "/api/v1/stories");
@@ -235,6 +247,8 @@ fn the_api_answers_as_its_openapi_document_says() {
         ("/api/v1/stories?colour=red", 400, "invalid_parameter"),
         ("/api/v1/search?q=%22unclosed", 400, "invalid_query"),
         ("/api/v1/nothing-here", 404, "not_found"),
+        ("/api/v1/storylines/s999999", 404, "not_found"),
+        ("/api/v1/storylines?limit=500", 400, "invalid_parameter"),
     ] {
         let (got, v) = server.get_json(path);
         assert_eq!((got, v["error"]["code"].as_str()), (status, Some(code)), "{path}: {v}");
@@ -388,4 +402,28 @@ fn pages_escape_what_came_from_articles() {
     let front = String::from_utf8_lossy(&front);
     assert!(front.contains("Brua over elva er stengt"), "æøå and Norwegian text render");
     assert!(front.contains("05.05.2019 12:00 UTC"), "Norwegian date format");
+}
+
+#[test]
+fn storyline_pages_show_continuing_stories_on_one_timeline() {
+    let dir = TestDir::new();
+    let server = Server::start(&sample_store(&dir), None);
+    let (_, summit) = server.get_json("/api/v1/stories?entity=Vladivostok");
+    let id = summit["stories"][0]["id"].as_str().expect("a story names Vladivostok").to_string();
+    let (_, story) = server.get_json(&format!("/api/v1/stories/{id}"));
+    let line = story["storyline"].as_str().expect("storyline").to_string();
+    let (status, _, page) = server.request("GET", &format!("/story/{id}"), &[], b"");
+    let page = String::from_utf8_lossy(&page);
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("href=\"/storyline/{line}\"")), "the story page links its storyline");
+    let (status, _, page) = server.request("GET", &format!("/storyline/{line}"), &[], b"");
+    let page = String::from_utf8_lossy(&page);
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("href=\"/story/{id}\"")), "{page}");
+    assert!(page.matches("<rect").count() >= 2, "a bar per story on the timeline");
+    let (status, _, list) = server.request("GET", "/storylines", &[], b"");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&list).contains(&format!("href=\"/storyline/{line}\"")));
+    let (status, _, _) = server.request("GET", "/storyline/s999999", &[], b"");
+    assert_eq!(status, 404);
 }

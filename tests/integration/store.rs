@@ -249,3 +249,44 @@ fn foreign_and_corrupt_databases_are_refused_and_left_alone() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no tidings store"));
 }
+
+/// The stories of a storyline, by the ids of their first articles.
+fn storyline_of(data: &Path, story: &str) -> Value {
+    let out = tidings!("storyline", "--data", data, story, "--json");
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    serde_json::from_str(&stdout(&out)).expect("one JSON object")
+}
+
+#[test]
+fn storylines_link_continuing_stories_and_grow_across_runs() {
+    let dir = TestDir::new();
+    let corpus = examples().join("crosslang.jsonl");
+    // The Arctic meeting is announced and held in September; the rescue base it led to
+    // is funded in October, in a later run.
+    let (before, after) = split_by_day(&dir, &[&corpus], "2026-10-01");
+    let data = dir.path("data");
+    assert!(ingest(&data, &[&before]).status.success());
+    let stories = stored_stories(&data);
+    let meeting = &stories["xl-arctic-meeting-en"];
+    let line = storyline_of(&data, meeting);
+    let ids = |line: &Value| -> Vec<String> {
+        line["stories"].as_array().expect("stories").iter().map(|s| s["story"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(ids(&line), [stories["xl-arctic-announce-nb"].clone(), meeting.clone()]);
+    assert!(line["stories"][1]["continues"]["shared"].as_array().unwrap().iter().any(|n| n == "Ingrid Solheim"));
+
+    assert!(ingest(&data, &[&after]).status.success());
+    // (The second run replays the first one's last, unfinished batch: story ids may change.)
+    let stories = stored_stories(&data);
+    let line = storyline_of(&data, &stories["xl-arctic-hammerfest-nb"]);
+    let members = ids(&line);
+    assert_eq!(members.len(), 3, "{members:?}");
+    for part in ["xl-arctic-announce-en", "xl-arctic-meeting-sv", "xl-arctic-hammerfest-en"] {
+        assert!(members.contains(&stories[part]), "{part} is not in {members:?}");
+    }
+    // Similar events that continue nothing stay out of any storyline.
+    let out = tidings!("storyline", "--data", &data, &stories["xl-riksbank-cut-sv"]);
+    assert!(!out.status.success() && crate::stderr(&out).contains("no storyline"), "{}", stdout(&out));
+    let listed = tidings!("storylines", "--data", &data);
+    assert!(stdout(&listed).contains(&line["storyline"].as_str().unwrap().to_string()), "{}", stdout(&listed));
+}

@@ -13,7 +13,9 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tidings_search::SearchRequest;
-use tidings_store::{ArticleRow, ListedStory, Store, StoryCursor, StoryFilter, StoryOrder, StoryRow};
+use tidings_store::{
+    ArticleRow, ListedStory, ListedStoryline, Store, StoryCursor, StoryFilter, StoryOrder, StoryRow, StorylineRow,
+};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -222,6 +224,8 @@ fn story_json(row: &StoryRow) -> Value {
         "titles": row.titles,
         "keyphrases": row.keyphrases,
         "summary": row.summary,
+        "storyline": row.storyline,
+        "continues": row.continues,
     })
 }
 
@@ -317,6 +321,50 @@ pub async fn story(State(state): Shared, Path(id): Path<String>) -> Result<Json<
             })
             .collect::<Vec<_>>()
     );
+    Ok(Json(v))
+}
+
+/// Query parameters of the storyline list.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorylinesParams {
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+impl StorylinesParams {
+    pub fn load(&self, store: &Store) -> Result<Vec<ListedStoryline>, ApiError> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(ApiError::InvalidParameter(format!("limit must be 1 to {MAX_LIMIT}")));
+        }
+        Ok(store.storylines(limit, self.offset.unwrap_or(0))?)
+    }
+}
+
+/// `GET /api/v1/storylines`
+pub async fn storylines(
+    State(state): Shared,
+    q: Result<Query<StorylinesParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = params(q)?;
+    let lines = state.read(move |_, store| p.load(store)).await?;
+    Ok(Json(json!({"storylines": lines})))
+}
+
+/// A storyline by its id or the id of any of its stories.
+pub fn load_storyline(store: &Store, id: &str) -> Result<StorylineRow, ApiError> {
+    let not_found = || ApiError::NotFound(format!("storyline {id:?}"));
+    let number = tidings_store::parse_story_label(id).ok_or_else(not_found)?;
+    let first = store.story(number)?.and_then(|s| s.storyline_number).unwrap_or(number);
+    store.storyline(first)?.ok_or_else(not_found)
+}
+
+/// `GET /api/v1/storylines/{id}`
+pub async fn storyline(State(state): Shared, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let line = state.read(move |_, store| load_storyline(store, &id)).await?;
+    let mut v = json!(line);
+    v["stories"] = json!(line.stories.iter().map(story_json).collect::<Vec<_>>());
     Ok(Json(v))
 }
 

@@ -176,3 +176,43 @@ mod tests {
         assert_eq!(s.points.split(' ').count(), 3);
     }
 }
+
+/// One story on a storyline's timeline: a bar from its first to its last article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanBar {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+}
+
+/// Stories on one time axis, a row each (`width` wide; rows of [`SPAN_ROW`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanChart {
+    pub width: u32,
+    pub height: u32,
+    pub bars: Vec<SpanBar>,
+}
+
+/// Height of one story's row in a storyline timeline.
+pub const SPAN_ROW: f32 = 18.0;
+/// The narrowest bar: a story of one article is still visible.
+const MIN_SPAN_WIDTH: f32 = 4.0;
+
+/// `(first, last)` Unix times, one per story, on a shared axis; `None` when no story is
+/// dated.
+pub fn span_chart(spans: &[Option<(i64, i64)>], width: u32) -> Option<SpanChart> {
+    let start = spans.iter().flatten().map(|s| s.0).min()?;
+    let end = spans.iter().flatten().map(|s| s.1).max()?;
+    let scale = (width as f32 - MIN_SPAN_WIDTH) / (end - start).max(1) as f32;
+    let bars = spans
+        .iter()
+        .enumerate()
+        .filter_map(|(row, span)| {
+            let (first, last) = (*span)?;
+            let x = (first - start) as f32 * scale;
+            let w = ((last - first) as f32 * scale).max(MIN_SPAN_WIDTH);
+            Some(SpanBar { x, y: row as f32 * SPAN_ROW + 3.0, w })
+        })
+        .collect();
+    Some(SpanChart { width, height: (spans.len() as f32 * SPAN_ROW) as u32, bars })
+}

@@ -10,9 +10,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use tidings_store::{ArticleRow, Store};
+use tidings_store::{ArticleRow, Store, StorylineRow};
 
-use crate::api::{SearchParams, StoriesParams, StoryDetail, params};
+use crate::api::{SearchParams, StoriesParams, StoryDetail, StorylinesParams, load_storyline, params};
 use crate::chart::{self, Sparkline, Timeline};
 use crate::error::ApiError;
 use crate::locale::DateStyle;
@@ -242,6 +242,10 @@ struct StoryPage {
     timeline_from: String,
     timeline_to: String,
     items: Vec<ArticleLine>,
+    /// Its storyline's id and number of stories, when it has more than this one.
+    storyline: Option<(String, i64)>,
+    /// The story it continues, and what they share.
+    continues: Option<(String, String)>,
 }
 
 fn article_line(a: &ArticleRow, dates: DateStyle) -> ArticleLine {
@@ -256,7 +260,16 @@ fn article_line(a: &ArticleRow, dates: DateStyle) -> ArticleLine {
     }
 }
 
-fn story_page(detail: StoryDetail, dates: DateStyle) -> StoryPage {
+/// "first – last" in the reader's date style.
+fn span_text(first: Option<&str>, last: Option<&str>, dates: DateStyle) -> String {
+    match (first, last) {
+        (Some(a), Some(b)) if a != b => format!("{} – {}", dates.format(a), dates.format(b)),
+        (Some(a), _) => dates.format(a),
+        _ => "undated".into(),
+    }
+}
+
+fn story_page(detail: StoryDetail, dates: DateStyle, storyline_size: i64) -> StoryPage {
     let groups: HashMap<&str, Vec<&ArticleRow>> =
         detail.copy_groups().into_iter().map(|(o, copies)| (o.id.as_str(), copies)).collect();
     let ids: HashSet<&str> = detail.articles.iter().map(|a| a.id.as_str()).collect();
@@ -292,11 +305,7 @@ fn story_page(detail: StoryDetail, dates: DateStyle) -> StoryPage {
     let ts = |t: i64| jiff::Timestamp::from_second(t).map(|t| dates.format(&t.to_string())).unwrap_or_default();
     let (timeline_from, timeline_to) = timeline.as_ref().map(|t| (ts(t.start), ts(t.end))).unwrap_or_default();
     let r = &detail.row;
-    let span = match (&r.first_seen, &r.last_seen) {
-        (Some(a), Some(b)) if a != b => format!("{} – {}", dates.format(a), dates.format(b)),
-        (Some(a), _) => dates.format(a),
-        _ => "undated".into(),
-    };
+    let span = span_text(r.first_seen.as_deref(), r.last_seen.as_deref(), dates);
     let entities = r
         .entities
         .as_array()
@@ -323,13 +332,135 @@ fn story_page(detail: StoryDetail, dates: DateStyle) -> StoryPage {
         timeline_from,
         timeline_to,
         items,
+        storyline: r.storyline.clone().filter(|_| storyline_size > 1).map(|l| (l, storyline_size)),
+        continues: r.continues.as_ref().map(|c| (c.story.clone(), c.shared.join(", "))),
     }
 }
 
 /// `GET /story/{id}`
 pub async fn story(State(state): Shared, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, PageError> {
     let dates = style(&headers);
-    let page = state.read(move |_, store| Ok(story_page(StoryDetail::load(store, &id)?, dates))).await?;
+    let page = state
+        .read(move |_, store| {
+            let detail = StoryDetail::load(store, &id)?;
+            let size = match detail.row.storyline_number {
+                Some(n) => store.storyline_size(n)?,
+                None => 1,
+            };
+            Ok(story_page(detail, dates, size))
+        })
+        .await?;
+    Ok(render(&page))
+}
+
+struct StorylineLine {
+    id: String,
+    title: String,
+    stories: i64,
+    articles: i64,
+    span: String,
+}
+
+#[derive(Template)]
+#[template(path = "storylines.html")]
+struct StorylinesPage {
+    rows: Vec<StorylineLine>,
+    next_link: Option<String>,
+}
+
+/// `GET /storylines`
+pub async fn storylines(
+    State(state): Shared,
+    headers: HeaderMap,
+    q: Result<Query<StorylinesParams>, QueryRejection>,
+) -> Result<Response, PageError> {
+    let p = params(q)?;
+    let dates = style(&headers);
+    let page = state
+        .read(move |_, store| {
+            let lines = p.load(store)?;
+            let limit = p.limit.unwrap_or(lines.len()).max(1);
+            let next_link = (lines.len() == limit)
+                .then(|| format!("/storylines?limit={limit}&offset={}", p.offset.unwrap_or(0) + limit));
+            let rows = lines
+                .into_iter()
+                .map(|l| StorylineLine {
+                    span: span_text(l.first_seen.as_deref(), l.last_seen.as_deref(), dates),
+                    id: l.storyline,
+                    title: l.title,
+                    stories: l.stories,
+                    articles: l.articles,
+                })
+                .collect();
+            Ok(StorylinesPage { rows, next_link })
+        })
+        .await?;
+    Ok(render(&page))
+}
+
+struct StorylineStory {
+    id: String,
+    title: String,
+    span: String,
+    articles: i64,
+    languages: String,
+    continues: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "storyline.html")]
+struct StorylinePage {
+    id: String,
+    title: String,
+    articles: i64,
+    span: String,
+    entities: Vec<(String, String)>,
+    chart: Option<chart::SpanChart>,
+    from: String,
+    to: String,
+    stories: Vec<StorylineStory>,
+}
+
+/// Width of a storyline's timeline in SVG units.
+const STORYLINE_CHART_WIDTH: u32 = 640;
+
+fn storyline_page(line: StorylineRow, dates: DateStyle) -> StorylinePage {
+    let seconds = |t: &Option<String>| t.as_deref().and_then(tidings_article::parse_published).map(|p| p.seconds());
+    let spans: Vec<Option<(i64, i64)>> =
+        line.stories.iter().map(|s| Some((seconds(&s.first_seen)?, seconds(&s.last_seen)?))).collect();
+    let stories = line
+        .stories
+        .iter()
+        .map(|s| StorylineStory {
+            id: s.story.clone(),
+            title: if s.title.is_empty() { "(untitled)".into() } else { s.title.clone() },
+            span: span_text(s.first_seen.as_deref(), s.last_seen.as_deref(), dates),
+            articles: s.articles,
+            languages: s.languages.join(", "),
+            continues: s.continues.as_ref().map(|c| (c.story.clone(), c.shared.join(", "))),
+        })
+        .collect();
+    StorylinePage {
+        id: line.storyline,
+        title: if line.title.is_empty() { "(untitled)".into() } else { line.title },
+        articles: line.articles,
+        span: span_text(line.first_seen.as_deref(), line.last_seen.as_deref(), dates),
+        entities: line.entities.iter().map(|e| (e.clone(), url_part(e))).collect(),
+        chart: chart::span_chart(&spans, STORYLINE_CHART_WIDTH),
+        from: line.first_seen.as_deref().map(|t| dates.format(t)).unwrap_or_default(),
+        to: line.last_seen.as_deref().map(|t| dates.format(t)).unwrap_or_default(),
+        stories,
+    }
+}
+
+/// `GET /storyline/{id}`: a storyline (by its id or any of its stories' ids).
+pub async fn storyline(
+    State(state): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let dates = style(&headers);
+    let page = state.read(move |_, store| Ok(storyline_page(load_storyline(store, &id)?, dates))).await?;
     Ok(render(&page))
 }
 
