@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Result;
+use tidings_cluster::{StorylineConfig, Storylines};
 use tidings_synth::Generator;
 
 use crate::cli::BenchArgs;
@@ -45,11 +46,21 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             clusterer_state.active_stories()
         )?;
     }
+    let start = Instant::now();
     let stories = clusterer_state.finish();
+    total_secs += start.elapsed().as_secs_f64();
     out!(
         "total: {done} articles in {total_secs:.2} s = {:.0} articles/s; {} stories",
         done as f64 / total_secs,
         stories.len()
+    )?;
+    let start = Instant::now();
+    let threads = Storylines::new(StorylineConfig::default()).thread(&stories);
+    let secs = start.elapsed().as_secs_f64();
+    out!(
+        "storylines: {} stories continue another, linked in {secs:.2} s ({:.1} % of the clustering time)",
+        threads.iter().filter(|t| t.continues.is_some()).count(),
+        100.0 * secs / total_secs
     )?;
     if let (Some(first), Some(last)) = (slices.first(), slices.last()) {
         out!("last slice / first slice throughput: {:.2}", last / first)?;
