@@ -422,8 +422,12 @@ fn storyline_pages_show_continuing_stories_on_one_timeline() {
     assert!(page.contains(&format!("href=\"/story/{id}\"")), "{page}");
     assert!(page.matches("<rect").count() >= 2, "a bar per story on the timeline");
     let (status, _, list) = server.request("GET", "/storylines", &[], b"");
+    let list = String::from_utf8_lossy(&list);
     assert_eq!(status, 200);
-    assert!(String::from_utf8_lossy(&list).contains(&format!("href=\"/storyline/{line}\"")));
+    assert!(list.contains(&format!("href=\"/storyline/{line}\"")));
+    assert!(!list.contains("More storylines"), "the sample has fewer storylines than a page");
+    let (_, _, first) = server.request("GET", "/storylines?limit=1", &[], b"");
+    assert!(String::from_utf8_lossy(&first).contains("offset=1"), "a full page links the next");
     let (status, _, _) = server.request("GET", "/storyline/s999999", &[], b"");
     assert_eq!(status, 404);
 }

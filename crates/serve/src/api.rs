@@ -333,8 +333,13 @@ pub struct StorylinesParams {
 }
 
 impl StorylinesParams {
+    /// The page size asked for, or the default.
+    pub fn limit(&self) -> usize {
+        self.limit.unwrap_or(DEFAULT_LIMIT)
+    }
+
     pub fn load(&self, store: &Store) -> Result<Vec<ListedStoryline>, ApiError> {
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        let limit = self.limit();
         if limit == 0 || limit > MAX_LIMIT {
             return Err(ApiError::InvalidParameter(format!("limit must be 1 to {MAX_LIMIT}")));
         }

@@ -379,7 +379,8 @@ pub async fn storylines(
     let page = state
         .read(move |_, store| {
             let lines = p.load(store)?;
-            let limit = p.limit.unwrap_or(lines.len()).max(1);
+            let limit = p.limit();
+            // A full page may have more after it.
             let next_link = (lines.len() == limit)
                 .then(|| format!("/storylines?limit={limit}&offset={}", p.offset.unwrap_or(0) + limit));
             let rows = lines
