@@ -87,6 +87,9 @@ pub struct Storylines {
 
 /// Old stories are forgotten every this many links.
 const EXPIRY_INTERVAL: u64 = 1024;
+/// Names in more recent stories than this are too common to find candidates with (their
+/// rarity weight is near nothing anyway); this bounds the work per story in long streams.
+const MAX_POSTING_LEN: usize = 2000;
 
 impl Storylines {
     pub fn new(config: StorylineConfig) -> Self {
@@ -180,7 +183,8 @@ impl Storylines {
             .features
             .iter()
             .filter(|f| f.kind.is_some())
-            .flat_map(|f| self.postings.get(&f.hash).into_iter().flatten())
+            .filter_map(|f| self.postings.get(&f.hash).filter(|list| list.len() <= MAX_POSTING_LEN))
+            .flatten()
             .copied()
             .filter(|&c| c < id && id - c <= self.config.window_stories as StoryId)
             .collect();
