@@ -80,9 +80,7 @@ pub fn story_json(s: &StorySummary, thread: &StoryThread) -> Value {
         "languages": s.languages,
         "sources": s.sources,
         "keywords": s.keywords,
-        "entities": s.entities.iter().map(|e| json!({
-            "name": e.name, "key": e.key, "type": e.kind, "mentions": e.mentions, "salience": e.salience,
-        })).collect::<Vec<_>>(),
+        "entities": s.entities,
         "copy_groups": s.copy_groups.iter().map(|g| json!({
             "original": g.original, "copies": g.copies, "sources": g.sources,
         })).collect::<Vec<_>>(),

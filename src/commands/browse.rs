@@ -125,9 +125,7 @@ pub fn storyline(args: StorylineArgs) -> Result<ExitCode> {
     let store = Store::open(&args.data.data, Access::Read)?;
     let number = parse_story_label(&args.storyline)
         .with_context(|| format!("{:?} is not a storyline id (expected something like s000007)", args.storyline))?;
-    // Any story of the storyline names it.
-    let first = store.story(number)?.and_then(|s| s.storyline_number).unwrap_or(number);
-    let Some(line) = store.storyline(first)? else {
+    let Some(line) = store.storyline(number)? else {
         bail!("no storyline {} in {} (its stories continue no other story)", args.storyline, store.dir().display());
     };
     if args.json {

@@ -11,7 +11,8 @@ fn cluster_examples(dir: &TestDir) -> (Vec<serde_json::Value>, Vec<serde_json::V
     (json_lines(&a), json_lines(&s), stdout(&out))
 }
 
-fn story_of(assignments: &[serde_json::Value]) -> HashMap<String, String> {
+/// `article id → story` from assignment lines.
+pub(crate) fn story_of(assignments: &[serde_json::Value]) -> HashMap<String, String> {
     assignments
         .iter()
         .map(|v| (v["id"].as_str().unwrap().to_string(), v["story"].as_str().unwrap().to_string()))

@@ -2,8 +2,6 @@
 //! three or four of Norwegian, English, German and Swedish, written by us) end up in one
 //! story, and similar events in the same days stay apart.
 
-use std::collections::HashMap;
-
 use crate::{TestDir, examples, json_lines, stdout, tidings};
 
 fn corpus() -> std::path::PathBuf {
@@ -29,10 +27,7 @@ fn similar_events_in_the_same_days_stay_apart() {
     let a = dir.path("a.jsonl");
     let out = tidings!("cluster", corpus(), "--assignments", &a);
     assert!(out.status.success(), "{}", crate::stderr(&out));
-    let story: HashMap<String, String> = json_lines(&a)
-        .iter()
-        .map(|v| (v["id"].as_str().unwrap().to_string(), v["story"].as_str().unwrap().to_string()))
-        .collect();
+    let story = crate::cluster::story_of(&json_lines(&a));
     // Two central banks decide on the same morning; two ferries and two earthquakes within days.
     for (one, other) in [
         ("xl-riksbank-cut-en", "xl-norges-bank-hold-en"),

@@ -115,6 +115,8 @@ pub struct CopyGroup {
 pub struct StoryEntity {
     pub name: String,
     pub key: String,
+    /// `type` in JSON, as in every output contract.
+    #[serde(rename = "type")]
     pub kind: EntityKind,
     /// Articles that name it.
     pub mentions: u32,

@@ -361,8 +361,7 @@ pub async fn storylines(
 pub fn load_storyline(store: &Store, id: &str) -> Result<StorylineRow, ApiError> {
     let not_found = || ApiError::NotFound(format!("storyline {id:?}"));
     let number = tidings_store::parse_story_label(id).ok_or_else(not_found)?;
-    let first = store.story(number)?.and_then(|s| s.storyline_number).unwrap_or(number);
-    store.storyline(first)?.ok_or_else(not_found)
+    store.storyline(number)?.ok_or_else(not_found)
 }
 
 /// `GET /api/v1/storylines/{id}`

@@ -155,7 +155,7 @@ fn story_list(
         let times: Vec<i64> = store.story_times(r.number)?.into_iter().filter_map(|(t, _)| t).collect();
         rows.push(StoryLine {
             id: r.story.clone(),
-            title: if r.title.is_empty() { "(untitled)".into() } else { r.title.clone() },
+            title: titled(&r.title),
             articles: r.articles,
             when: r.last_seen.as_deref().map(|t| dates.format(t)).unwrap_or_else(|| "undated".into()),
             age: age(newest, r.first_seen.as_deref()),
@@ -260,6 +260,11 @@ fn article_line(a: &ArticleRow, dates: DateStyle) -> ArticleLine {
     }
 }
 
+/// A title to show: a story without any headline or lead sentence still gets a link text.
+fn titled(title: &str) -> String {
+    if title.is_empty() { "(untitled)".into() } else { title.to_string() }
+}
+
 /// "first – last" in the reader's date style.
 fn span_text(first: Option<&str>, last: Option<&str>, dates: DateStyle) -> String {
     match (first, last) {
@@ -318,7 +323,7 @@ fn story_page(detail: StoryDetail, dates: DateStyle, storyline_size: i64) -> Sto
         .unwrap_or_default();
     StoryPage {
         id: r.story.clone(),
-        title: if r.title.is_empty() { "(untitled)".into() } else { r.title.clone() },
+        title: titled(&r.title),
         articles: r.articles,
         unique_articles: r.unique_articles,
         source_count: detail.sources().len(),
@@ -434,7 +439,7 @@ fn storyline_page(line: StorylineRow, dates: DateStyle) -> StorylinePage {
         .iter()
         .map(|s| StorylineStory {
             id: s.story.clone(),
-            title: if s.title.is_empty() { "(untitled)".into() } else { s.title.clone() },
+            title: titled(&s.title),
             span: span_text(s.first_seen.as_deref(), s.last_seen.as_deref(), dates),
             articles: s.articles,
             languages: s.languages.join(", "),
@@ -443,7 +448,7 @@ fn storyline_page(line: StorylineRow, dates: DateStyle) -> StorylinePage {
         .collect();
     StorylinePage {
         id: line.storyline,
-        title: if line.title.is_empty() { "(untitled)".into() } else { line.title },
+        title: titled(&line.title),
         articles: line.articles,
         span: span_text(line.first_seen.as_deref(), line.last_seen.as_deref(), dates),
         entities: line.entities.iter().map(|e| (e.clone(), url_part(e))).collect(),

@@ -380,8 +380,10 @@ impl Store {
         self.conn.query_row(&sql, [number], story_row).optional().map_err(|e| self.err(e))
     }
 
-    /// The storyline whose first story has this number, if it has more than one story.
-    pub fn storyline(&self, number: i64) -> Result<Option<StorylineRow>, StoreError> {
+    /// The storyline of the story with this number (its first story or any other), if it
+    /// has more than one story.
+    pub fn storyline(&self, story: i64) -> Result<Option<StorylineRow>, StoreError> {
+        let number = self.story(story)?.and_then(|s| s.storyline_number).unwrap_or(story);
         let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE storyline = ?1 ORDER BY first_seen_ts, id");
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let stories: Vec<StoryRow> =

@@ -269,14 +269,8 @@ fn write_stories(conn: &rusqlite::Connection, stories: &[StoryWrite]) -> rusqlit
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?;
     for StoryWrite { summary: s, active, continues } in stories {
-        let entities: Vec<serde_json::Value> = s
-            .entities
-            .iter()
-            .map(|e| {
-                serde_json::json!({"name": e.name, "key": e.key, "type": e.kind, "mentions": e.mentions,
-                    "salience": e.salience})
-            })
-            .collect();
+        let entities =
+            serde_json::to_value(&s.entities).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         upsert.execute(params![
             story_number(s.id),
             s.title,
@@ -289,7 +283,7 @@ fn write_stories(conn: &rusqlite::Connection, stories: &[StoryWrite]) -> rusqlit
             serde_json::Value::from(s.languages.clone()).to_string(),
             serde_json::Value::from(s.sources.clone()).to_string(),
             serde_json::Value::from(s.keywords.clone()).to_string(),
-            serde_json::Value::from(entities).to_string(),
+            entities.to_string(),
             *active,
             serde_json::json!(s.titles).to_string(),
             serde_json::Value::from(s.keyphrases.clone()).to_string(),
