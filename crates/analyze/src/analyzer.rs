@@ -140,7 +140,7 @@ impl Analyzer {
                         token.text
                     } else {
                         lower.clear();
-                        lower.extend(token.text.chars().flat_map(char::to_lowercase));
+                        lower.extend(token.text.chars().flat_map(char::to_lowercase).map(straight_apostrophe));
                         lower.as_str()
                     };
                 let info = match cache.get(word) {
@@ -173,6 +173,12 @@ impl Analyzer {
             .collect();
         WordInfo { stop, hash: feature_hash(Kind::Word, &stem), parts }
     }
+}
+
+/// Typeset apostrophes (*Titanfall’s*) are the typewriter one (*Titanfall's*), whose
+/// possessive the English stemmer removes; otherwise the two spellings never meet.
+fn straight_apostrophe(c: char) -> char {
+    if c == '\u{2019}' { '\'' } else { c }
 }
 
 /// The terms of a headline or a body.
@@ -378,6 +384,18 @@ mod tests {
         assert!(shared(&a.entity_terms, &b.entity_terms) >= 4, "{:?} {:?}", a.entities, b.entities);
         // atomprogrammet / atomvåpenprogrammet share "atom" and "program".
         assert!(shared(&a.body_terms, &b.body_terms) >= 4);
+    }
+
+    #[test]
+    fn typeset_and_typewriter_possessives_are_one_term() {
+        let analyzer = Analyzer::new();
+        let hashes = |title: &str| {
+            let a = analyzer.analyze(&article(title, "", Some("en")));
+            a.title_terms.iter().map(|t| t.hash).collect::<Vec<_>>()
+        };
+        let plain = hashes("Titanfall launch delayed");
+        assert_eq!(hashes("Titanfall\u{2019}s launch delayed"), plain);
+        assert_eq!(hashes("Titanfall's launch delayed"), plain);
     }
 
     #[test]
