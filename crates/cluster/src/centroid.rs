@@ -1,6 +1,8 @@
 //! A story's centroid: the sum of its articles' normalised vectors, kept to its heaviest
 //! terms so that a story of ten thousand articles costs no more than one of fifty.
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap;
 
 use crate::vector::Sparse;
@@ -25,12 +27,19 @@ impl Centroid {
         self.dot(v) / self.norm_sq.sqrt()
     }
 
-    /// Adds a vector; keeps at most `max_terms` terms (the heaviest).
-    pub fn add(&mut self, v: &Sparse, max_terms: usize) {
+    /// Adds a vector; keeps at most `max_terms` terms (the heaviest). Each feature the
+    /// centroid did not hold is told to `new` (story frequencies count them).
+    pub fn add(&mut self, v: &Sparse, max_terms: usize, mut new: impl FnMut(u64)) {
         let dot = self.dot(v);
         let v_sq: f32 = v.iter().map(|(_, w)| w * w).sum();
         for (h, w) in v {
-            *self.weights.entry(*h).or_insert(0.0) += w;
+            match self.weights.entry(*h) {
+                Entry::Occupied(mut e) => *e.get_mut() += w,
+                Entry::Vacant(e) => {
+                    e.insert(*w);
+                    new(*h);
+                }
+            }
         }
         self.norm_sq += 2.0 * dot + v_sq;
         // Pruning is amortised: only when the centroid is well over its budget.
@@ -73,9 +82,11 @@ mod tests {
         let mut c = Centroid::default();
         let a = vec![(1, 0.6), (2, 0.8)];
         let b = vec![(2, 0.6), (3, 0.8)];
-        c.add(&a, 100);
+        let mut new = Vec::new();
+        c.add(&a, 100, |h| new.push(h));
         assert!((c.cosine(&a) - 1.0).abs() < 1e-5);
-        c.add(&b, 100);
+        c.add(&b, 100, |h| new.push(h));
+        assert_eq!(new, [1, 2, 3], "each feature is new once");
         let exact = (0.6 * 0.6 + 1.4 * 1.4 + 0.8 * 0.8f32).sqrt();
         assert!((c.norm_sq.sqrt() - exact).abs() < 1e-5);
         assert!((c.cosine(&a) - (0.36 + 1.12) / exact).abs() < 1e-5);
@@ -85,7 +96,7 @@ mod tests {
     fn pruning_keeps_the_heaviest_terms() {
         let mut c = Centroid::default();
         let v: Sparse = (0..40).map(|h| (h, (h + 1) as f32 / 100.0)).collect();
-        c.add(&v, 10);
+        c.add(&v, 10, |_| {});
         assert_eq!(c.weights.len(), 10);
         assert_eq!(c.top(1)[0].0, 39);
         assert_eq!(c.weight(0), 0.0);

@@ -33,6 +33,9 @@ pub struct ClusterConfig {
     pub full_text_features: usize,
     /// The lowest fraction of the threshold any article faces.
     pub min_threshold_scale: f32,
+    /// Features are weighted by their rarity among stories once the stream has this many
+    /// stories; before that, by their rarity among articles.
+    pub story_rarity_after: u64,
 }
 
 impl Default for ClusterConfig {
@@ -50,6 +53,7 @@ impl Default for ClusterConfig {
             max_posting_len: 500,
             full_text_features: 60,
             min_threshold_scale: 0.3,
+            story_rarity_after: 50,
         }
     }
 }

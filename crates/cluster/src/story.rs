@@ -401,7 +401,7 @@ mod tests {
     fn story() -> ActiveStory {
         let mut s = ActiveStory::new(1);
         // The story is about terms 1-6; 7-9 are side details.
-        s.text.add(&vec![(1, 1.0), (2, 1.0), (3, 0.9), (4, 0.8), (5, 0.6), (6, 0.5), (7, 0.1), (8, 0.1)], 64);
+        s.text.add(&vec![(1, 1.0), (2, 1.0), (3, 0.9), (4, 0.8), (5, 0.6), (6, 0.5), (7, 0.1), (8, 0.1)], 64, |_| {});
         s
     }
 

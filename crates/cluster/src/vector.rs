@@ -21,6 +21,21 @@ impl DocumentFrequencies {
         ((1.0 + self.docs as f32) / (1.0 + df as f32)).ln() + 1.0
     }
 
+    pub fn docs(&self) -> u64 {
+        self.docs
+    }
+
+    /// Counts one more document without features (they come later, one by one).
+    pub fn add_empty_document(&mut self) {
+        self.docs += 1;
+    }
+
+    /// Counts one feature in one more document (of those counted by
+    /// [`DocumentFrequencies::add_empty_document`]).
+    pub fn add_feature(&mut self, hash: u64) {
+        *self.df.entry(hash).or_insert(0) += 1;
+    }
+
     /// Counts one document's distinct features.
     pub fn add_document<'a>(&mut self, features: impl IntoIterator<Item = &'a u64>) {
         self.docs += 1;
