@@ -351,21 +351,25 @@ mod tests {
         }
 
         fn add(&mut self, id: &str, date: &str, title: &str, text: &str) -> Assignment {
-            let article = Article {
-                id: id.into(),
-                published: parse_published(date),
-                title: title.into(),
-                text: text.into(),
-                lang: Some("nb".into()),
-                source: Some("test".into()),
-                url: None,
-                section: None,
-                origin: Origin::new(Arc::from("t"), None),
-            };
+            let article = article(id, date, title, text, Some("nb"), Some("test"));
             let analysis = self.analyzer.analyze(&article);
             self.clusterer.observe(&analysis);
             let doc = StoryDoc { id, title, published: article.published, source: Some("test"), analysis: &analysis };
             self.clusterer.add(&doc)
+        }
+    }
+
+    fn article(id: &str, date: &str, title: &str, text: &str, lang: Option<&str>, source: Option<&str>) -> Article {
+        Article {
+            id: id.into(),
+            published: parse_published(date),
+            title: title.into(),
+            text: text.into(),
+            lang: lang.map(Into::into),
+            source: source.map(Into::into),
+            url: None,
+            section: None,
+            origin: Origin::new(Arc::from("t"), None),
         }
     }
 
@@ -424,17 +428,8 @@ mod tests {
         let mut s = Stream::new(ClusterConfig::default());
         let a = s.add("a", "2019-04-09T07:00:00Z", "Ferje på grunn ved Bodø", FERRY);
         let before = s.clusterer.active[&a.story].text.top(5);
-        let analysis = s.analyzer.analyze(&Article {
-            id: "copy".into(),
-            published: parse_published("2019-04-09T08:00:00Z"),
-            title: "Ny tittel".into(),
-            text: FERRY.into(),
-            lang: None,
-            source: Some("other".into()),
-            url: None,
-            section: None,
-            origin: Origin::new(Arc::from("t"), None),
-        });
+        let analysis =
+            s.analyzer.analyze(&article("copy", "2019-04-09T08:00:00Z", "Ny tittel", FERRY, None, Some("other")));
         let doc =
             StoryDoc { id: "copy", title: "Ny tittel", published: None, source: Some("other"), analysis: &analysis };
         let original = Original { id: "a", source: Some("test"), story: a.story };
@@ -469,17 +464,7 @@ mod tests {
         assert_eq!(c.story_df.docs(), 3);
         assert!(std::ptr::eq(c.rarity(), &c.story_df));
         // «Landegode» is in six of eight articles but in one of three stories.
-        let landegode = s.analyzer.analyze(&Article {
-            id: "x".into(),
-            published: None,
-            title: String::new(),
-            text: "Landegode".into(),
-            lang: Some("nb".into()),
-            source: None,
-            url: None,
-            section: None,
-            origin: Origin::new(Arc::from("t"), None),
-        });
+        let landegode = s.analyzer.analyze(&article("x", "", "", "Landegode", Some("nb"), None));
         let h = landegode.body_terms[0].hash;
         assert!(c.story_df.idf(h) > c.df.idf(h), "{} vs {}", c.story_df.idf(h), c.df.idf(h));
     }
