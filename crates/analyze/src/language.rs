@@ -5,6 +5,7 @@
 use std::sync::OnceLock;
 
 use lingua::{Language as L, LanguageDetector, LanguageDetectorBuilder};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::stopwords::StopWords;
@@ -198,8 +199,9 @@ const CLEAR_MARGIN: u32 = 2;
 ///
 /// Models are slow (most of the analyzer's time if run on every article), so the common
 /// cases are decided by counting stop words first: a hint that the text does not
-/// contradict is taken, and a clear majority outside the Nordic languages decides. Only
-/// the Nordic languages (which share most stop words) and unclear texts go to lingua.
+/// contradict is taken, and a clear majority outside the Nordic languages decides. The
+/// Nordic languages share most stop words; there, words spelt each language's way decide
+/// where they clearly can. Only the rest goes to lingua.
 pub fn identify(text: &str, hint: Option<&str>, stop_words: &StopWords) -> Identified {
     let sample = sample(text);
     if let Some(lang) = script_language(sample) {
@@ -237,7 +239,7 @@ pub fn identify(text: &str, hint: Option<&str>, stop_words: &StopWords) -> Ident
     }
     let nordic_hint = matches!(hint, Some(Hint::Norwegian)) || matches!(hint, Some(Hint::Exact(l)) if is_nordic(l));
     let nordic = is_nordic(best) && (best_votes >= CLEAR_VOTES || nordic_hint);
-    if nordic && let Some(lang) = nordic_by_markers(sample) {
+    if nordic && let Some(lang) = nordic_by_words(sample, hint) {
         return Identified { lang, confidence: 0.9 };
     }
     let values = if nordic {
@@ -269,49 +271,111 @@ fn choose(values: &[(L, f64)], hint: Option<Hint>) -> Identified {
     }
 }
 
-/// Function words only one of the four Nordic written languages uses. Where a text uses
-/// them clearly, they decide as well as the model does, at a fraction of its cost.
-const NORDIC_MARKERS: [(Lang, &[&str]); 4] = [
-    (Lang::Bokmal, &["hva", "noe", "noen", "bare", "mye", "ble", "fikk", "gikk", "sier", "mens", "derfor"]),
+/// Common words of each Nordic written language: function words and the commonest verbs,
+/// spelt as that language spells them. Most are shared by two or three of the languages
+/// (*ikke* is Bokmål and Danish, *av* Bokmål, Nynorsk and Swedish); what tells the
+/// languages apart is which language the words of a text support most often.
+const NORDIC_WORDS: [(Lang, &str); 4] = [
+    (
+        Lang::Bokmal,
+        "og i det som en et er til på av for med at den har de ikke om var jeg vi han hun seg men kan fra etter \
+         skal vil ble blir også når så mot over år to tre eller bare hva hvor hvordan hvorfor noe noen mye sier sa \
+         mens derfor dette disse denne være vært sin sitt sine hans hennes deres ut opp nå fikk gikk får går kommer \
+         meg oss dem da under mellom uten hele alle andre første ny nye bli blitt å enn ingen rundt hvem selv hos \
+         sju mange fått gjort gjøre ønsker mener",
+    ),
     (
         Lang::Nynorsk,
-        &[
-            "ikkje", "eg", "ein", "eit", "dei", "frå", "kva", "korleis", "kvifor", "noko", "nokon", "berre", "heile",
-            "mykje", "vart", "fekk", "gjekk", "ho", "kven", "kvar", "vere", "sjølv", "òg", "seier", "hjå", "medan",
-            "difor",
-        ],
+        "og i det som ein eit ei er til på av for med at den har dei ikkje om var eg vi me han ho seg men kan frå \
+         etter skal vil vart blei blir også òg når så mot over år to tre eller berre kva kvar korleis kvifor noko \
+         nokon mykje seier sa medan difor dette desse denne vere vore vorte sin sitt sine hans hennar deira ut opp \
+         no fekk gjekk får går kjem meg oss då under mellom utan heile alle andre første ny nye bli blitt å enn \
+         ingen rundt kven sjølv hjå sju mange fått gjort gjere ønskjer meiner",
     ),
     (
         Lang::Danish,
-        &["hvad", "noget", "nogle", "kun", "meget", "fik", "gik", "af", "ud", "op", "hende", "siger", "sagde"],
+        "og i det som en et er til på af for med at den har de ikke om var jeg vi han hun sig men kan fra efter \
+         skal vil blev bliver også når så mod over år to tre eller kun hvad hvor hvordan hvorfor noget nogle meget \
+         siger sagde mens derfor dette disse denne være været sin sit sine hans hendes deres ud op nu fik gik får \
+         går kommer mig os dem da under mellem uden hele alle andre første ny nye blive blevet end ingen omkring \
+         hvem selv hos syv mange fået gjort gøre ønsker mener",
     ),
     (
         Lang::Swedish,
-        &[
-            "inte", "jag", "vad", "hur", "varför", "något", "några", "bara", "hela", "mycket", "fick", "från", "upp",
-            "hon", "och", "att", "är", "också", "säger",
-        ],
+        "och i det som en ett är till på av för med att den har de inte om var jag vi han hon sig men kan från \
+         efter ska skall vill blev blir också när så mot över år två tre eller bara vad hur varför något några \
+         mycket säger sa sade medan därför detta dessa denna vara varit sin sitt sina hans hennes deras ut upp nu \
+         fick gick får går kommer mig oss dem då under mellan utan hela alla andra första ny nya bli blivit än \
+         ingen runt vem själv hos sju många fått gjort göra önskar menar",
     ),
 ];
 
-/// Marker hits needed, and the factor by which the best must beat the runner-up.
-const MARKER_VOTES: u32 = 3;
-const MARKER_MARGIN: u32 = 3;
+/// Which of the four Nordic languages (bit `i` for `NORDIC_WORDS[i]`) use each word.
+fn nordic_lexicon() -> &'static FxHashMap<&'static str, u8> {
+    static LEXICON: OnceLock<FxHashMap<&'static str, u8>> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut lexicon = FxHashMap::default();
+        for (i, (_, words)) in NORDIC_WORDS.iter().enumerate() {
+            for word in words.split_whitespace() {
+                *lexicon.entry(word).or_insert(0u8) |= 1 << i;
+            }
+        }
+        lexicon
+    })
+}
 
-fn nordic_by_markers(sample: &str) -> Option<Lang> {
-    let mut hits = [0u32; 4];
+/// How many words of `sample` each Nordic language (in `NORDIC_WORDS` order) uses, counting
+/// only words that not all four share. A word outside the lexicon still tells Swedish
+/// (ä, ö) from the others (æ, ø).
+fn nordic_scores(sample: &str) -> [u32; 4] {
+    let lexicon = nordic_lexicon();
+    let mut scores = [0u32; 4];
     let mut lower = String::new();
     for word in sample.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         lower.clear();
         lower.extend(word.chars().flat_map(char::to_lowercase));
-        for (i, (_, markers)) in NORDIC_MARKERS.iter().enumerate() {
-            hits[i] += u32::from(markers.contains(&lower.as_str()));
+        let mask = match lexicon.get(lower.as_str()) {
+            Some(&mask) => mask,
+            None if lower.contains(['ä', 'ö']) => 0b1000,
+            None if lower.contains(['æ', 'ø']) => 0b0111,
+            None => continue,
+        };
+        if mask == 0b1111 {
+            continue;
+        }
+        for (i, score) in scores.iter_mut().enumerate() {
+            *score += u32::from(mask >> i & 1);
         }
     }
-    let mut order = [0usize, 1, 2, 3];
-    order.sort_by(|a, b| hits[*b].cmp(&hits[*a]));
-    let (best, second) = (hits[order[0]], hits[order[1]]);
-    (best >= MARKER_VOTES && best >= MARKER_MARGIN * second.max(1)).then(|| NORDIC_MARKERS[order[0]].0)
+    scores
+}
+
+/// Without a hint, the best language must lead every other by this many words to decide
+/// without the model; a hint needs a lead of one.
+const NORDIC_LEAD: u32 = 2;
+const NORDIC_HINT_LEAD: u32 = 1;
+
+/// The Nordic language the words of `sample` clearly favour (the hint's, where the words
+/// favour it at all), or `None` to leave the call to the model.
+fn nordic_by_words(sample: &str, hint: Option<Hint>) -> Option<Lang> {
+    let scores = nordic_scores(sample);
+    let leads = |i: usize, by: u32| (0..4).all(|j| j == i || scores[i] >= scores[j] + by);
+    let index = |lang: Lang| NORDIC_WORDS.iter().position(|(l, _)| *l == lang);
+    match hint {
+        Some(Hint::Exact(lang))
+            if let Some(i) = index(lang)
+                && leads(i, NORDIC_HINT_LEAD) =>
+        {
+            return Some(lang);
+        }
+        Some(Hint::Norwegian) => {
+            if let Some(i) = [0, 1].into_iter().find(|&i| leads(i, NORDIC_HINT_LEAD)) {
+                return Some(NORDIC_WORDS[i].0);
+            }
+        }
+        _ => {}
+    }
+    (0..4).find(|&i| leads(i, NORDIC_LEAD)).map(|i| NORDIC_WORDS[i].0)
 }
 
 fn is_nordic(lang: Lang) -> bool {
@@ -408,18 +472,34 @@ mod tests {
     }
 
     #[test]
-    fn nordic_markers_decide_only_clear_texts() {
+    fn nordic_words_decide_only_clear_texts() {
         let nb = "Jeg vet ikke hva som skjedde, men hun fikk bare se hele ulykken fra bilen etter at de kom ut.";
         let nn = "Eg veit ikkje kva som skjedde, men ho fekk berre sjå heile ulukka frå bilen etter at dei kom ut.";
         let da = "Jeg ved ikke hvad der skete, men hun fik kun set hele ulykken fra bilen efter at de kom ud.";
         let sv = "Jag vet inte vad som hände, men hon fick bara se hela olyckan från bilen efter att de kom ut.";
-        assert_eq!(nordic_by_markers(nb), Some(Lang::Bokmal));
-        assert_eq!(nordic_by_markers(nn), Some(Lang::Nynorsk));
-        assert_eq!(nordic_by_markers(sv), Some(Lang::Swedish));
-        assert_eq!(nordic_by_markers(da), Some(Lang::Danish));
-        // Too few markers: the model decides.
-        assert_eq!(nordic_by_markers("Regjeringen vil ikke svare før helgen"), None);
-        assert_eq!(nordic_by_markers("Statsministeren holdt tale"), None);
+        assert_eq!(nordic_by_words(nb, None), Some(Lang::Bokmal));
+        assert_eq!(nordic_by_words(nn, None), Some(Lang::Nynorsk));
+        assert_eq!(nordic_by_words(sv, None), Some(Lang::Swedish));
+        assert_eq!(nordic_by_words(da, None), Some(Lang::Danish));
+        // One telling word (*av*: not Danish) is too little without a hint: the model decides.
+        assert_eq!(nordic_by_words("Statsministeren holdt tale av betydning", None), None);
+        assert_eq!(nordic_by_words("Statsministeren holdt tale", None), None);
+    }
+
+    #[test]
+    fn nordic_hints_are_taken_where_the_words_lean_their_way() {
+        let nb = Some(Hint::Exact(Lang::Bokmal));
+        // *av* leans Bokmål (and Nynorsk) against Danish, and nothing leans Nynorsk: a
+        // lead of one over each other language.
+        assert_eq!(nordic_by_words("Regjeringen er ikke enig av prinsipp", nb), Some(Lang::Bokmal));
+        // A Nynorsk text labelled Bokmål: the words lean the other way, the hint is not taken.
+        let nn = "Eg veit ikkje kva som skjedde, men ho fekk berre sjå heile ulukka.";
+        assert_eq!(nordic_by_words(nn, nb), Some(Lang::Nynorsk));
+        // `no`: the words choose the written standard.
+        assert_eq!(nordic_by_words("Dei seier ikkje kva", Some(Hint::Norwegian)), Some(Lang::Nynorsk));
+        assert_eq!(nordic_by_words("De sier ikke hva", Some(Hint::Norwegian)), Some(Lang::Bokmal));
+        // Neutral words: nothing to go on, the model decides.
+        assert_eq!(nordic_by_words("Statsministeren holdt tale", nb), None);
     }
 
     #[test]
