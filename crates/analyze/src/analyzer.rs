@@ -33,6 +33,11 @@ pub struct Analysis {
     pub body_terms: Vec<Term>,
     /// Entity keys, sorted by hash.
     pub entity_terms: Vec<Term>,
+    /// Entity keys a headline in title case (*Japan Says Bitcoin Not Currency*) might
+    /// name: its capitalised words and pairs of them, sorted and distinct. Capitals say
+    /// nothing there, so the article alone cannot tell names from words; the clusterer
+    /// takes those the stream has seen as names elsewhere.
+    pub title_case_names: Vec<u64>,
     /// Distinct entities in order of first mention.
     pub entities: Vec<Entity>,
     /// The most weighted terms with a readable label (a surface word), heaviest first.
@@ -99,8 +104,11 @@ impl Analyzer {
         let title = self.terms(lang, &title_tokens);
         let body = self.terms(lang, &body_tokens);
 
-        let entities = entities(lang, article, (&title_tokens, &title.facts), (&body_tokens, &body.facts));
+        let headline_case = is_headline_case(&title_tokens, &title.facts);
+        let entities =
+            entities(lang, article, (&title_tokens, &title.facts), (&body_tokens, &body.facts), headline_case);
         let entity_terms = entity_terms(lang, &entities);
+        let title_case_names = if headline_case { title_case_names(&title_tokens, &title.facts) } else { Vec::new() };
         let top_terms = top_terms((&title, &title_tokens), (&body, &body_tokens));
         let lead_sentences = lead_sentences(lead(&article.text), &body_tokens, &body.facts);
         let (title_terms, body_terms) = (title.terms, body.terms);
@@ -110,6 +118,7 @@ impl Analyzer {
             title_terms,
             body_terms,
             entity_terms,
+            title_case_names,
             entities,
             top_terms,
             lead_sentences,
@@ -198,6 +207,7 @@ fn entities(
     article: &Article,
     (title, title_facts): (&[Token<'_>], &[WordFacts]),
     (body, body_facts): (&[Token<'_>], &[WordFacts]),
+    headline_case: bool,
 ) -> Vec<Entity> {
     let lowercase_words: FxHashSet<u64> = title
         .iter()
@@ -218,7 +228,6 @@ fn entities(
         capitalised_nouns: lang == Lang::German,
         genitive_s: lang.compounds(),
     };
-    let headline_case = is_headline_case(title, title_facts);
     let mut found = entity::extract(title, title_facts, &article.title, &ctx, headline_case);
     let in_title = found.len();
     found.extend(entity::extract(body, body_facts, &article.text, &ctx, false));
@@ -287,6 +296,26 @@ fn is_headline_case(title: &[Token<'_>], facts: &[WordFacts]) -> bool {
         .collect();
     let capitalised = content.iter().filter(|t| t.is_capitalised()).count();
     content.len() >= 3 && capitalised * 10 >= content.len() * 7
+}
+
+/// The keys of a title-case headline's capitalised words that are not stop words, and of
+/// each pair of them in a row (*Mt. Gox*), as entity features.
+fn title_case_names(title: &[Token<'_>], facts: &[WordFacts]) -> Vec<u64> {
+    let keys: Vec<Option<String>> = title
+        .iter()
+        .zip(facts)
+        .map(|(t, f)| (t.is_capitalised() && !t.is_numeric() && !f.stop).then(|| word_key(t.text)))
+        .map(|k| k.filter(|k| k.chars().count() >= 2))
+        .collect();
+    let mut names: Vec<u64> = keys.iter().flatten().map(|k| feature_hash(Kind::Entity, k)).collect();
+    for pair in keys.windows(2) {
+        if let [Some(a), Some(b)] = pair {
+            names.push(feature_hash(Kind::Entity, &format!("{a} {b}")));
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// `7,2` and `7.2` are one number; a trailing full stop is punctuation.
@@ -362,6 +391,22 @@ mod tests {
 
     fn shared(a: &[Term], b: &[Term]) -> usize {
         a.iter().filter(|x| b.iter().any(|y| y.hash == x.hash)).count()
+    }
+
+    #[test]
+    fn title_case_headlines_offer_their_capitalised_words_as_possible_names() {
+        let analyzer = Analyzer::new();
+        let title_case = analyzer.analyze(&article("Forget Mt. Gox: Bitcoins Will Still Be Your Currency", "", None));
+        let key = |words: &[&str]| {
+            feature_hash(Kind::Entity, &words.iter().map(|w| word_key(w)).collect::<Vec<_>>().join(" "))
+        };
+        let names = &title_case.title_case_names;
+        assert!(names.contains(&key(&["Gox"])) && names.contains(&key(&["Mt", "Gox"])), "Gox, and Mt. Gox");
+        assert!(names.contains(&key(&["Bitcoins"])) && !names.contains(&key(&["Will"])), "stop words are not names");
+        assert!(names.is_sorted());
+        // In sentence case capitals mean something: entities are found the usual way.
+        let sentence_case = analyzer.analyze(&article("Japan says bitcoin is not a currency", "", None));
+        assert!(sentence_case.title_case_names.is_empty());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! active story or starting a new one.
 
 use rustc_hash::FxHashMap;
-use tidings_analyze::Analysis;
+use tidings_analyze::{Analysis, Term};
 use tidings_article::{Precision, Published};
 
 use crate::config::ClusterConfig;
@@ -123,9 +123,22 @@ impl Clusterer {
     fn vectors(&self, a: &Analysis) -> (Sparse, Sparse, Vec<(u64, f32)>) {
         let df = self.rarity();
         let text = weighted(&[(&a.title_terms, self.config.title_boost), (&a.body_terms, 1.0)], df);
-        let entities = weighted(&[(&a.entity_terms, 1.0)], df);
+        let names = self.title_case_names(a);
+        let entities = weighted(&[(&a.entity_terms, 1.0), (&names, 1.0)], df);
         let query = query_terms(&text, &entities, self.config.query_terms);
         (text, entities, query)
+    }
+
+    /// The words of a title-case headline that earlier articles named as entities
+    /// (`NAME_EVIDENCE` of them at least): in *Japan Says Bitcoin Not Currency* the capitals
+    /// cannot tell *Bitcoin* from *Currency*, but the stream can.
+    fn title_case_names(&self, a: &Analysis) -> Vec<Term> {
+        let min = self.config.title_case_name_evidence;
+        a.title_case_names
+            .iter()
+            .filter(|&&h| self.df.count(h) >= min && a.entity_terms.binary_search_by_key(&h, |t| t.hash).is_err())
+            .map(|&hash| Term { hash, weight: 1.0 })
+            .collect()
     }
 
     /// Moves the stream's clock and retires idle stories now and then.
@@ -359,6 +372,15 @@ mod tests {
         }
     }
 
+    impl Stream {
+        fn add_with_lang(&mut self, id: &str, title: &str, lang: &str) -> Assignment {
+            let analysis = self.analyzer.analyze(&article(id, "", title, "", Some(lang), None));
+            self.clusterer.observe(&analysis);
+            let doc = StoryDoc { id, title, published: None, source: None, analysis: &analysis };
+            self.clusterer.add(&doc)
+        }
+    }
+
     fn article(id: &str, date: &str, title: &str, text: &str, lang: Option<&str>, source: Option<&str>) -> Article {
         Article {
             id: id.into(),
@@ -378,6 +400,29 @@ mod tests {
         "Alle de 42 passasjerene på ferja «Landegode» er tatt i land på Kjerringøy etter grunnstøtingen nord for Bodø.";
     const STORM: &str =
         "Ekstremværet «Gisle» ga vindkast på 44 meter per sekund i Bergen, og 20 000 kunder mistet strømmen.";
+
+    #[test]
+    fn title_case_words_count_as_names_once_the_stream_has_named_them() {
+        let mut s = Stream::new(ClusterConfig::default());
+        let headline = |title: &str| s.analyzer.analyze(&article("h", "", title, "", Some("en"), None));
+        let title_case = headline("Karpeles Denies Claims Made By Hackers");
+        assert!(!title_case.title_case_names.is_empty());
+        assert!(s.clusterer.title_case_names(&title_case).is_empty(), "nothing named yet");
+        for (i, title) in [
+            "Hackers say Mt. Gox chief Karpeles kept the coins",
+            "Documents suggest Karpeles still holds bitcoins",
+            "Tokyo court hears from Karpeles on missing coins",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            s.add_with_lang(&format!("s{i}"), title, "en");
+        }
+        let names = s.clusterer.title_case_names(&title_case);
+        assert_eq!(names.len(), 1, "Karpeles, named three times; not Denies, Claims or Hackers");
+        let plain = s.clusterer.vectors(&title_case).1;
+        assert!(plain.iter().any(|(h, _)| *h == names[0].hash), "the name is an entity feature");
+    }
 
     #[test]
     fn similar_articles_join_and_different_ones_start_stories() {

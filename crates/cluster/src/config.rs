@@ -36,6 +36,14 @@ pub struct ClusterConfig {
     /// Features are weighted by their rarity among stories once the stream has this many
     /// stories; before that, by their rarity among articles.
     pub story_rarity_after: u64,
+    /// A capitalised word of a title-case headline counts as a name once this many
+    /// earlier articles named it as an entity.
+    #[serde(default = "default_title_case_name_evidence")]
+    pub title_case_name_evidence: u32,
+}
+
+fn default_title_case_name_evidence() -> u32 {
+    ClusterConfig::default().title_case_name_evidence
 }
 
 impl Default for ClusterConfig {
@@ -54,6 +62,7 @@ impl Default for ClusterConfig {
             full_text_features: 60,
             min_threshold_scale: 0.3,
             story_rarity_after: 50,
+            title_case_name_evidence: 3,
         }
     }
 }

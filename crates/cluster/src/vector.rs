@@ -21,6 +21,11 @@ impl DocumentFrequencies {
         ((1.0 + self.docs as f32) / (1.0 + df as f32)).ln() + 1.0
     }
 
+    /// Documents (of those counted) that had the feature.
+    pub fn count(&self, hash: u64) -> u32 {
+        self.df.get(&hash).copied().unwrap_or(0)
+    }
+
     pub fn docs(&self) -> u64 {
         self.docs
     }
