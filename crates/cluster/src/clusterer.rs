@@ -130,7 +130,7 @@ impl Clusterer {
     }
 
     /// The words of a title-case headline that earlier articles named as entities
-    /// (`NAME_EVIDENCE` of them at least): in *Japan Says Bitcoin Not Currency* the capitals
+    /// (`title_case_name_evidence` of them at least): in *Japan Says Bitcoin Not Currency* the capitals
     /// cannot tell *Bitcoin* from *Currency*, but the stream can.
     fn title_case_names(&self, a: &Analysis) -> Vec<Term> {
         let min = self.config.title_case_name_evidence;
@@ -364,19 +364,14 @@ mod tests {
         }
 
         fn add(&mut self, id: &str, date: &str, title: &str, text: &str) -> Assignment {
-            let article = article(id, date, title, text, Some("nb"), Some("test"));
+            self.add_in("nb", id, date, title, text)
+        }
+
+        fn add_in(&mut self, lang: &str, id: &str, date: &str, title: &str, text: &str) -> Assignment {
+            let article = article(id, date, title, text, Some(lang), Some("test"));
             let analysis = self.analyzer.analyze(&article);
             self.clusterer.observe(&analysis);
             let doc = StoryDoc { id, title, published: article.published, source: Some("test"), analysis: &analysis };
-            self.clusterer.add(&doc)
-        }
-    }
-
-    impl Stream {
-        fn add_with_lang(&mut self, id: &str, title: &str, lang: &str) -> Assignment {
-            let analysis = self.analyzer.analyze(&article(id, "", title, "", Some(lang), None));
-            self.clusterer.observe(&analysis);
-            let doc = StoryDoc { id, title, published: None, source: None, analysis: &analysis };
             self.clusterer.add(&doc)
         }
     }
@@ -416,7 +411,7 @@ mod tests {
         .into_iter()
         .enumerate()
         {
-            s.add_with_lang(&format!("s{i}"), title, "en");
+            s.add_in("en", &format!("s{i}"), "", title, "");
         }
         let names = s.clusterer.title_case_names(&title_case);
         assert_eq!(names.len(), 1, "Karpeles, named three times; not Denies, Claims or Hackers");
