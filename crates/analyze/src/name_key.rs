@@ -2,17 +2,23 @@
 //! meet (Jurij / Juri / Yuri / Iouri; Usjakov / Ushakov / Uschakow; Dmitrij / Dmitry;
 //! Путин / Putin). The key is a matching device, never shown as a name.
 
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+use xxhash_rust::xxh3::xxh3_64;
+
 /// The key of a whole name: each word keyed, joined by spaces.
 pub fn name_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
     for word in name.split(|c: char| c.is_whitespace()) {
-        let k = word_key(word);
-        if !k.is_empty() {
-            if !key.is_empty() {
-                key.push(' ');
+        with_word_key(word, |k| {
+            if !k.is_empty() {
+                if !key.is_empty() {
+                    key.push(' ');
+                }
+                key.push_str(k);
             }
-            key.push_str(&k);
-        }
+        });
     }
     key
 }
@@ -20,6 +26,31 @@ pub fn name_key(name: &str) -> String {
 /// The key of one word: transliterated to Latin, folded to plain letters, with the
 /// spellings that transliteration schemes disagree on mapped to one letter.
 pub fn word_key(word: &str) -> String {
+    with_word_key(word, str::to_owned)
+}
+
+thread_local! {
+    /// Keys are asked for every capitalised word an article might name, and names repeat
+    /// (a tenth of the analyzer's time went to recomputing them): each thread remembers
+    /// the keys of the words it has seen, by a 64-bit hash of the word.
+    static WORD_KEYS: RefCell<FxHashMap<u64, Box<str>>> = RefCell::new(FxHashMap::default());
+}
+
+/// The cache of word keys is dropped when it grows past this many words.
+const WORD_KEY_CACHE_LIMIT: usize = 100_000;
+
+/// Calls `f` with the key of `word`, computed once per thread.
+fn with_word_key<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    WORD_KEYS.with_borrow_mut(|cache| {
+        if cache.len() > WORD_KEY_CACHE_LIMIT {
+            cache.clear();
+        }
+        let key = cache.entry(xxh3_64(word.as_bytes())).or_insert_with(|| compute_word_key(word).into_boxed_str());
+        f(key)
+    })
+}
+
+fn compute_word_key(word: &str) -> String {
     let lower: String = word.chars().flat_map(char::to_lowercase).collect();
     let mut latin = String::with_capacity(lower.len() + 4);
     for c in strip_possessive(&lower).chars() {
