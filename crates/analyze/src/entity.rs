@@ -433,6 +433,7 @@ pub fn extract(
 fn leads_into_names(word: &str) -> bool {
     use std::sync::OnceLock;
     static EXACT: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    static COMPOUND_HEADS: OnceLock<Vec<&'static str>> = OnceLock::new();
     let exact = EXACT.get_or_init(|| PERSON_TITLES.iter().chain(LEADING_WORDS).copied().collect());
     if word.len() < 2 {
         return false;
@@ -442,10 +443,9 @@ fn leads_into_names(word: &str) -> bool {
         return true;
     }
     // Only a word longer than a title plus a three-letter head can be a compound title.
-    lower.chars().count() >= 7
-        && PERSON_TITLES
-            .iter()
-            .any(|t| t.chars().count() >= 4 && lower.strip_suffix(t).is_some_and(|head| head.chars().count() >= 3))
+    let at_least = |s: &str, chars: usize| s.chars().nth(chars - 1).is_some();
+    let titles = COMPOUND_HEADS.get_or_init(|| PERSON_TITLES.iter().copied().filter(|t| at_least(t, 4)).collect());
+    at_least(&lower, 7) && titles.iter().any(|t| lower.strip_suffix(t).is_some_and(|head| at_least(head, 3)))
 }
 
 /// The end of a gazetteer place starting at `i` whose name joins two capitalised words
