@@ -369,8 +369,9 @@ fn nordic_by_words(sample: &str, hint: Option<Hint>) -> Option<Lang> {
             return Some(lang);
         }
         Some(Hint::Norwegian) => {
-            if let Some(i) = [0, 1].into_iter().find(|&i| leads(i, NORDIC_HINT_LEAD)) {
-                return Some(NORDIC_WORDS[i].0);
+            let standards = [Lang::Bokmal, Lang::Nynorsk];
+            if let Some(lang) = standards.into_iter().find(|&l| index(l).is_some_and(|i| leads(i, NORDIC_HINT_LEAD))) {
+                return Some(lang);
             }
         }
         _ => {}
