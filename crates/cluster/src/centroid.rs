@@ -1,5 +1,7 @@
 //! A story's centroid: the sum of its articles' normalised vectors, kept to its heaviest
-//! terms so that a story of ten thousand articles costs no more than one of fifty.
+//! terms so that a story of ten thousand articles costs no more than one of fifty. Because
+//! the members are unit vectors, the sum also tells how alike they are (`cohesion`) and
+//! how close a new article is to them on average (`mean_cosine`).
 
 use std::collections::hash_map::Entry;
 
@@ -11,6 +13,8 @@ use crate::vector::Sparse;
 pub struct Centroid {
     weights: FxHashMap<u64, f32>,
     norm_sq: f32,
+    /// How many vectors were added.
+    members: u32,
 }
 
 impl Centroid {
@@ -21,10 +25,30 @@ impl Centroid {
 
     /// Cosine with a normalised sparse vector.
     pub fn cosine(&self, v: &Sparse) -> f32 {
-        if self.norm_sq <= 0.0 || v.is_empty() {
-            return 0.0;
-        }
-        self.dot(v) / self.norm_sq.sqrt()
+        self.cosine_from_dot(self.dot(v))
+    }
+
+    /// Cosine with a vector whose dot product with the centroid is known.
+    pub fn cosine_from_dot(&self, dot: f32) -> f32 {
+        if self.norm_sq <= 0.0 { 0.0 } else { dot / self.norm_sq.sqrt() }
+    }
+
+    /// The mean cosine of a vector (given its dot product with the centroid) with the
+    /// members: the dot product with a sum is the sum of the dot products.
+    pub fn mean_cosine(&self, dot: f32) -> f32 {
+        if self.members == 0 { 0.0 } else { dot / self.members as f32 }
+    }
+
+    /// The mean cosine between two members, from |Σv|² = n + 2·Σ(i<j) vi·vj for unit
+    /// vectors (`None` below two members). Pruning drops light terms from the sum, so
+    /// for large stories this runs a little low, never high.
+    pub fn cohesion(&self) -> Option<f32> {
+        let n = self.members as f32;
+        (self.members >= 2).then(|| ((self.norm_sq - n) / (n * (n - 1.0))).max(0.0))
+    }
+
+    pub fn members(&self) -> u32 {
+        self.members
     }
 
     /// Adds a vector; keeps at most `max_terms` terms (the heaviest). Each feature the
@@ -42,6 +66,7 @@ impl Centroid {
             }
         }
         self.norm_sq += 2.0 * dot + v_sq;
+        self.members += 1;
         // Pruning is amortised: only when the centroid is well over its budget.
         if self.weights.len() > max_terms + max_terms / 2 {
             self.prune(max_terms);
@@ -90,6 +115,22 @@ mod tests {
         let exact = (0.6 * 0.6 + 1.4 * 1.4 + 0.8 * 0.8f32).sqrt();
         assert!((c.norm_sq.sqrt() - exact).abs() < 1e-5);
         assert!((c.cosine(&a) - (0.36 + 1.12) / exact).abs() < 1e-5);
+    }
+
+    #[test]
+    fn cohesion_and_mean_cosine_are_the_pairwise_means() {
+        let mut c = Centroid::default();
+        c.add(&vec![(1, 0.6), (2, 0.8)], 100, |_| {});
+        assert_eq!(c.cohesion(), None, "one member has no pairs");
+        c.add(&vec![(2, 0.6), (3, 0.8)], 100, |_| {});
+        c.add(&vec![(1, 1.0)], 100, |_| {});
+        assert_eq!(c.members(), 3);
+        // Pairwise cosines 0.48, 0.6 and 0.
+        let cohesion = c.cohesion().expect("three members");
+        assert!((cohesion - 0.36).abs() < 1e-5, "{cohesion}");
+        // Cosines of (2: 1.0) with the members: 0.8, 0.6, 0.
+        let v = vec![(2, 1.0)];
+        assert!((c.mean_cosine(c.dot(&v)) - 1.4 / 3.0).abs() < 1e-5);
     }
 
     #[test]

@@ -40,10 +40,25 @@ pub struct ClusterConfig {
     /// earlier articles named it as an entity.
     #[serde(default = "default_title_case_name_evidence")]
     pub title_case_name_evidence: u32,
+    /// A story with this many articles is settled: a full-text article joins it at its
+    /// full similarity only if it is `typicality` times as close to the members, on
+    /// average, as they are to each other; else it needs twice the similarity.
+    #[serde(default = "default_settled_story")]
+    pub settled_story: u32,
+    #[serde(default = "default_typicality")]
+    pub typicality: f32,
 }
 
 fn default_title_case_name_evidence() -> u32 {
     ClusterConfig::default().title_case_name_evidence
+}
+
+fn default_settled_story() -> u32 {
+    ClusterConfig::default().settled_story
+}
+
+fn default_typicality() -> f32 {
+    ClusterConfig::default().typicality
 }
 
 impl Default for ClusterConfig {
@@ -63,6 +78,8 @@ impl Default for ClusterConfig {
             min_threshold_scale: 0.3,
             story_rarity_after: 50,
             title_case_name_evidence: 3,
+            settled_story: 8,
+            typicality: 0.85,
         }
     }
 }
