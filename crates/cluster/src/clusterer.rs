@@ -12,6 +12,11 @@ use crate::vector::{DocumentFrequencies, Sparse, weighted};
 
 /// Stories are checked for expiry every this many articles.
 const EXPIRY_INTERVAL: u64 = 1024;
+/// Feature counts are halved once either holds more features than this (about 9 MB
+/// each), so that a stream of any length (`tidings watch` for months) keeps them bounded.
+/// Large enough that benchmark-sized streams rarely reach it: each halving costs a
+/// little (synthetic 200k full text with a cap of 200,000: BCubed 0.9938 -> 0.9930).
+const MAX_COUNTED_FEATURES: usize = 500_000;
 /// At most this many entity keys of an article are used to look up candidates.
 const QUERY_ENTITIES: usize = 12;
 /// Time differences below this are noise (time zones, a night's sleep).
@@ -148,6 +153,11 @@ impl Clusterer {
         }
         if self.seq.is_multiple_of(EXPIRY_INTERVAL) {
             self.expire();
+            for counts in [&mut self.df, &mut self.story_df] {
+                if counts.features() > MAX_COUNTED_FEATURES {
+                    counts.halve();
+                }
+            }
         }
     }
 

@@ -41,6 +41,24 @@ impl DocumentFrequencies {
         *self.df.entry(hash).or_insert(0) += 1;
     }
 
+    /// Features counted (with a count above zero).
+    pub fn features(&self) -> usize {
+        self.df.len()
+    }
+
+    /// Halves every count and the number of documents, dropping the features whose count
+    /// falls to zero (those seen once since the last halving). A news stream keeps
+    /// bringing words it never saw before (names, numbers, typos); without forgetting, the
+    /// counts would grow for as long as the stream runs. Halving keeps each feature's share
+    /// of the documents, so weights hardly move, and it weighs recent usage more than old.
+    pub fn halve(&mut self) {
+        self.docs /= 2;
+        self.df.retain(|_, n| {
+            *n /= 2;
+            *n > 0
+        });
+    }
+
     /// Counts one document's distinct features.
     pub fn add_document<'a>(&mut self, features: impl IntoIterator<Item = &'a u64>) {
         self.docs += 1;
@@ -109,5 +127,20 @@ mod tests {
         let v = weighted(&[(&a, 2.0), (&b, 1.0)], &df);
         assert_eq!(v.len(), 2);
         assert!((v[0].1 / v[1].1 - 1.5).abs() < 1e-5, "weights 3 and 2: {v:?}");
+    }
+
+    #[test]
+    fn halving_forgets_features_seen_once_and_keeps_the_weights_of_the_rest() {
+        let mut df = DocumentFrequencies::default();
+        for i in 0..100u64 {
+            // Feature 1 in every document, 2 in every tenth, and one new feature each.
+            let tenth = i % 10 == 0;
+            df.add_document(if tenth { vec![1, 2, 1000 + i] } else { vec![1, 1000 + i] }.iter());
+        }
+        let (common, rare) = (df.idf(1), df.idf(2));
+        df.halve();
+        assert_eq!((df.docs(), df.features()), (50, 2), "the hundred one-off features are gone");
+        assert_eq!((df.count(1), df.count(2)), (50, 5));
+        assert!((df.idf(1) - common).abs() < 0.02 && (df.idf(2) - rare).abs() < 0.1);
     }
 }
