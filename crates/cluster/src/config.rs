@@ -45,6 +45,8 @@ pub struct ClusterConfig {
     /// average, as they are to each other; else it needs twice the similarity.
     #[serde(default = "default_settled_story")]
     pub settled_story: u32,
+    /// The share of a settled story's cohesion (its members' mean pairwise cosine) that a
+    /// full-text article's mean cosine with the members must reach.
     #[serde(default = "default_typicality")]
     pub typicality: f32,
 }
