@@ -31,6 +31,12 @@ pub fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
+/// The number of articles in the sample corpus (its gold file has a line for each).
+pub fn sample_articles() -> usize {
+    let gold = std::fs::read_to_string(examples().join("gold.jsonl")).expect("examples/gold.jsonl");
+    gold.lines().filter(|l| !l.trim().is_empty()).count()
+}
+
 /// The shared development corpora, if this checkout has them beside it.
 pub fn bench_corpus(name: &str) -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench").join(name);

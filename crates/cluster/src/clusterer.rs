@@ -2,7 +2,7 @@
 //! active story or starting a new one.
 
 use rustc_hash::FxHashMap;
-use tidings_analyze::{Analysis, Term};
+use tidings_analyze::{Analysis, Lang, Term};
 use tidings_article::{Precision, Published};
 
 use crate::config::ClusterConfig;
@@ -106,7 +106,7 @@ impl Clusterer {
     pub fn add(&mut self, doc: &StoryDoc<'_>) -> Assignment {
         self.seq += 1;
         let (text, entities, query) = self.vectors(doc.analysis);
-        let best = self.best_story(&query, &text, &entities, doc.published);
+        let best = self.best_story(&query, &text, &entities, doc.published, doc.analysis.lang);
         let assignment = match best {
             Some((story, similarity)) if similarity >= self.threshold_for(&text) => {
                 Assignment { story, similarity, new_story: false }
@@ -207,6 +207,7 @@ impl Clusterer {
         text: &Sparse,
         entities: &Sparse,
         published: Option<Published>,
+        lang: Lang,
     ) -> Option<(StoryId, f32)> {
         // The scratch map keeps its capacity between articles: no rehashing per article.
         let mut rough = std::mem::take(&mut self.scratch);
@@ -231,7 +232,7 @@ impl Clusterer {
         let mut best: Option<(StoryId, f32)> = None;
         for (id, _) in ranked {
             let story = &self.active[&id];
-            let sim = self.similarity(story, text, entities, published);
+            let sim = self.similarity(story, text, entities, published, lang);
             if best.is_none_or(|(b_id, b)| sim > b || (sim == b && id < b_id)) {
                 best = Some((id, sim));
             }
@@ -242,14 +243,21 @@ impl Clusterer {
     /// Word cosine, plus a bonus for shared names where both sides name someone (a
     /// missing name is weak evidence, a shared one strong), halved for an atypical
     /// article, discounted by the time between the article and the story.
-    fn similarity(&self, story: &ActiveStory, text: &Sparse, entities: &Sparse, published: Option<Published>) -> f32 {
+    fn similarity(
+        &self,
+        story: &ActiveStory,
+        text: &Sparse,
+        entities: &Sparse,
+        published: Option<Published>,
+        lang: Lang,
+    ) -> f32 {
         let c = &self.config;
         let dot = story.text.dot(text);
         let mut sim = story.text.cosine_from_dot(dot);
         if !entities.is_empty() && !story.entities.is_empty() {
             sim += c.entity_weight * story.entities.cosine(entities);
         }
-        if self.atypical(story, text, dot) {
+        if self.atypical(story, text, dot, lang) {
             sim *= 0.5;
         }
         sim * self.time_factor(story, published)
@@ -263,10 +271,11 @@ impl Clusterer {
     /// 0.904, precision 0.761 -> 0.896). Small stories are exempt because a few pairs say
     /// little about how alike a story's reports are; headlines, because two headlines of
     /// one story often share a word or two and no more (on UCI headlines the test only
-    /// split stories).
-    fn atypical(&self, story: &ActiveStory, text: &Sparse, dot: f32) -> bool {
+    /// split stories); and articles in another language than the story's, whose words
+    /// cannot be as close to the members as theirs are to each other (names carry them).
+    fn atypical(&self, story: &ActiveStory, text: &Sparse, dot: f32, lang: Lang) -> bool {
         let c = &self.config;
-        if text.len() < c.full_text_features || story.text.members() < c.settled_story {
+        if text.len() < c.full_text_features || story.text.members() < c.settled_story || !story.only_in(lang) {
             return false;
         }
         story.text.cohesion().is_some_and(|cohesion| story.text.mean_cosine(dot) < c.typicality * cohesion)
@@ -563,19 +572,33 @@ mod tests {
         let mut story = ActiveStory::new(0);
         // Members share eight features and have two of their own each: cosine 0.8.
         let member = |i: u64| unit((0..8).chain([100 + 2 * i, 101 + 2 * i]));
+        let mut add = |story: &mut ActiveStory, i: u64| {
+            story.text.add(&member(i), 320, |_| {});
+            let m = Member {
+                id: "m",
+                title: "",
+                title_terms: &[],
+                published: None,
+                lang: Lang::Bokmal,
+                source: None,
+                entities: &[],
+                labels: &[],
+            };
+            story.record(m, i);
+        };
         let typical = unit((0..8).chain([200, 201]));
         let similar_event = unit((0..5).chain(300..305));
-        for i in 0..2 {
-            story.text.add(&member(i), 320, |_| {});
-        }
-        let dot = |v: &Sparse, story: &ActiveStory| story.text.dot(v);
-        assert!(!clusterer.atypical(&story, &similar_event, dot(&similar_event, &story)), "not settled yet");
-        story.text.add(&member(2), 320, |_| {});
-        assert!(!clusterer.atypical(&story, &typical, dot(&typical, &story)));
-        assert!(clusterer.atypical(&story, &similar_event, dot(&similar_event, &story)));
+        let atypical =
+            |story: &ActiveStory, v: &Sparse, lang: Lang| clusterer.atypical(story, v, story.text.dot(v), lang);
+        add(&mut story, 0);
+        add(&mut story, 1);
+        assert!(!atypical(&story, &similar_event, Lang::Bokmal), "not settled yet");
+        add(&mut story, 2);
+        assert!(!atypical(&story, &typical, Lang::Bokmal));
+        assert!(atypical(&story, &similar_event, Lang::Bokmal));
         // Its plain cosine alone would not have told it apart: it clears the threshold.
         assert!(story.text.cosine(&similar_event) > ClusterConfig::default().threshold);
-        let headline = unit(0..3);
-        assert!(!clusterer.atypical(&story, &headline, dot(&headline, &story)), "headlines are exempt");
+        assert!(!atypical(&story, &unit(0..3), Lang::Bokmal), "headlines are exempt");
+        assert!(!atypical(&story, &similar_event, Lang::English), "so are articles in another language");
     }
 }

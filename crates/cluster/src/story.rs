@@ -184,6 +184,11 @@ impl ActiveStory {
         }
     }
 
+    /// Whether every article of the story is in `lang`.
+    pub fn only_in(&self, lang: Lang) -> bool {
+        self.languages.len() == 1 && self.languages.contains_key(&lang)
+    }
+
     /// Records an article's metadata (its vectors are added by the clusterer).
     pub fn record(&mut self, m: Member<'_>, seq: u64) {
         self.article_ids.push(m.id.to_string());
