@@ -572,7 +572,7 @@ mod tests {
         let mut story = ActiveStory::new(0);
         // Members share eight features and have two of their own each: cosine 0.8.
         let member = |i: u64| unit((0..8).chain([100 + 2 * i, 101 + 2 * i]));
-        let mut add = |story: &mut ActiveStory, i: u64| {
+        let add = |story: &mut ActiveStory, i: u64| {
             story.text.add(&member(i), 320, |_| {});
             let m = Member {
                 id: "m",
