@@ -38,29 +38,14 @@ pub struct ClusterConfig {
     pub story_rarity_after: u64,
     /// A capitalised word of a title-case headline counts as a name once this many
     /// earlier articles named it as an entity.
-    #[serde(default = "default_title_case_name_evidence")]
     pub title_case_name_evidence: u32,
     /// A story with this many articles is settled: a full-text article joins it at its
     /// full similarity only if it is `typicality` times as close to the members, on
     /// average, as they are to each other; else it needs twice the similarity.
-    #[serde(default = "default_settled_story")]
     pub settled_story: u32,
     /// The share of a settled story's cohesion (its members' mean pairwise cosine) that a
     /// full-text article's mean cosine with the members must reach.
-    #[serde(default = "default_typicality")]
     pub typicality: f32,
-}
-
-fn default_title_case_name_evidence() -> u32 {
-    ClusterConfig::default().title_case_name_evidence
-}
-
-fn default_settled_story() -> u32 {
-    ClusterConfig::default().settled_story
-}
-
-fn default_typicality() -> f32 {
-    ClusterConfig::default().typicality
 }
 
 impl Default for ClusterConfig {
