@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use tidings_analyze::{Analysis, Analyzer};
 use tidings_article::{Article, Origin};
 use tidings_cluster::{
-    Assignment, ClusterConfig, Clusterer, Original, StoryDoc, StoryId, StorySummary, StorylineConfig, Storylines,
+    Assignment, ClusterConfig, Clusterer, Move, Original, StoryDoc, StoryId, StorySummary, StorylineConfig, Storylines,
 };
 use tidings_dedup::{DedupConfig, Detector, Shingles};
 use tidings_ingest::{BadRecord, Reader, expand_inputs};
@@ -119,7 +119,7 @@ pub fn display_title(article: &Article) -> String {
 }
 
 /// Analyzes and clusters articles in the order given, calling `on_article` with each
-/// article's placement as soon as it is made. Returns the stories.
+/// article's placement once its batch is settled. Returns the stories.
 pub fn cluster_stream<I>(
     articles: I,
     settings: Settings,
@@ -169,7 +169,7 @@ pub struct Prepared {
 }
 
 /// What a caller of [`StreamingClusterer::process`] hears about: each batch before it is
-/// placed, each article once placed, and the end of each batch. An error stops the run.
+/// placed, each article once its batch is placed and settled, and the end of each batch. An error stops the run.
 pub trait Sink {
     /// A batch of `len` articles is about to be placed; the placer holds the state after
     /// every earlier batch.
@@ -259,10 +259,15 @@ impl StreamingClusterer {
             for (batch, mut prepared) in rx {
                 sink.batch_start(placer, batch.len())?;
                 prepared.iter().for_each(|p| placer.clusterer.observe(&p.analysis));
+                let mut placements = Vec::with_capacity(batch.len());
                 for (article, p) in batch.iter().zip(prepared.iter_mut()) {
                     let shingles = std::mem::take(&mut p.shingles);
-                    let placement = placer.place(article, &p.title, shingles, &p.analysis);
-                    sink.article(article, p, &placement)?;
+                    placements.push(placer.place(article, &p.title, shingles, &p.analysis));
+                }
+                // Placements are final once the batch's tentative stories are settled.
+                apply(&placer.clusterer.settle(), &mut placements);
+                for ((article, p), placement) in batch.iter().zip(&prepared).zip(&placements) {
+                    sink.article(article, p, placement)?;
                 }
                 sink.batch_end(placer)?;
             }
@@ -331,6 +336,16 @@ impl Placer {
         };
         detector.remember(shingles, article.published.map(|p| p.seconds()), root);
         Placement { assignment, duplicate_of }
+    }
+}
+
+/// Moves the placements of the articles that [`Clusterer::settle`] moved.
+fn apply(moves: &[Move], placements: &mut [Placement]) {
+    for m in moves {
+        for p in placements.iter_mut().filter(|p| p.assignment.story == m.from) {
+            let similarity = if p.assignment.new_story { m.similarity } else { p.assignment.similarity };
+            p.assignment = Assignment { story: m.to, similarity, new_story: false };
+        }
     }
 }
 

@@ -76,7 +76,24 @@ impl Centroid {
 
     /// Adds a vector; keeps at most `max_terms` terms (the heaviest). Each feature the
     /// centroid did not hold is told to `new` (story frequencies count them).
-    pub fn add(&mut self, v: &Sparse, max_terms: usize, mut new: impl FnMut(u64)) {
+    pub fn add(&mut self, v: &Sparse, max_terms: usize, new: impl FnMut(u64)) {
+        self.add_sum(v, 1, max_terms, new);
+    }
+
+    /// Adds another centroid: the sum of both stories' articles.
+    pub fn merge(&mut self, other: &Centroid, max_terms: usize, new: impl FnMut(u64)) {
+        let mut v: Sparse = other.weights.iter().map(|(h, w)| (*h, *w)).collect();
+        v.sort_unstable_by_key(|(h, _)| *h);
+        self.add_sum(&v, other.members, max_terms, new);
+    }
+
+    /// The features the centroid holds, in no particular order.
+    pub fn features(&self) -> impl Iterator<Item = u64> + '_ {
+        self.weights.keys().copied()
+    }
+
+    /// Adds `v`, the sum of `members` unit vectors.
+    fn add_sum(&mut self, v: &Sparse, members: u32, max_terms: usize, mut new: impl FnMut(u64)) {
         let dot = self.dot(v);
         let v_sq: f32 = v.iter().map(|(_, w)| w * w).sum();
         for (h, w) in v {
@@ -93,7 +110,7 @@ impl Centroid {
             self.filter = FeatureFilter::of(&self.weights);
         }
         self.norm_sq += 2.0 * dot + v_sq;
-        self.members += 1;
+        self.members += members;
         // Pruning is amortised: only when the centroid is well over its budget.
         if self.weights.len() > max_terms + max_terms / 2 {
             self.prune(max_terms);

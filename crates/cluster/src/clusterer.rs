@@ -48,6 +48,24 @@ pub struct Assignment {
     pub new_story: bool,
 }
 
+/// A story started by an article that was close enough to join `parent` but atypical of
+/// it; see [`Clusterer::settle`].
+struct Tentative {
+    story: StoryId,
+    parent: StoryId,
+    /// The article's similarity to the parent before it was halved.
+    similarity: f32,
+}
+
+/// An article moved by [`Clusterer::settle`] from a story that never got a second report
+/// into the story it was close to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Move {
+    pub from: StoryId,
+    pub to: StoryId,
+    pub similarity: f32,
+}
+
 /// Clusters a stream of analyzed articles into stories. Deterministic: the same articles
 /// in the same order give the same stories. Serializable, so that a store can stop and
 /// resume the stream exactly where it was.
@@ -65,6 +83,10 @@ pub struct Clusterer {
     seq: u64,
     latest: Option<i64>,
     retired_since_sweep: usize,
+    /// Stories started by an atypical article since the last [`Clusterer::settle`]. Always
+    /// empty between batches, which is when the clusterer is saved.
+    #[serde(skip)]
+    tentative: Vec<Tentative>,
     /// Reused by every candidate search.
     #[serde(skip)]
     scratch: FxHashMap<StoryId, f32>,
@@ -83,6 +105,7 @@ impl Clusterer {
             seq: 0,
             latest: None,
             retired_since_sweep: 0,
+            tentative: Vec::new(),
             scratch: FxHashMap::default(),
         }
     }
@@ -106,16 +129,18 @@ impl Clusterer {
     pub fn add(&mut self, doc: &StoryDoc<'_>) -> Assignment {
         self.seq += 1;
         let (text, entities, query) = self.vectors(doc.analysis);
-        let best = self.best_story(&query, &text, &entities, doc.published, doc.analysis.lang);
-        let assignment = match best {
-            Some((story, similarity)) if similarity >= self.threshold_for(&text) => {
-                Assignment { story, similarity, new_story: false }
-            }
+        let bar = self.threshold_for(&text);
+        let found = self.best_story(&query, &text, &entities, doc.published, doc.analysis.lang);
+        let assignment = match found.best {
+            Some((story, similarity)) if similarity >= bar => Assignment { story, similarity, new_story: false },
             _ => {
                 let story = self.next_id;
                 self.next_id += 1;
                 self.story_df.add_empty_document();
                 self.active.insert(story, ActiveStory::new(story));
+                if let Some((parent, similarity)) = found.atypical.filter(|(_, sim)| *sim >= bar) {
+                    self.tentative.push(Tentative { story, parent, similarity });
+                }
                 Assignment { story, similarity: 0.0, new_story: true }
             }
         };
@@ -177,8 +202,43 @@ impl Clusterer {
         Assignment { story: original.story, similarity, new_story: false }
     }
 
+    /// Decides the stories started by atypical articles since the last call. A story that
+    /// got a second report is another event, and stays. One that did not was an outlier of
+    /// the story it was close to (an analysis piece, a report with an unusual angle): its
+    /// article moves there, as it would have without the atypicality test. Without this,
+    /// the test left such outliers as stories of one (ECB+: 4 of them).
+    ///
+    /// The pipeline calls this at the end of every batch, before it writes the batch's
+    /// assignments, so that an atypical article has the rest of its batch to find company.
+    pub fn settle(&mut self) -> Vec<Move> {
+        let tentative = std::mem::take(&mut self.tentative);
+        tentative.into_iter().filter_map(|t| self.dissolve(t)).collect()
+    }
+
+    /// Moves a tentative story's articles into its parent if it still has only one report
+    /// and both are still active.
+    fn dissolve(&mut self, t: Tentative) -> Option<Move> {
+        let alone = self.active.get(&t.story).is_some_and(|s| s.text.members() == 1);
+        if !alone || !self.active.contains_key(&t.parent) {
+            return None;
+        }
+        let lonely = self.active.remove(&t.story)?;
+        let features = lonely.text.features().chain(lonely.entities.features());
+        self.story_df.remove_document(features);
+        let (max_terms, sdf) = (self.config.centroid_terms, &mut self.story_df);
+        let parent = self.active.get_mut(&t.parent)?;
+        for &hash in &lonely.indexed {
+            if parent.indexed.insert(hash) {
+                self.postings.add(hash, t.parent);
+            }
+        }
+        parent.absorb(lonely, max_terms, |h| sdf.add_feature(h));
+        Some(Move { from: t.story, to: t.parent, similarity: t.similarity })
+    }
+
     /// Summaries of all stories, in order of creation. Ends the stream.
     pub fn finish(mut self) -> Vec<StorySummary> {
+        self.settle();
         let mut rest: Vec<ActiveStory> = self.active.drain().map(|(_, s)| s).collect();
         rest.sort_by_key(|s| s.id);
         self.finished.extend(rest.into_iter().map(|s| s.summary()));
@@ -208,7 +268,7 @@ impl Clusterer {
         entities: &Sparse,
         published: Option<Published>,
         lang: Lang,
-    ) -> Option<(StoryId, f32)> {
+    ) -> Found {
         // The scratch map keeps its capacity between articles: no rehashing per article.
         let mut rough = std::mem::take(&mut self.scratch);
         rough.clear();
@@ -229,20 +289,24 @@ impl Clusterer {
             ranked.select_nth_unstable_by(self.config.candidates, order);
             ranked.truncate(self.config.candidates);
         }
-        let mut best: Option<(StoryId, f32)> = None;
+        let mut found = Found::default();
         for (id, _) in ranked {
             let story = &self.active[&id];
-            let sim = self.similarity(story, text, entities, published, lang);
-            if best.is_none_or(|(b_id, b)| sim > b || (sim == b && id < b_id)) {
-                best = Some((id, sim));
+            let (sim, atypical) = self.similarity(story, text, entities, published, lang);
+            if found.best.is_none_or(|best| better((id, sim), best)) {
+                found.best = Some((id, sim));
+            }
+            if atypical && found.atypical.is_none_or(|best| better((id, 2.0 * sim), best)) {
+                found.atypical = Some((id, 2.0 * sim));
             }
         }
-        best
+        found
     }
 
     /// Word cosine, plus a bonus for shared names where both sides name someone (a
     /// missing name is weak evidence, a shared one strong), halved for an atypical
-    /// article, discounted by the time between the article and the story.
+    /// article, discounted by the time between the article and the story. Also says
+    /// whether it was halved.
     fn similarity(
         &self,
         story: &ActiveStory,
@@ -250,17 +314,18 @@ impl Clusterer {
         entities: &Sparse,
         published: Option<Published>,
         lang: Lang,
-    ) -> f32 {
+    ) -> (f32, bool) {
         let c = &self.config;
         let dot = story.text.dot(text);
         let mut sim = story.text.cosine_from_dot(dot);
         if !entities.is_empty() && !story.entities.is_empty() {
             sim += c.entity_weight * story.entities.cosine(entities);
         }
-        if self.atypical(story, text, dot, lang) {
+        let atypical = self.atypical(story, text, dot, lang);
+        if atypical {
             sim *= 0.5;
         }
-        sim * self.time_factor(story, published)
+        (sim * self.time_factor(story, published), atypical)
     }
 
     /// Whether a full-text article is further from a settled story's members than they
@@ -350,6 +415,20 @@ impl Clusterer {
             self.retired_since_sweep = 0;
         }
     }
+}
+
+/// The outcome of a candidate search: the most similar story, and the most similar of
+/// those whose similarity was halved because the article is atypical of them (with the
+/// similarity before halving).
+#[derive(Default)]
+struct Found {
+    best: Option<(StoryId, f32)>,
+    atypical: Option<(StoryId, f32)>,
+}
+
+/// Whether a candidate beats the best so far: higher similarity, ties to the older story.
+fn better((id, sim): (StoryId, f32), (best_id, best): (StoryId, f32)) -> bool {
+    sim > best || (sim == best && id < best_id)
 }
 
 /// What a story keeps of an article.
@@ -600,5 +679,58 @@ mod tests {
         assert!(story.text.cosine(&similar_event) > ClusterConfig::default().threshold);
         assert!(!atypical(&story, &unit(0..3), Lang::Bokmal), "headlines are exempt");
         assert!(!atypical(&story, &similar_event, Lang::English), "so are articles in another language");
+    }
+
+    const AGROUND: &str = "ferja gikk på grunn i natt, og alle passasjerene ble tatt i land av redningsskøyta \
+        før morgenen kom. ingen ble skadd, opplyser rederiet.";
+    const RESUMED: &str = "ferja gikk på grunn i natt, og passasjerene ble tatt i land av redningsskøyta. \
+        mannskapet fikk motoren i gang igjen og seilte videre til neste havn.";
+    const RESUMED_AGAIN: &str = "mannskapet fikk motoren i gang igjen etter grunnstøtingen i natt og seilte \
+        videre til neste havn, der ferja nå blir undersøkt.";
+
+    /// A story of three identical reports (as alike as reports get), in a stream where a
+    /// story of three is settled and ten words make a full text.
+    fn settled_story() -> (Stream, StoryId) {
+        let config = ClusterConfig { settled_story: 3, full_text_features: 10, ..ClusterConfig::default() };
+        let mut s = Stream::new(config);
+        let story = s.add("a", "", "", AGROUND).story;
+        for id in ["b", "c"] {
+            assert_eq!(s.add(id, "", "", AGROUND).story, story);
+        }
+        (s, story)
+    }
+
+    #[test]
+    fn an_atypical_report_that_stays_alone_joins_the_story_it_was_close_to() {
+        let (mut s, story) = settled_story();
+        let outlier = s.add("d", "", "", RESUMED);
+        assert!(outlier.new_story, "atypical: it needs twice the similarity");
+        let df_docs = s.clusterer.story_df.docs();
+        let moves = s.clusterer.settle();
+        assert_eq!(moves.len(), 1);
+        assert_eq!((moves[0].from, moves[0].to), (outlier.story, story));
+        assert!(moves[0].similarity >= s.clusterer.config.threshold, "{:?}", moves[0]);
+        assert!(!s.clusterer.active.contains_key(&outlier.story));
+        assert_eq!(s.clusterer.story_df.docs(), df_docs - 1, "one story fewer to count");
+        let joined = &s.clusterer.active[&story];
+        assert_eq!(joined.article_ids, ["a", "b", "c", "d"]);
+        assert_eq!(joined.text.members(), 4);
+        let motor = s.analyzer.analyze(&article("x", "", "", "motoren", Some("nb"), None)).body_terms[0].hash;
+        assert!(s.clusterer.postings.get(motor).contains(&story), "its words find the story now");
+        assert!(s.clusterer.settle().is_empty(), "settled once");
+    }
+
+    #[test]
+    fn an_atypical_report_with_company_is_another_event() {
+        let (mut s, story) = settled_story();
+        let first = s.add("d", "", "", RESUMED);
+        let second = s.add("e", "", "", RESUMED_AGAIN);
+        assert!(first.new_story);
+        assert_eq!(second.story, first.story, "the second report joins the first");
+        assert_eq!(s.clusterer.tentative.len(), 1, "the first report started a tentative story");
+        assert!(s.clusterer.settle().is_empty(), "which stays");
+        let stories = s.clusterer.finish();
+        assert_eq!(stories.iter().map(|s| s.article_ids.len()).collect::<Vec<_>>(), [3, 2]);
+        assert_eq!(stories[0].id, story);
     }
 }

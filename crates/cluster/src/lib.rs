@@ -16,7 +16,7 @@ mod story;
 mod storyline;
 mod vector;
 
-pub use clusterer::{Assignment, Clusterer, Original, StoryDoc};
+pub use clusterer::{Assignment, Clusterer, Move, Original, StoryDoc};
 pub use config::ClusterConfig;
 pub use posting::StoryId;
 pub use story::{CopyGroup, StoryEntity, StorySummary};

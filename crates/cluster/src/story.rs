@@ -229,6 +229,46 @@ impl ActiveStory {
         }
     }
 
+    /// Takes in another story's articles: their vectors (each feature new to this story is
+    /// told to `new`), names, titles, outlets and copies. The indexed features are the
+    /// clusterer's business.
+    pub fn absorb(&mut self, other: ActiveStory, max_terms: usize, mut new: impl FnMut(u64)) {
+        self.text.merge(&other.text, max_terms, &mut new);
+        self.entities.merge(&other.entities, max_terms, &mut new);
+        self.first_seen = [self.first_seen, other.first_seen].into_iter().flatten().min();
+        self.last_seen = [self.last_seen, other.last_seen].into_iter().flatten().max();
+        self.last_seq = self.last_seq.max(other.last_seq);
+        self.article_ids.extend(other.article_ids);
+        for (lang, n) in other.languages {
+            *self.languages.entry(lang).or_insert(0) += n;
+        }
+        for (source, n) in other.sources {
+            *self.sources.entry(source).or_insert(0) += n;
+        }
+        let room = TITLE_CANDIDATES.saturating_sub(self.titles.len());
+        self.titles.extend(other.titles.into_iter().take(room));
+        for (lang, sentence) in other.sentences {
+            self.offer_sentences(lang, std::slice::from_ref(&sentence));
+        }
+        for (key, tally) in other.entity_names {
+            match self.entity_names.get_mut(&key) {
+                Some(mine) => {
+                    mine.mentions += tally.mentions;
+                    mine.salience += tally.salience;
+                }
+                None => {
+                    self.entity_names.insert(key, tally);
+                }
+            }
+        }
+        for (hash, label) in other.labels {
+            if self.labels.len() < MAX_LABELS {
+                self.labels.entry(hash).or_insert(label);
+            }
+        }
+        self.copy_groups.extend(other.copy_groups);
+    }
+
     /// Offers an article's lead sentences as summary candidates (copies offer none: their
     /// sentences are their original's).
     pub fn offer_sentences(&mut self, lang: Lang, sentences: &[LeadSentence]) {

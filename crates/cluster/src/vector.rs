@@ -59,6 +59,20 @@ impl DocumentFrequencies {
         });
     }
 
+    /// Uncounts a document counted before (its distinct features). A halving since may
+    /// have dropped some of them already.
+    pub fn remove_document(&mut self, features: impl IntoIterator<Item = u64>) {
+        self.docs = self.docs.saturating_sub(1);
+        for h in features {
+            if let Some(n) = self.df.get_mut(&h) {
+                *n -= 1;
+                if *n == 0 {
+                    self.df.remove(&h);
+                }
+            }
+        }
+    }
+
     /// Counts one document's distinct features.
     pub fn add_document<'a>(&mut self, features: impl IntoIterator<Item = &'a u64>) {
         self.docs += 1;
@@ -117,6 +131,15 @@ mod tests {
         assert!(v[1].1 > v[0].1);
         let norm: f32 = v.iter().map(|(_, w)| w * w).sum();
         assert!((norm - 1.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn a_removed_document_is_uncounted() {
+        let mut df = DocumentFrequencies::default();
+        df.add_document(&[1u64, 2]);
+        df.add_document(&[1u64]);
+        df.remove_document([1, 2, 3]);
+        assert_eq!((df.docs(), df.count(1), df.count(2), df.features()), (1, 1, 0, 1));
     }
 
     #[test]
