@@ -87,6 +87,15 @@ impl Centroid {
         self.add_sum(&v, other.members, max_terms, new);
     }
 
+    /// The mean cosine between a member of this centroid and one of `other`: the dot
+    /// product of two sums is the sum of the members' pairwise dot products.
+    pub fn mean_cosine_with(&self, other: &Centroid) -> f32 {
+        let (small, large) = if self.weights.len() <= other.weights.len() { (self, other) } else { (other, self) };
+        let dot: f32 = small.weights.iter().filter_map(|(h, w)| large.weights.get(h).map(|o| o * w)).sum();
+        let pairs = self.members as f32 * other.members as f32;
+        if pairs == 0.0 { 0.0 } else { dot / pairs }
+    }
+
     /// The features the centroid holds, in no particular order.
     pub fn features(&self) -> impl Iterator<Item = u64> + '_ {
         self.weights.keys().copied()

@@ -83,6 +83,8 @@ pub struct Clusterer {
     seq: u64,
     latest: Option<i64>,
     retired_since_sweep: usize,
+    /// The first story created since the last [`Clusterer::settle`].
+    fresh_from: StoryId,
     /// Stories started by an atypical article since the last [`Clusterer::settle`]. Always
     /// empty between batches, which is when the clusterer is saved.
     #[serde(skip)]
@@ -105,6 +107,7 @@ impl Clusterer {
             seq: 0,
             latest: None,
             retired_since_sweep: 0,
+            fresh_from: 0,
             tentative: Vec::new(),
             scratch: FxHashMap::default(),
         }
@@ -202,38 +205,84 @@ impl Clusterer {
         Assignment { story: original.story, similarity, new_story: false }
     }
 
-    /// Decides the stories started by atypical articles since the last call. A story that
-    /// got a second report is another event, and stays. One that did not was an outlier of
-    /// the story it was close to (an analysis piece, a report with an unusual angle): its
-    /// article moves there, as it would have without the atypicality test. Without this,
-    /// the test left such outliers as stories of one (ECB+: 4 of them).
+    /// Ends a batch: decides the stories that atypical articles started, then merges each
+    /// story begun in the batch into one it duplicates. Returns the articles' moves.
     ///
     /// The pipeline calls this at the end of every batch, before it writes the batch's
-    /// assignments, so that an atypical article has the rest of its batch to find company.
+    /// assignments: only stories whose articles are all still unwritten can move.
     pub fn settle(&mut self) -> Vec<Move> {
         let tentative = std::mem::take(&mut self.tentative);
-        tentative.into_iter().filter_map(|t| self.dissolve(t)).collect()
+        let mut moves: Vec<Move> = tentative.into_iter().filter_map(|t| self.dissolve(t)).collect();
+        for id in self.fresh_from..self.next_id {
+            moves.extend(self.merge_parallel(id));
+        }
+        self.fresh_from = self.next_id;
+        moves
     }
 
-    /// Moves a tentative story's articles into its parent if it still has only one report
-    /// and both are still active.
+    /// A story started by an atypical article that got a second report is another event,
+    /// and stays. One that did not was an outlier of the story it was close to (an analysis
+    /// piece, a report with an unusual angle): its article moves there, as it would have
+    /// without the atypicality test, which otherwise left such outliers as stories of one.
     fn dissolve(&mut self, t: Tentative) -> Option<Move> {
         let alone = self.active.get(&t.story).is_some_and(|s| s.text.members() == 1);
-        if !alone || !self.active.contains_key(&t.parent) {
-            return None;
-        }
-        let lonely = self.active.remove(&t.story)?;
-        let features = lonely.text.features().chain(lonely.entities.features());
-        self.story_df.remove_document(features);
-        let (max_terms, sdf) = (self.config.centroid_terms, &mut self.story_df);
-        let parent = self.active.get_mut(&t.parent)?;
-        for &hash in &lonely.indexed {
-            if parent.indexed.insert(hash) {
-                self.postings.add(hash, t.parent);
+        (alone && self.merge_into(t.story, t.parent)).then_some(Move {
+            from: t.story,
+            to: t.parent,
+            similarity: t.similarity,
+        })
+    }
+
+    /// Merges a story into the active story in its language whose articles are, on
+    /// average, nearly as alike to its own as each story's articles are to each other
+    /// (group-average linkage: the mean cosine across the two stories against the
+    /// geometric mean of their cohesions). An online clusterer starts such parallel
+    /// stories when a story's first reports miss each other (a tribute to a climber and the
+    /// rescue report of his fall) and later reports then split between them. Other events
+    /// of the same kind, however close, are less alike across than within. Stories in
+    /// several languages are left alone: their cohesion is low because their languages
+    /// share few words, which would make any neighbour look alike.
+    fn merge_parallel(&mut self, id: StoryId) -> Option<Move> {
+        let story = self.active.get(&id)?;
+        let lang = story.sole_language()?;
+        let cohesion = story.text.cohesion()?;
+        let text = story.text.top(self.config.query_terms);
+        let query = query_terms(&text, &story.entities.top(QUERY_ENTITIES), self.config.query_terms);
+        let mut best: Option<(StoryId, f32, f32)> = None;
+        for other_id in self.candidates(&query).into_iter().filter(|&o| o != id) {
+            let (story, other) = (&self.active[&id], &self.active[&other_id]);
+            let Some(other_cohesion) = other.text.cohesion().filter(|_| other.only_in(lang)) else { continue };
+            let across = story.text.mean_cosine_with(&other.text);
+            let linkage = across / (cohesion * other_cohesion).sqrt().max(f32::MIN_POSITIVE);
+            if best.is_none_or(|(b, l, _)| better((other_id, linkage), (b, l))) {
+                best = Some((other_id, linkage, across));
             }
         }
-        parent.absorb(lonely, max_terms, |h| sdf.add_feature(h));
-        Some(Move { from: t.story, to: t.parent, similarity: t.similarity })
+        let (to, linkage, across) = best?;
+        (linkage >= self.config.merge_linkage && self.merge_into(id, to)).then_some(Move {
+            from: id,
+            to,
+            similarity: across,
+        })
+    }
+
+    /// Moves story `from` into story `to`: its articles, vectors, story counts (counted
+    /// once for the merged story) and postings. False if either is not active.
+    fn merge_into(&mut self, from: StoryId, to: StoryId) -> bool {
+        if from == to || !self.active.contains_key(&to) {
+            return false;
+        }
+        let Some(merged) = self.active.remove(&from) else { return false };
+        self.story_df.remove_document(merged.text.features().chain(merged.entities.features()));
+        let (max_terms, story_df) = (self.config.centroid_terms, &mut self.story_df);
+        let Some(story) = self.active.get_mut(&to) else { return false };
+        for &hash in &merged.indexed {
+            if story.indexed.insert(hash) {
+                self.postings.add(hash, to);
+            }
+        }
+        story.absorb(merged, max_terms, |h| story_df.add_feature(h));
+        true
     }
 
     /// Summaries of all stories, in order of creation. Ends the stream.
@@ -269,6 +318,23 @@ impl Clusterer {
         published: Option<Published>,
         lang: Lang,
     ) -> Found {
+        let mut found = Found::default();
+        for id in self.candidates(query) {
+            let story = &self.active[&id];
+            let (sim, atypical) = self.similarity(story, text, entities, published, lang);
+            if found.best.is_none_or(|best| better((id, sim), best)) {
+                found.best = Some((id, sim));
+            }
+            if atypical && found.atypical.is_none_or(|best| better((id, 2.0 * sim), best)) {
+                found.atypical = Some((id, 2.0 * sim));
+            }
+        }
+        found
+    }
+
+    /// The active stories with the most weight of the query's features (those in posting
+    /// lists short enough to be telling), at most `candidates` of them.
+    fn candidates(&mut self, query: &[(u64, f32)]) -> Vec<StoryId> {
         // The scratch map keeps its capacity between articles: no rehashing per article.
         let mut rough = std::mem::take(&mut self.scratch);
         rough.clear();
@@ -289,18 +355,7 @@ impl Clusterer {
             ranked.select_nth_unstable_by(self.config.candidates, order);
             ranked.truncate(self.config.candidates);
         }
-        let mut found = Found::default();
-        for (id, _) in ranked {
-            let story = &self.active[&id];
-            let (sim, atypical) = self.similarity(story, text, entities, published, lang);
-            if found.best.is_none_or(|best| better((id, sim), best)) {
-                found.best = Some((id, sim));
-            }
-            if atypical && found.atypical.is_none_or(|best| better((id, 2.0 * sim), best)) {
-                found.atypical = Some((id, 2.0 * sim));
-            }
-        }
-        found
+        ranked.into_iter().map(|(id, _)| id).collect()
     }
 
     /// Word cosine, plus a bonus for shared names where both sides name someone (a
@@ -732,5 +787,59 @@ mod tests {
         let stories = s.clusterer.finish();
         assert_eq!(stories.iter().map(|s| s.article_ids.len()).collect::<Vec<_>>(), [3, 2]);
         assert_eq!(stories[0].id, story);
+    }
+
+    /// Adds a story of the given member vectors (all in `lang`) to the clusterer's state,
+    /// as `add` would have: centroid, story counts, postings.
+    fn insert_story(c: &mut Clusterer, lang: Lang, members: &[Sparse]) -> StoryId {
+        let id = c.next_id;
+        c.next_id += 1;
+        c.story_df.add_empty_document();
+        let mut story = ActiveStory::new(id);
+        for (i, v) in members.iter().enumerate() {
+            story.text.add(v, 320, |h| c.story_df.add_feature(h));
+            for &(h, _) in v {
+                if story.indexed.insert(h) {
+                    c.postings.add(h, id);
+                }
+            }
+            let m = Member {
+                id: "m",
+                title: "",
+                title_terms: &[],
+                published: None,
+                lang,
+                source: None,
+                entities: &[],
+                labels: &[],
+            };
+            story.record(m, i as u64);
+        }
+        c.active.insert(id, story);
+        id
+    }
+
+    #[test]
+    fn a_new_story_as_alike_to_an_older_one_as_to_itself_merges_into_it() {
+        let mut c = Clusterer::new(ClusterConfig::default());
+        // Members share eight features and have two of their own.
+        let report = |i: u64| unit((0..8).chain([100 + 2 * i, 101 + 2 * i]));
+        let older = insert_story(&mut c, Lang::Bokmal, &[report(0), report(1)]);
+        c.fresh_from = c.next_id;
+        let parallel = insert_story(&mut c, Lang::Bokmal, &[report(2), report(3)]);
+        // The same kind of event: half the words, and its own.
+        let similar = |i: u64| unit((0..4).chain(200 + 6 * i..206 + 6 * i));
+        let other_event = insert_story(&mut c, Lang::Bokmal, &[similar(0), similar(1)]);
+        let in_english = insert_story(&mut c, Lang::English, &[report(4), report(5)]);
+        let stories_before = c.story_df.docs();
+        let moves = c.settle();
+        assert_eq!(moves.len(), 1, "{moves:?}");
+        assert_eq!((moves[0].from, moves[0].to), (parallel, older));
+        assert!((moves[0].similarity - 0.8).abs() < 1e-4, "members across share 8 of 10 features");
+        assert_eq!(c.active[&older].text.members(), 4);
+        assert_eq!(c.story_df.docs(), stories_before - 1);
+        assert!(c.active.contains_key(&other_event), "less alike across than within");
+        assert!(c.active.contains_key(&in_english), "another language");
+        assert!(c.settle().is_empty(), "only stories begun since the last settle move");
     }
 }

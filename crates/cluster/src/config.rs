@@ -46,6 +46,10 @@ pub struct ClusterConfig {
     /// The share of a settled story's cohesion (its members' mean pairwise cosine) that a
     /// full-text article's mean cosine with the members must reach.
     pub typicality: f32,
+    /// A story begun in the current batch merges into an active story in its language
+    /// when the mean cosine across the two stories reaches this share of the geometric
+    /// mean of their cohesions.
+    pub merge_linkage: f32,
 }
 
 impl Default for ClusterConfig {
@@ -67,6 +71,7 @@ impl Default for ClusterConfig {
             title_case_name_evidence: 3,
             settled_story: 8,
             typicality: 0.85,
+            merge_linkage: 0.8,
         }
     }
 }

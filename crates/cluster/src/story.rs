@@ -184,6 +184,15 @@ impl ActiveStory {
         }
     }
 
+    /// The story's language, if all its articles are in one.
+    pub fn sole_language(&self) -> Option<Lang> {
+        let mut langs = self.languages.keys();
+        match (langs.next(), langs.next()) {
+            (Some(l), None) => Some(*l),
+            _ => None,
+        }
+    }
+
     /// Whether every article of the story is in `lang`.
     pub fn only_in(&self, lang: Lang) -> bool {
         self.languages.len() == 1 && self.languages.contains_key(&lang)
