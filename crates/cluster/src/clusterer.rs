@@ -57,12 +57,14 @@ struct Tentative {
     similarity: f32,
 }
 
-/// An article moved by [`Clusterer::settle`] from a story that never got a second report
-/// into the story it was close to.
+/// Articles moved by [`Clusterer::settle`]: every article of story `from` now belongs to
+/// story `to`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Move {
     pub from: StoryId,
     pub to: StoryId,
+    /// What stands for the first article's similarity to `to`: the lonely article's own
+    /// similarity before halving, or, for a parallel story, the mean cosine across.
     pub similarity: f32,
 }
 
@@ -206,7 +208,7 @@ impl Clusterer {
     }
 
     /// Ends a batch: decides the stories that atypical articles started, then merges each
-    /// story begun in the batch into one it duplicates. Returns the articles' moves.
+    /// story begun in the batch that parallels another. Returns the articles' moves.
     ///
     /// The pipeline calls this at the end of every batch, before it writes the batch's
     /// assignments: only stories whose articles are all still unwritten can move.
@@ -236,7 +238,8 @@ impl Clusterer {
     /// Merges a story into the active story in its language whose articles are, on
     /// average, nearly as alike to its own as each story's articles are to each other
     /// (group-average linkage: the mean cosine across the two stories against the
-    /// geometric mean of their cohesions). An online clusterer starts such parallel
+    /// geometric mean of their cohesions, discounted for time as an article's similarity
+    /// is). An online clusterer starts such parallel
     /// stories when a story's first reports miss each other (a tribute to a climber and the
     /// rescue report of his fall) and later reports then split between them. Other events
     /// of the same kind, however close, are less alike across than within. Stories in
@@ -252,7 +255,7 @@ impl Clusterer {
         for other_id in self.candidates(&query).into_iter().filter(|&o| o != id) {
             let (story, other) = (&self.active[&id], &self.active[&other_id]);
             let Some(other_cohesion) = other.text.cohesion().filter(|_| other.only_in(lang)) else { continue };
-            let across = story.text.mean_cosine_with(&other.text);
+            let across = story.text.mean_cosine_with(&other.text) * self.time_factor(other, story.first_seen);
             let linkage = across / (cohesion * other_cohesion).sqrt().max(f32::MIN_POSITIVE);
             if best.is_none_or(|(b, l, _)| better((other_id, linkage), (b, l))) {
                 best = Some((other_id, linkage, across));
@@ -827,7 +830,7 @@ mod tests {
         let older = insert_story(&mut c, Lang::Bokmal, &[report(0), report(1)]);
         c.fresh_from = c.next_id;
         let parallel = insert_story(&mut c, Lang::Bokmal, &[report(2), report(3)]);
-        // The same kind of event: half the words, and its own.
+        // The same kind of event: four of the eight shared words, and six of its own.
         let similar = |i: u64| unit((0..4).chain(200 + 6 * i..206 + 6 * i));
         let other_event = insert_story(&mut c, Lang::Bokmal, &[similar(0), similar(1)]);
         let in_english = insert_story(&mut c, Lang::English, &[report(4), report(5)]);
