@@ -87,6 +87,9 @@ pub struct Clusterer {
     retired_since_sweep: usize,
     /// The first story created since the last [`Clusterer::settle`].
     fresh_from: StoryId,
+    /// Where the articles of merged stories went, while that story is active: dedup still
+    /// names a merged story as the story of its originals.
+    merged_into: FxHashMap<StoryId, StoryId>,
     /// Stories started by an atypical article since the last [`Clusterer::settle`]. Always
     /// empty between batches, which is when the clusterer is saved.
     #[serde(skip)]
@@ -110,6 +113,7 @@ impl Clusterer {
             latest: None,
             retired_since_sweep: 0,
             fresh_from: 0,
+            merged_into: FxHashMap::default(),
             tentative: Vec::new(),
             scratch: FxHashMap::default(),
         }
@@ -194,17 +198,19 @@ impl Clusterer {
     /// Places a copy (as found by dedup) in the story of its original without a
     /// similarity search. Each text counts once: the copy is listed with the story and its
     /// outlet counted, but it does not move the centroid (twenty copies of a wire text
-    /// would otherwise pull the story towards every article with the wire's words). If the
-    /// original's story has retired, the copy is clustered like any article.
+    /// would otherwise pull the story towards every article with the wire's words). A copy
+    /// of an article whose story was merged goes where the merge took it. If the original's
+    /// story has retired, the copy is clustered like any article.
     pub fn add_copy(&mut self, doc: &StoryDoc<'_>, original: &Original<'_>, similarity: f32) -> Assignment {
-        let Some(story) = self.active.get_mut(&original.story) else {
+        let id = self.merged_into.get(&original.story).copied().unwrap_or(original.story);
+        let Some(story) = self.active.get_mut(&id) else {
             return self.add(doc);
         };
         self.seq += 1;
         story.record(member(doc), self.seq);
         story.record_copy(original.id, original.source, doc.id, doc.source);
         self.after_article(doc);
-        Assignment { story: original.story, similarity, new_story: false }
+        Assignment { story: id, similarity, new_story: false }
     }
 
     /// Ends a batch: decides the stories that atypical articles started, then merges each
@@ -285,6 +291,9 @@ impl Clusterer {
             }
         }
         story.absorb(merged, max_terms, |h| story_df.add_feature(h));
+        // Stories merged into `from` earlier now lead to `to` as well.
+        self.merged_into.values_mut().filter(|v| **v == from).for_each(|v| *v = to);
+        self.merged_into.insert(from, to);
         true
     }
 
@@ -466,6 +475,8 @@ impl Clusterer {
         self.finished.extend(expired_stories.into_iter().map(|s| s.summary()));
         // Lookups skip retired stories anyway; sweeping their postings is only for memory,
         // so it waits until they could be a good part of the index.
+        let active = &self.active;
+        self.merged_into.retain(|_, to| active.contains_key(to));
         self.retired_since_sweep += expired.len();
         if self.retired_since_sweep * 2 > self.active.len() {
             let active = &self.active;
@@ -844,5 +855,12 @@ mod tests {
         assert!(c.active.contains_key(&other_event), "less alike across than within");
         assert!(c.active.contains_key(&in_english), "another language");
         assert!(c.settle().is_empty(), "only stories begun since the last settle move");
+        // Dedup still names the merged story as its original's; the copy follows the merge.
+        let analysis = Analyzer::new().analyze(&article("copy", "", "Kopi", FERRY, None, Some("other")));
+        let doc = StoryDoc { id: "copy", title: "Kopi", published: None, source: None, analysis: &analysis };
+        let centroid = c.active[&older].text.top(20);
+        let copy = c.add_copy(&doc, &Original { id: "m", source: None, story: parallel }, 0.95);
+        assert_eq!((copy.story, copy.new_story), (older, false));
+        assert_eq!(c.active[&older].text.top(20), centroid, "a copy does not move the centroid");
     }
 }
