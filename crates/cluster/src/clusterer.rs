@@ -94,6 +94,9 @@ pub struct Clusterer {
     /// empty between batches, which is when the clusterer is saved.
     #[serde(skip)]
     tentative: Vec<Tentative>,
+    /// Parallel stories merged since the last [`Clusterer::settle`] (see `merge_twins`).
+    #[serde(skip)]
+    early: Vec<Move>,
     /// Reused by every candidate search.
     #[serde(skip)]
     scratch: FxHashMap<StoryId, f32>,
@@ -115,6 +118,7 @@ impl Clusterer {
             fresh_from: 0,
             merged_into: FxHashMap::default(),
             tentative: Vec::new(),
+            early: Vec::new(),
             scratch: FxHashMap::default(),
         }
     }
@@ -154,6 +158,9 @@ impl Clusterer {
             }
         };
         self.join(assignment.story, doc, &text, &entities, &query);
+        if let Some((second, _)) = found.runner_up.filter(|(_, sim)| !assignment.new_story && *sim >= bar) {
+            self.merge_twins(assignment.story, second);
+        }
         self.after_article(doc);
         assignment
     }
@@ -220,7 +227,8 @@ impl Clusterer {
     /// assignments: only stories whose articles are all still unwritten can move.
     pub fn settle(&mut self) -> Vec<Move> {
         let tentative = std::mem::take(&mut self.tentative);
-        let mut moves: Vec<Move> = tentative.into_iter().filter_map(|t| self.dissolve(t)).collect();
+        let mut moves = std::mem::take(&mut self.early);
+        moves.extend(tentative.into_iter().filter_map(|t| self.dissolve(t)));
         for id in self.fresh_from..self.next_id {
             moves.extend(self.merge_parallel(id));
         }
@@ -253,18 +261,13 @@ impl Clusterer {
     /// share few words, which would make any neighbour look alike.
     fn merge_parallel(&mut self, id: StoryId) -> Option<Move> {
         let story = self.active.get(&id)?;
-        let lang = story.sole_language()?;
-        let cohesion = story.text.cohesion()?;
         let text = story.text.top(self.config.query_terms);
         let query = query_terms(&text, &story.entities.top(QUERY_ENTITIES), self.config.query_terms);
         let mut best: Option<(StoryId, f32, f32)> = None;
-        for other_id in self.candidates(&query).into_iter().filter(|&o| o != id) {
-            let (story, other) = (&self.active[&id], &self.active[&other_id]);
-            let Some(other_cohesion) = other.text.cohesion().filter(|_| other.only_in(lang)) else { continue };
-            let across = story.text.mean_cosine_with(&other.text) * self.time_factor(other, story.first_seen);
-            let linkage = across / (cohesion * other_cohesion).sqrt().max(f32::MIN_POSITIVE);
-            if best.is_none_or(|(b, l, _)| better((other_id, linkage), (b, l))) {
-                best = Some((other_id, linkage, across));
+        for other in self.candidates(&query).into_iter().filter(|&o| o != id) {
+            let Some((linkage, across)) = self.linkage(id, other) else { continue };
+            if best.is_none_or(|(b, l, _)| better((other, linkage), (b, l))) {
+                best = Some((other, linkage, across));
             }
         }
         let (to, linkage, across) = best?;
@@ -273,6 +276,32 @@ impl Clusterer {
             to,
             similarity: across,
         })
+    }
+
+    /// Two active stories in one language: their group-average linkage and the mean
+    /// cosine across them (discounted for the time between them).
+    fn linkage(&self, a: StoryId, b: StoryId) -> Option<(f32, f32)> {
+        let (a, b) = (self.active.get(&a)?, self.active.get(&b)?);
+        let lang = a.sole_language()?;
+        let cohesion = (a.text.cohesion()? * b.text.cohesion().filter(|_| b.only_in(lang))?).sqrt();
+        let across = a.text.mean_cosine_with(&b.text) * self.time_factor(b, a.first_seen);
+        Some((across / cohesion.max(f32::MIN_POSITIVE), across))
+    }
+
+    /// When an article cleared the bar for two stories and one of them began in this
+    /// batch, checks at once whether they are parallel: merged early, they grow as one,
+    /// and the merged story is big enough sooner to turn away reports of a similar event.
+    fn merge_twins(&mut self, joined: StoryId, runner_up: StoryId) {
+        let (from, to) = if joined >= self.fresh_from { (joined, runner_up) } else { (runner_up, joined) };
+        if from < self.fresh_from {
+            return;
+        }
+        if let Some((linkage, across)) = self.linkage(from, to)
+            && linkage >= self.config.merge_linkage
+            && self.merge_into(from, to)
+        {
+            self.early.push(Move { from, to, similarity: across });
+        }
     }
 
     /// Moves story `from` into story `to`: its articles, vectors, story counts (counted
@@ -335,7 +364,9 @@ impl Clusterer {
             let story = &self.active[&id];
             let (sim, atypical) = self.similarity(story, text, entities, published, lang);
             if found.best.is_none_or(|best| better((id, sim), best)) {
-                found.best = Some((id, sim));
+                found.runner_up = found.best.replace((id, sim));
+            } else if found.runner_up.is_none_or(|second| better((id, sim), second)) {
+                found.runner_up = Some((id, sim));
             }
             if atypical && found.atypical.is_none_or(|best| better((id, 2.0 * sim), best)) {
                 found.atypical = Some((id, 2.0 * sim));
@@ -492,6 +523,8 @@ impl Clusterer {
 #[derive(Default)]
 struct Found {
     best: Option<(StoryId, f32)>,
+    /// The second most similar story.
+    runner_up: Option<(StoryId, f32)>,
     atypical: Option<(StoryId, f32)>,
 }
 
@@ -862,5 +895,23 @@ mod tests {
         let copy = c.add_copy(&doc, &Original { id: "m", source: None, story: parallel }, 0.95);
         assert_eq!((copy.story, copy.new_story), (older, false));
         assert_eq!(c.active[&older].text.top(20), centroid, "a copy does not move the centroid");
+    }
+
+    #[test]
+    fn twins_merge_as_soon_as_an_article_clears_the_bar_for_both() {
+        let mut c = Clusterer::new(ClusterConfig::default());
+        let report = |i: u64| unit((0..8).chain([100 + 2 * i, 101 + 2 * i]));
+        let older = insert_story(&mut c, Lang::Bokmal, &[report(0), report(1)]);
+        let written = insert_story(&mut c, Lang::Bokmal, &[report(2), report(3)]);
+        c.fresh_from = c.next_id;
+        c.merge_twins(older, written);
+        assert!(c.early.is_empty(), "both stories' articles are written already");
+        let fresh = insert_story(&mut c, Lang::Bokmal, &[report(4), report(5)]);
+        // The article joined the older story; its runner-up was begun in this batch.
+        c.merge_twins(older, fresh);
+        assert_eq!(c.early.iter().map(|m| (m.from, m.to)).collect::<Vec<_>>(), [(fresh, older)]);
+        assert_eq!(c.active[&older].text.members(), 4);
+        let moves = c.settle();
+        assert_eq!(moves.first().map(|m| (m.from, m.to)), Some((fresh, older)), "settle reports it");
     }
 }
