@@ -169,7 +169,8 @@ pub struct Prepared {
 }
 
 /// What a caller of [`StreamingClusterer::process`] hears about: each batch before it is
-/// placed, each article once its batch is placed and settled, and the end of each batch. An error stops the run.
+/// placed, each article once its batch is placed and settled, and the end of each batch.
+/// An error stops the run.
 pub trait Sink {
     /// A batch of `len` articles is about to be placed; the placer holds the state after
     /// every earlier batch.
@@ -264,7 +265,7 @@ impl StreamingClusterer {
                     let shingles = std::mem::take(&mut p.shingles);
                     placements.push(placer.place(article, &p.title, shingles, &p.analysis));
                 }
-                // Placements are final once the batch's tentative stories are settled.
+                // Placements are final once the batch's tentative and parallel stories are settled.
                 apply(&placer.clusterer.settle(), &mut placements);
                 for ((article, p), placement) in batch.iter().zip(&prepared).zip(&placements) {
                     sink.article(article, p, placement)?;
