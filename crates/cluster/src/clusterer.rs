@@ -807,6 +807,7 @@ mod tests {
         let (mut s, story) = settled_story();
         let outlier = s.add("d", "", "", RESUMED);
         assert!(outlier.new_story, "atypical: it needs twice the similarity");
+        assert_eq!(s.add("e", "", "", AGROUND).story, story);
         let df_docs = s.clusterer.story_df.docs();
         let moves = s.clusterer.settle();
         assert_eq!(moves.len(), 1);
@@ -815,8 +816,8 @@ mod tests {
         assert!(!s.clusterer.active.contains_key(&outlier.story));
         assert_eq!(s.clusterer.story_df.docs(), df_docs - 1, "one story fewer to count");
         let joined = &s.clusterer.active[&story];
-        assert_eq!(joined.article_ids, ["a", "b", "c", "d"]);
-        assert_eq!(joined.text.members(), 4);
+        assert_eq!(joined.article_ids, ["a", "b", "c", "d", "e"], "in stream order");
+        assert_eq!(joined.text.members(), 5);
         let motor = s.analyzer.analyze(&article("x", "", "", "motoren", Some("nb"), None)).body_terms[0].hash;
         assert!(s.clusterer.postings.get(motor).contains(&story), "its words find the story now");
         assert!(s.clusterer.settle().is_empty(), "settled once");
@@ -860,7 +861,7 @@ mod tests {
                 entities: &[],
                 labels: &[],
             };
-            story.record(m, i as u64);
+            story.record(m, u64::from(id) * 10 + i as u64);
         }
         c.active.insert(id, story);
         id

@@ -40,6 +40,8 @@ pub(crate) struct ActiveStory {
     /// Stream position of the last article that joined.
     pub last_seq: u64,
     pub article_ids: Vec<String>,
+    /// The stream position of each of `article_ids`, so that a merge keeps them in order.
+    article_seqs: Vec<u64>,
     languages: FxHashMap<Lang, u32>,
     sources: FxHashMap<String, u32>,
     titles: Vec<TitleCandidate>,
@@ -149,6 +151,7 @@ impl ActiveStory {
             last_seen: None,
             last_seq: 0,
             article_ids: Vec::new(),
+            article_seqs: Vec::new(),
             languages: FxHashMap::default(),
             sources: FxHashMap::default(),
             titles: Vec::new(),
@@ -201,6 +204,7 @@ impl ActiveStory {
     /// Records an article's metadata (its vectors are added by the clusterer).
     pub fn record(&mut self, m: Member<'_>, seq: u64) {
         self.article_ids.push(m.id.to_string());
+        self.article_seqs.push(seq);
         self.last_seq = seq;
         if let Some(p) = m.published {
             self.first_seen = Some(self.first_seen.map_or(p, |f| f.min(p)));
@@ -247,7 +251,7 @@ impl ActiveStory {
         self.first_seen = [self.first_seen, other.first_seen].into_iter().flatten().min();
         self.last_seen = [self.last_seen, other.last_seen].into_iter().flatten().max();
         self.last_seq = self.last_seq.max(other.last_seq);
-        self.article_ids.extend(other.article_ids);
+        self.merge_articles(other.article_ids, other.article_seqs);
         for (lang, n) in other.languages {
             *self.languages.entry(lang).or_insert(0) += n;
         }
@@ -276,6 +280,14 @@ impl ActiveStory {
             }
         }
         self.copy_groups.extend(other.copy_groups);
+    }
+
+    /// Adds another story's articles, keeping all of them in stream order.
+    fn merge_articles(&mut self, ids: Vec<String>, seqs: Vec<u64>) {
+        let mine = std::mem::take(&mut self.article_ids).into_iter().zip(std::mem::take(&mut self.article_seqs));
+        let mut all: Vec<(String, u64)> = mine.chain(ids.into_iter().zip(seqs)).collect();
+        all.sort_by_key(|(_, seq)| *seq);
+        (self.article_ids, self.article_seqs) = all.into_iter().unzip();
     }
 
     /// Offers an article's lead sentences as summary candidates (copies offer none: their
