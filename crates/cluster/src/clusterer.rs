@@ -158,7 +158,10 @@ impl Clusterer {
             }
         };
         self.join(assignment.story, doc, &text, &entities, &query);
-        if let Some((second, _)) = found.runner_up.filter(|(_, sim)| !assignment.new_story && *sim >= bar) {
+        if !assignment.new_story
+            && let Some((second, sim)) = found.runner_up
+            && sim >= bar
+        {
             self.merge_twins(assignment.story, second);
         }
         self.after_article(doc);
@@ -253,26 +256,31 @@ impl Clusterer {
     /// average, nearly as alike to its own as each story's articles are to each other
     /// (group-average linkage: the mean cosine across the two stories against the
     /// geometric mean of their cohesions, discounted for time as an article's similarity
-    /// is). An online clusterer starts such parallel
-    /// stories when a story's first reports miss each other (a tribute to a climber and the
-    /// rescue report of his fall) and later reports then split between them. Other events
-    /// of the same kind, however close, are less alike across than within. Stories in
-    /// several languages are left alone: their cohesion is low because their languages
-    /// share few words, which would make any neighbour look alike.
+    /// is). An online clusterer starts such parallel stories when a story's first reports
+    /// miss each other (a tribute to a climber and the rescue report of his fall) and later
+    /// reports then split between them. Other events of the same kind, however close, are
+    /// less alike across than within. Stories in several languages are left alone: their
+    /// cohesion is low because their languages share few words, which would make any
+    /// neighbour look alike.
     fn merge_parallel(&mut self, id: StoryId) -> Option<Move> {
         let story = self.active.get(&id)?;
         let text = story.text.top(self.config.query_terms);
         let query = query_terms(&text, &story.entities.top(QUERY_ENTITIES), self.config.query_terms);
-        let mut best: Option<(StoryId, f32, f32)> = None;
+        let mut best: Option<(StoryId, (f32, f32))> = None;
         for other in self.candidates(&query).into_iter().filter(|&o| o != id) {
-            let Some((linkage, across)) = self.linkage(id, other) else { continue };
-            if best.is_none_or(|(b, l, _)| better((other, linkage), (b, l))) {
-                best = Some((other, linkage, across));
+            let Some(link) = self.linkage(id, other) else { continue };
+            if best.is_none_or(|(b, (l, _))| better((other, link.0), (b, l))) {
+                best = Some((other, link));
             }
         }
-        let (to, linkage, across) = best?;
-        (linkage >= self.config.merge_linkage && self.merge_into(id, to)).then_some(Move {
-            from: id,
+        let (to, link) = best?;
+        self.merge_if_parallel(id, to, link)
+    }
+
+    /// Merges `from` into `to` if their linkage (with the mean cosine across) reaches the bar.
+    fn merge_if_parallel(&mut self, from: StoryId, to: StoryId, (linkage, across): (f32, f32)) -> Option<Move> {
+        (linkage >= self.config.merge_linkage && self.merge_into(from, to)).then_some(Move {
+            from,
             to,
             similarity: across,
         })
@@ -296,11 +304,10 @@ impl Clusterer {
         if from < self.fresh_from {
             return;
         }
-        if let Some((linkage, across)) = self.linkage(from, to)
-            && linkage >= self.config.merge_linkage
-            && self.merge_into(from, to)
+        if let Some(link) = self.linkage(from, to)
+            && let Some(merge) = self.merge_if_parallel(from, to, link)
         {
-            self.early.push(Move { from, to, similarity: across });
+            self.early.push(merge);
         }
     }
 
@@ -504,10 +511,10 @@ impl Clusterer {
         let mut expired_stories: Vec<ActiveStory> = expired.iter().filter_map(|id| self.active.remove(id)).collect();
         expired_stories.sort_by_key(|s| s.id);
         self.finished.extend(expired_stories.into_iter().map(|s| s.summary()));
-        // Lookups skip retired stories anyway; sweeping their postings is only for memory,
-        // so it waits until they could be a good part of the index.
         let active = &self.active;
         self.merged_into.retain(|_, to| active.contains_key(to));
+        // Lookups skip retired stories anyway; sweeping their postings is only for memory,
+        // so it waits until they could be a good part of the index.
         self.retired_since_sweep += expired.len();
         if self.retired_since_sweep * 2 > self.active.len() {
             let active = &self.active;

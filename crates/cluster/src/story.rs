@@ -198,7 +198,7 @@ impl ActiveStory {
 
     /// Whether every article of the story is in `lang`.
     pub fn only_in(&self, lang: Lang) -> bool {
-        self.languages.len() == 1 && self.languages.contains_key(&lang)
+        self.sole_language() == Some(lang)
     }
 
     /// Records an article's metadata (its vectors are added by the clusterer).
@@ -264,15 +264,14 @@ impl ActiveStory {
             self.offer_sentences(lang, std::slice::from_ref(&sentence));
         }
         for (key, tally) in other.entity_names {
-            match self.entity_names.get_mut(&key) {
-                Some(mine) => {
-                    mine.mentions += tally.mentions;
-                    mine.salience += tally.salience;
-                }
-                None => {
-                    self.entity_names.insert(key, tally);
-                }
-            }
+            let (mentions, salience) = (tally.mentions, tally.salience);
+            self.entity_names
+                .entry(key)
+                .and_modify(|mine| {
+                    mine.mentions += mentions;
+                    mine.salience += salience;
+                })
+                .or_insert(tally);
         }
         for (hash, label) in other.labels {
             if self.labels.len() < MAX_LABELS {
