@@ -17,13 +17,13 @@ mod pipeline;
 
 use std::process::ExitCode;
 
+use clap::Parser;
+
 /// Analysis allocates many small, short-lived strings and vectors on two threads; mimalloc
-/// serves them from per-thread pages where glibc's allocator spent about a tenth of the
-/// benchmark's CPU time.
+/// serves them from per-thread pages (`tidings bench --articles 200000`: about 15 % more
+/// full-text and 20 % more headline articles per second than with glibc's allocator).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
