@@ -7,6 +7,7 @@ mod browser;
 mod cluster;
 mod crosslang;
 mod errors;
+mod hostile;
 mod serve;
 mod store;
 mod watch;

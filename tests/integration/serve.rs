@@ -262,7 +262,7 @@ fn the_api_answers_as_its_openapi_document_says() {
         ("/api/v1/stories?since=yesterdayish", 400, "invalid_parameter"),
         ("/api/v1/stories?sort=size&cursor=f.1.2", 400, "invalid_parameter"),
         ("/api/v1/stories?colour=red", 400, "invalid_parameter"),
-        ("/api/v1/search?q=%22unclosed", 400, "invalid_query"),
+        ("/api/v1/search?q=%28%28%28%28%28%28%28%28%28x", 400, "invalid_query"),
         ("/api/v1/nothing-here", 404, "not_found"),
         ("/api/v1/storylines/s999999", 404, "not_found"),
         ("/api/v1/storylines?limit=500", 400, "invalid_parameter"),

@@ -217,7 +217,7 @@ fn search_finds_compound_parts_phrases_and_filters() {
     // The index is derived: removed, it is rebuilt on the next search.
     std::fs::remove_dir_all(data.join("index")).expect("index removed");
     assert!(ids(&["atomprogram"]).contains("dagbladet-2019-04-25-kim-putin"));
-    let bad = tidings!("search", "--data", &data, "\"unclosed");
+    let bad = tidings!("search", "--data", &data, "((((((((((x");
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot read the query"));
 }

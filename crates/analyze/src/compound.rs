@@ -15,17 +15,29 @@ const GERMAN: &str = include_str!("../data/compound-parts-german.txt");
 
 /// Shortest word worth trying to split, and shortest constituent (in characters).
 const MIN_COMPOUND_CHARS: usize = 7;
+/// Longest word tried: the longest compounds in use have about 60 letters, and the search
+/// for a split costs more than linear time in the word's length (a 40,000-letter string
+/// took 15 s), so longer strings, which are not words, stay whole.
+pub const MAX_COMPOUND_CHARS: usize = 64;
 const MIN_PART_CHARS: usize = 3;
 const MIN_HEAD_CHARS: usize = 4;
 
 pub struct Decompounder {
     nordic: FxHashSet<&'static str>,
     german: FxHashSet<&'static str>,
+    /// Longest part a split may have, in characters: the longest constituent in either
+    /// lexicon plus the longest ending, so the split looks back only that far.
+    longest_part: usize,
 }
+
+/// Longest linking letters or inflectional ending a part may carry.
+const LONGEST_AFFIX: usize = 4;
 
 impl Decompounder {
     pub fn new() -> Self {
-        Self { nordic: lexicon(NORDIC), german: lexicon(GERMAN) }
+        let (nordic, german) = (lexicon(NORDIC), lexicon(GERMAN));
+        let longest = nordic.iter().chain(german.iter()).map(|p| p.chars().count()).max().unwrap_or(0);
+        Self { nordic, german, longest_part: longest + LONGEST_AFFIX }
     }
 
     /// The constituents of `word` (lowercase), or an empty list when it is not a
@@ -36,7 +48,8 @@ impl Decompounder {
             l if l.compounds() => (&self.nordic, &["s", "e"], NORDIC_ENDINGS),
             _ => return Vec::new(),
         };
-        if word.chars().count() < MIN_COMPOUND_CHARS {
+        let chars = word.chars().count();
+        if !(MIN_COMPOUND_CHARS..=MAX_COMPOUND_CHARS).contains(&chars) {
             return Vec::new();
         }
         let in_lexicon = |part: &str| part.chars().count() >= MIN_PART_CHARS && lexicon.contains(part);
@@ -48,7 +61,7 @@ impl Decompounder {
                     .iter()
                     .any(|a| part.strip_suffix(a).is_some_and(|p| in_lexicon(p) || in_lexicon(undouble(p))))
         };
-        if let Some(parts) = full_split(word, &known) {
+        if let Some(parts) = full_split(word, self.longest_part, &known) {
             return parts;
         }
         head_split(word, lexicon)
@@ -81,13 +94,13 @@ fn lexicon(text: &'static str) -> FxHashSet<&'static str> {
 }
 
 /// The split into the fewest known parts that covers the whole word (two or more parts).
-fn full_split<'w>(word: &'w str, known: &dyn Fn(&str, bool) -> bool) -> Option<Vec<&'w str>> {
+fn full_split<'w>(word: &'w str, longest_part: usize, known: &dyn Fn(&str, bool) -> bool) -> Option<Vec<&'w str>> {
     let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).chain([word.len()]).collect();
     // best[k] = (parts, previous boundary index) for the prefix ending at bounds[k].
     let mut best: Vec<Option<(usize, usize)>> = vec![None; bounds.len()];
     best[0] = Some((0, 0));
     for end in 1..bounds.len() {
-        for start in 0..end {
+        for start in end.saturating_sub(longest_part)..end {
             let Some((parts, _)) = best[start] else { continue };
             if known(&word[bounds[start]..bounds[end]], end == bounds.len() - 1)
                 && best[end].is_none_or(|(p, _)| parts + 1 < p)
@@ -145,6 +158,15 @@ mod tests {
         assert!(d.split(Lang::Bokmal, "vladivostok").is_empty());
         assert!(d.split(Lang::English, "atomprogram").is_empty());
         assert!(d.split(Lang::Bokmal, "fly").is_empty());
+    }
+
+    #[test]
+    fn strings_longer_than_any_word_stay_whole() {
+        let d = Decompounder::new();
+        let long = "atom".repeat(MAX_COMPOUND_CHARS / 4 + 1);
+        assert!(d.split(Lang::Bokmal, &long).is_empty());
+        let longest_allowed = "atom".repeat(MAX_COMPOUND_CHARS / 4);
+        assert!(!d.split(Lang::Bokmal, &longest_allowed).is_empty());
     }
 
     #[test]

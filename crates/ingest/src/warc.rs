@@ -32,6 +32,8 @@ pub struct WarcRecords<R> {
     record: u64,
     ready: std::vec::IntoIter<Record>,
     done: bool,
+    /// A record's first line, read while skipping a bad record.
+    pending: Option<String>,
 }
 
 /// A page found in the archive, not yet extracted.
@@ -44,7 +46,7 @@ struct RawPage {
 
 impl<R: BufRead> WarcRecords<R> {
     pub fn new(input: R, file: Arc<str>) -> Self {
-        Self { input, file, record: 0, ready: Vec::new().into_iter(), done: false }
+        Self { input, file, record: 0, ready: Vec::new().into_iter(), done: false, pending: None }
     }
 
     fn origin(&self, record: u64) -> Origin {
@@ -69,26 +71,30 @@ impl<R: BufRead> WarcRecords<R> {
     }
 
     /// The next record's headers (lowercased names) and block; `None` at the end.
-    /// A malformed or truncated record ends the stream (its framing is lost).
+    /// A record whose framing cannot be trusted (no `WARC/` line where one should be, no
+    /// valid `Content-Length`, or one over the limit) is reported, and reading resumes at
+    /// the next `WARC/1.x` line, so one bad record does not hide the ones after it.
     #[allow(clippy::type_complexity)]
     fn next_block(&mut self) -> Result<Option<(Vec<(String, String)>, Vec<u8>)>, BadRecord> {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            match self.read_line(&mut line)? {
-                0 => return Ok(None),
-                _ if line.trim().is_empty() => continue,
-                _ => break,
+        let mut line = match self.pending.take() {
+            Some(line) => line,
+            None => {
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    match self.read_line(&mut line)? {
+                        0 => return Ok(None),
+                        _ if line.trim().is_empty() => continue,
+                        _ => break line,
+                    }
+                }
             }
-        }
+        };
         self.record += 1;
         let record = self.record;
         if !line.starts_with("WARC/") {
-            self.done = true;
-            return Err(BadRecord::new(
-                self.origin(record),
-                format!("not a WARC record (starts with {:?})", line.trim()),
-            ));
+            let start: String = line.trim().chars().take(40).collect();
+            return Err(self.skip_to_next_record(record, &format!("not a WARC record (starts with {start:?})")));
         }
         let mut headers = Vec::new();
         loop {
@@ -100,16 +106,19 @@ impl<R: BufRead> WarcRecords<R> {
                 headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
             }
         }
-        let length = header(&headers, "content-length").and_then(|v| v.parse::<u64>().ok()).ok_or_else(|| {
-            self.done = true;
-            BadRecord::new(self.origin(record), "WARC record without a valid Content-Length")
-        })?;
+        let declared = header(&headers, "content-length");
+        let Some(length) = declared.and_then(|v| v.parse::<u64>().ok()) else {
+            let why = match declared {
+                Some(v) => {
+                    format!("WARC record with an invalid Content-Length {:?}", v.chars().take(40).collect::<String>())
+                }
+                None => "WARC record without a Content-Length".to_string(),
+            };
+            return Err(self.skip_to_next_record(record, &why));
+        };
         if length > MAX_RECORD_BYTES {
-            std::io::copy(&mut (&mut self.input).take(length), &mut std::io::sink()).map_err(|e| self.io(e))?;
-            return Err(BadRecord::new(
-                self.origin(record),
-                format!("record of {} MiB skipped (larger than {} MiB)", length >> 20, MAX_RECORD_BYTES >> 20),
-            ));
+            let why = format!("record of {} MiB (larger than {} MiB)", length >> 20, MAX_RECORD_BYTES >> 20);
+            return Err(self.skip_to_next_record(record, &why));
         }
         let mut block = Vec::with_capacity(length as usize);
         (&mut self.input).take(length).read_to_end(&mut block).map_err(|e| self.io(e))?;
@@ -118,6 +127,33 @@ impl<R: BufRead> WarcRecords<R> {
             return Err(BadRecord::new(self.origin(record), "truncated WARC record (the file ends inside it)"));
         }
         Ok(Some((headers, block)))
+    }
+
+    /// Reads on to the next line that starts a WARC record (kept for [`Self::next_block`])
+    /// and returns the bad record's message, which says how much was skipped, or that
+    /// the rest of the file was, and why.
+    fn skip_to_next_record(&mut self, record: u64, why: &str) -> BadRecord {
+        let mut skipped = 0u64;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match self.read_line(&mut line) {
+                Ok(0) => {
+                    self.done = true;
+                    let reason = format!(
+                        "{why}; no WARC record follows it, so the rest of the file ({skipped} bytes) was skipped"
+                    );
+                    return BadRecord::new(self.origin(record), reason);
+                }
+                Ok(_) if line.starts_with("WARC/1.") => {
+                    self.pending = Some(std::mem::take(&mut line));
+                    let reason = format!("{why}; skipped {skipped} bytes to the next record");
+                    return BadRecord::new(self.origin(record), reason);
+                }
+                Ok(n) => skipped += n as u64,
+                Err(bad) => return bad,
+            }
+        }
     }
 
     fn read_line(&mut self, line: &mut String) -> Result<usize, BadRecord> {
@@ -338,6 +374,41 @@ mod tests {
     fn garbage_is_one_clear_error() {
         let records: Vec<Record> = WarcRecords::new(b"hello\nworld\n".as_slice(), Arc::from("x.warc")).collect();
         assert_eq!(records.len(), 1);
-        assert!(records[0].as_ref().expect_err("bad").to_string().starts_with("x.warc:1: not a WARC record"));
+        let message = records[0].as_ref().expect_err("bad").to_string();
+        assert!(message.starts_with("x.warc:1: not a WARC record"), "{message}");
+        assert!(message.contains("the rest of the file (6 bytes) was skipped"), "{message}");
+    }
+
+    /// A page record whose `Content-Length` is replaced by `length`.
+    fn bad_length(length: &str) -> Vec<u8> {
+        let good = record(
+            "response",
+            "https://port.example/x",
+            &http("200 OK", "Content-Type: text/html\r\n", PAGE.as_bytes()),
+        );
+        let text = String::from_utf8(good).expect("ascii");
+        let start = text.find("Content-Length: ").expect("length") + "Content-Length: ".len();
+        let end = start + text[start..].find('\r').expect("eol");
+        format!("{}{length}{}", &text[..start], &text[end..]).into_bytes()
+    }
+
+    #[test]
+    fn reading_resumes_after_a_record_with_a_bad_length() {
+        for length in ["abc", "99999999999999999999999", "1099511627776", ""] {
+            let mut w = bad_length(length);
+            w.extend(archive());
+            let records: Vec<Record> = WarcRecords::new(w.as_slice(), Arc::from("a.warc")).collect();
+            let (ok, bad): (Vec<_>, Vec<_>) = records.iter().partition(|r| r.is_ok());
+            assert_eq!(ok.len(), 2, "the pages after the bad record are read ({length:?}): {records:?}");
+            assert_eq!(bad.len(), 1, "{bad:?}");
+            let message = bad[0].as_ref().expect_err("bad").to_string();
+            assert!(message.starts_with("a.warc:1: ") && message.contains("to the next record"), "{message}");
+            assert_eq!(ok[0].as_ref().expect("page").origin.to_string(), "a.warc:4", "records keep their numbers");
+        }
+        // A length that is a number but wrong cuts the block short: its rest is skipped.
+        let mut w = bad_length("12");
+        w.extend(archive());
+        let records: Vec<Record> = WarcRecords::new(w.as_slice(), Arc::from("a.warc")).collect();
+        assert_eq!(records.iter().filter(|r| r.is_ok()).count(), 2, "{records:?}");
     }
 }

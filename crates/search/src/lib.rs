@@ -8,6 +8,7 @@
 //! is analysed once per field, so it finds Norwegian and English articles alike.
 
 mod fields;
+pub mod query;
 mod tokenizer;
 
 use std::ops::Bound;
@@ -28,6 +29,9 @@ pub const INDEX_DIR: &str = "index";
 
 /// Bumped when the index's fields or analysis change: an index built otherwise is rebuilt.
 const INDEX_FORMAT: u64 = 1;
+
+/// A title match counts this many times a body match.
+const TITLE_BOOST: f32 = 2.0;
 
 /// Memory the index writer may buffer before it writes a segment.
 const WRITER_MEMORY: usize = 128 << 20;
@@ -202,22 +206,11 @@ impl SearchIndex {
         doc
     }
 
-    /// Runs a query: every word must match (in a title or body, in any language's
-    /// analysis), `"…"` is a phrase, `-word` excludes; filters narrow the result.
+    /// Runs a query (see [`query`] for its syntax and limits): every word must match (in
+    /// a title or body, in any language's analysis); filters narrow the result.
     pub fn search(&self, request: &SearchRequest) -> Result<Results, SearchError> {
         let f = &self.fields;
-        let text_fields = f.all_text_fields();
-        let mut parser = QueryParser::for_index(&self.index, text_fields.clone());
-        parser.set_conjunction_by_default();
-        for (title, _) in f.by_lang.iter() {
-            parser.set_field_boost(*title, 2.0);
-        }
-        if request.query.trim().is_empty() {
-            return Err(SearchError::Query { query: request.query.clone(), reason: "it is empty".into() });
-        }
-        let text_query = parser
-            .parse_query(&request.query)
-            .map_err(|e| SearchError::Query { query: request.query.clone(), reason: e.to_string() })?;
+        let text_query = self.text_query(&request.query)?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
         if request.since.is_some() || request.until.is_some() {
             let bound = |t: Option<i64>, inclusive: bool| match t {
@@ -262,6 +255,24 @@ impl SearchIndex {
         Ok(Results { hits, total })
     }
 
+    /// The query's words, phrases and prefixes over every language's title and body,
+    /// titles counting double.
+    fn text_query(&self, text: &str) -> Result<Box<dyn Query>, SearchError> {
+        let refused = |reason: String| SearchError::Query { query: shortened(text), reason };
+        let expr = query::parse(text).map_err(|e| refused(e.to_string()))?;
+        let mut parser = QueryParser::for_index(&self.index, self.fields.all_text_fields());
+        parser.set_conjunction_by_default();
+        let mut boosted = Vec::new();
+        for (title, body) in &self.fields.by_lang {
+            parser.set_field_boost(*title, TITLE_BOOST);
+            boosted.extend([(*title, TITLE_BOOST), (*body, 1.0)]);
+        }
+        expr.to_query(&query::Build { parser: &parser, fields: &boosted }).map_err(|e| match e {
+            query::BuildError::Tantivy(source) => self.err(source),
+            e => refused(e.to_string()),
+        })
+    }
+
     /// Documents in the index.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -280,6 +291,14 @@ impl SearchIndex {
 /// Bytes the index in `data_dir` takes on disk (0 if there is none), without opening it.
 pub fn index_bytes(data_dir: &Path) -> u64 {
     dir_size(&data_dir.join(INDEX_DIR))
+}
+
+/// A query as error messages quote it: at most 80 characters.
+fn shortened(query: &str) -> String {
+    match query.char_indices().nth(80) {
+        Some((end, _)) => format!("{}…", &query[..end]),
+        None => query.to_string(),
+    }
 }
 
 fn dir_size(path: &Path) -> u64 {

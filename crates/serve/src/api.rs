@@ -5,9 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
@@ -470,17 +469,23 @@ pub async fn openapi() -> impl IntoResponse {
 /// `POST /api/v1/articles`: JSON articles (an array, or JSON Lines) into the store.
 /// Answers once they are committed, so an accepted article is never lost; the search
 /// index catches up in the background (a feeder's next batch need not wait for it).
-pub async fn ingest(
-    State(state): Shared,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+///
+/// Nothing of the body is read before the token is checked and a declared length is
+/// within the limit, and only a few bodies are read at a time (writes go through one
+/// writer anyway): a client without the token costs no memory, and many slow clients
+/// with it cost at most a few bodies' worth.
+pub async fn ingest(State(state): Shared, request: Request) -> Result<Json<Value>, ApiError> {
     let intake = state.intake.clone().ok_or(ApiError::WritesDisabled)?;
-    authorize(&state, &headers)?;
-    let body = body.map_err(|e| match e.status().as_u16() {
-        413 => ApiError::PayloadTooLarge(state.config.max_body),
-        _ => ApiError::InvalidBody(e.body_text()),
-    })?;
+    authorize(&state, request.headers())?;
+    let max_body = state.config.max_body;
+    if declared_length(request.headers())?.is_some_and(|n| n > max_body) {
+        return Err(ApiError::PayloadTooLarge(max_body));
+    }
+    let _slot = state.body_slots.acquire().await.map_err(|_| ApiError::Unavailable("the server is stopping".into()))?;
+    let body = axum::body::to_bytes(request.into_body(), max_body).await.map_err(|e| body_error(&e, max_body))?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::InvalidBody("the body is empty: send a JSON array or JSON Lines of articles".into()));
+    }
     let report = tokio::task::spawn_blocking(move || intake.ingest(&body))
         .await
         .map_err(|e| ApiError::Internal(format!("the ingest task failed: {e}")))??;
@@ -488,6 +493,30 @@ pub async fn ingest(
         state.stored_new_articles();
     }
     Ok(Json(json!(report)))
+}
+
+/// The body length a request declares, if it declares one.
+fn declared_length(headers: &HeaderMap) -> Result<Option<usize>, ApiError> {
+    let Some(value) = headers.get(header::CONTENT_LENGTH) else { return Ok(None) };
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|n| Some(usize::try_from(n).unwrap_or(usize::MAX)))
+        .ok_or_else(|| ApiError::InvalidBody("Content-Length is not a number".into()))
+}
+
+/// A body that could not be read: too large (the limit counts as it arrives, for bodies
+/// sent without a length), or cut off.
+fn body_error(e: &axum::Error, max_body: usize) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.is::<http_body_util::LengthLimitError>() {
+            return ApiError::PayloadTooLarge(max_body);
+        }
+        source = s.source();
+    }
+    ApiError::InvalidBody(format!("the body could not be read: {e}"))
 }
 
 /// Checks the bearer token in constant time (no timing hints about its prefix).

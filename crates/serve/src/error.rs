@@ -26,7 +26,8 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     #[error("{0}")]
     Unavailable(String),
-    #[error("internal error: {0}")]
+    /// The detail goes to the server's log only; the client gets a request id to quote.
+    #[error("internal error")]
     Internal(String),
 }
 
@@ -81,11 +82,40 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if matches!(self, ApiError::Internal(_)) {
-            tracing::error!("{self}");
+        let (message, request_id) = self.public_message();
+        let mut body = self.body();
+        body["error"]["message"] = message.into();
+        match request_id {
+            Some(id) => {
+                body["error"]["request_id"] = id.clone().into();
+                (self.status(), [("x-request-id", id)], Json(body)).into_response()
+            }
+            None => (self.status(), Json(body)).into_response(),
         }
-        (self.status(), Json(self.body())).into_response()
     }
+}
+
+impl ApiError {
+    /// The message a client may see, and for an internal error the request id under which
+    /// its detail was logged (file paths and database messages stay in the log).
+    pub fn public_message(&self) -> (String, Option<String>) {
+        let ApiError::Internal(detail) = self else { return (self.to_string(), None) };
+        let id = request_id();
+        tracing::error!(request_id = %id, "internal error: {detail}");
+        (format!("internal error; the server's log has the details under request id {id}"), Some(id))
+    }
+}
+
+/// A request id unique within this process and unlikely to repeat across restarts: the
+/// process's start time and a counter.
+fn request_id() -> String {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STARTED: OnceLock<u64> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let started = STARTED
+        .get_or_init(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()));
+    format!("{started:x}-{:06x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 impl From<tidings_store::StoreError> for ApiError {
@@ -120,5 +150,20 @@ mod tests {
         let e = ApiError::NotFound("story s000009".into());
         assert_eq!(e.body()["error"]["code"], "not_found");
         assert_eq!(e.body()["error"]["status"], 404);
+    }
+
+    #[tokio::test]
+    async fn internal_errors_tell_a_request_id_not_the_detail() {
+        let response = ApiError::Internal("/secret/path/tidings.sqlite: disk I/O error".into()).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let header_id = response.headers()["x-request-id"].to_str().unwrap().to_string();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let text = body.to_string();
+        assert!(!text.contains("secret") && !text.contains("sqlite"), "{text}");
+        assert_eq!(body["error"]["code"], "internal");
+        assert_eq!(body["error"]["request_id"], header_id.as_str());
+        assert!(body["error"]["message"].as_str().unwrap().contains(&header_id));
+        assert_ne!(request_id(), request_id());
     }
 }

@@ -45,7 +45,8 @@ struct ErrorPage {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.0.status();
-        let page = ErrorPage { status: status.to_string(), message: self.0.to_string() };
+        let (message, _) = self.0.public_message();
+        let page = ErrorPage { status: status.to_string(), message };
         (status, render(&page)).into_response()
     }
 }

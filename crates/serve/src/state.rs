@@ -17,6 +17,9 @@ use crate::error::ApiError;
 const CACHE_TTL: Duration = Duration::from_secs(5);
 /// Entries the cache holds before it starts over (each is one rendered page or list).
 const CACHE_ENTRIES: usize = 512;
+/// Request bodies read at once by the write endpoint; others wait before reading theirs.
+/// Writes go through one writer, so more would only hold more bodies in memory.
+const BODY_SLOTS: usize = 4;
 
 /// The write path, supplied by the binary (which owns the clustering pipeline).
 pub trait Intake: Send + Sync + 'static {
@@ -71,6 +74,8 @@ pub struct AppState {
     index_due: AtomicBool,
     /// Held while the index catches up, so that catch-ups run one at a time.
     indexing: Mutex<()>,
+    /// Permits to read a write request's body (see [`BODY_SLOTS`]).
+    pub body_slots: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -87,6 +92,7 @@ impl AppState {
             cache: Mutex::new(HashMap::new()),
             index_due: AtomicBool::new(false),
             indexing: Mutex::new(()),
+            body_slots: tokio::sync::Semaphore::new(BODY_SLOTS),
         })
     }
 

@@ -1,0 +1,106 @@
+//! Input chosen by someone who wants the tool to fall over: one test per finding of the
+//! hostile-input review, against the real binary (and a real server where it serves).
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use crate::serve::{Server, TOKEN, sample_store};
+use crate::{TestDir, stderr, tidings};
+
+/// `GET path` on a fresh connection; the status and body.
+fn get(server: &Server, path: &str) -> (u16, String) {
+    let (status, _, body) = server.request("GET", path, &[], b"");
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// The server still answers an ordinary request.
+fn alive(server: &Server) {
+    let (status, body) = get(server, "/api/v1/stats");
+    assert_eq!(status, 200, "the server no longer answers: {body}");
+}
+
+#[test]
+fn deeply_nested_and_huge_queries_are_refused_and_the_server_lives() {
+    let dir = TestDir::new();
+    let server = Server::start(&sample_store(&dir), None);
+    // The reported crash: about 3,000 `(` overflowed a worker's stack and aborted the server.
+    let parens = "%28".repeat(3000);
+    let not_so_many = "%28".repeat(900);
+    let long_word = "a".repeat(40_000);
+    for q in [&parens, &not_so_many, &long_word] {
+        for path in [format!("/api/v1/search?q={q}"), format!("/api/v1/stories?q={q}"), format!("/search?q={q}")] {
+            let (status, body) = get(&server, &path);
+            assert_eq!(status, 400, "{}: {body}", &path[..40]);
+            assert!(
+                body.contains("parentheses") || body.contains("characters"),
+                "the message names the limit: {}",
+                &body[..body.len().min(300)]
+            );
+            alive(&server);
+        }
+    }
+    // Field and range syntax is text, not an error about fields.
+    let (status, body) = get(&server, "/api/v1/search?q=title%3Aatomprogram");
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = get(&server, "/api/v1/search?q=%5B1%20TO%205%5D");
+    assert_eq!(status, 200, "{body}");
+    // A prefix finds the word it begins.
+    let (status, body) = get(&server, "/api/v1/search?q=Vladivost*");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("dagbladet-2019-04-25-kim-putin"), "{body}");
+    let (status, body) = get(&server, "/api/v1/search?q=-putin");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("only excludes"), "{body}");
+}
+
+#[test]
+fn the_search_command_refuses_a_deep_query_without_aborting() {
+    let dir = TestDir::new();
+    let data = sample_store(&dir);
+    let out = tidings!("search", "--data", &data, "(".repeat(20_000));
+    assert_eq!(out.status.code(), Some(1), "an error exit, not an abort: {}", stderr(&out));
+    assert!(stderr(&out).contains("20000 characters long (at most 1000)"), "{}", stderr(&out));
+}
+
+/// Sends a POST's headers with a large `Content-Length` and no body, and reads the
+/// answer: the server must answer without waiting for a body it is not going to read.
+fn post_headers_only(server: &Server, headers: &str) -> String {
+    let mut s = TcpStream::connect(&server.addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let request = format!(
+        "POST /api/v1/articles HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 15000000\r\n{headers}\r\n",
+        server.addr
+    );
+    s.write_all(request.as_bytes()).expect("send headers");
+    let mut answer = vec![0u8; 4096];
+    let n = s.read(&mut answer).expect("an answer before any body byte is sent");
+    String::from_utf8_lossy(&answer[..n]).into_owned()
+}
+
+#[test]
+fn a_write_is_refused_before_its_body_is_read() {
+    let dir = TestDir::new();
+    let data = sample_store(&dir);
+    let server = Server::start_with(&data, Some(TOKEN), &["--max-body-mib", "1"]);
+    let answer = post_headers_only(&server, "");
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let answer = post_headers_only(&server, "Authorization: Bearer wrong-token-0123456789ab\r\n");
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    let answer = post_headers_only(&server, &format!("Authorization: Bearer {TOKEN}\r\n"));
+    assert!(answer.starts_with("HTTP/1.1 413") && answer.contains("payload_too_large"), "{answer}");
+    // A body sent without a length is counted as it arrives.
+    let bearer = format!("Bearer {TOKEN}");
+    let (status, _, body) = server.request("POST", "/api/v1/articles", &[("Authorization", &bearer)], b"");
+    assert_eq!(status, 400, "an empty body: {}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("the body is empty"));
+    alive(&server);
+}
+
+#[test]
+fn without_writes_a_post_is_refused_before_its_body_is_read() {
+    let dir = TestDir::new();
+    let server = Server::start(&sample_store(&dir), None);
+    let answer = post_headers_only(&server, &format!("Authorization: Bearer {TOKEN}\r\n"));
+    assert!(answer.starts_with("HTTP/1.1 403") && answer.contains("writes_disabled"), "{answer}");
+}
