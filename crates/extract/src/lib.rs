@@ -11,11 +11,15 @@
 //! declares (Norwegian pages in ISO-8859-1 and Windows-1252 still exist).
 
 mod charset;
+mod html_text;
+mod nesting;
 
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, TextMode};
 
 pub use charset::decode;
+pub use html_text::html_to_text;
+pub use nesting::{Nesting, nesting};
 
 /// Page furniture that Readability may keep when it sits beside the story in the same
 /// container: consent banners, share bars, newsletter boxes. Removed before extraction.
@@ -25,6 +29,14 @@ const CLUTTER: &str = "[id*=cookie], [class*=cookie], [id*=consent], [class*=con
 /// Pages with more elements than this are not laid out for reading; their metadata and
 /// description are still used.
 const MAX_ELEMENTS: usize = 60_000;
+
+/// Pages that nest elements deeper than this, or have more start tags than
+/// [`MAX_TAGS`], are read as plain text without being parsed: parsing and scoring cost
+/// time that grows with the square of the depth (see [`nesting`]). Article pages nest a
+/// few dozen deep; at this depth a page still takes well under a second.
+pub const MAX_DEPTH: usize = 256;
+/// Start tags a page may have before it is read as plain text.
+pub const MAX_TAGS: usize = 200_000;
 
 /// What a page says about itself, and its main text.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -45,6 +57,8 @@ pub struct Page {
     pub description: Option<String>,
     /// Whether `text` is the extracted body (`true`) or only the description.
     pub has_body: bool,
+    /// Why the page was read in a simpler way than usual, for the caller to report.
+    pub note: Option<String>,
 }
 
 /// Why a page gave nothing usable.
@@ -57,6 +71,10 @@ pub enum ExtractError {
 /// Extracts a page. `url` is where it was fetched from (used to resolve a relative
 /// canonical link); it may be `None` for pages read from files.
 pub fn extract(html: &str, url: Option<&str>) -> Result<Page, ExtractError> {
+    let shape = nesting(html);
+    if shape.depth > MAX_DEPTH || shape.elements > MAX_TAGS {
+        return plain_page(html, shape);
+    }
     let document = Document::from(html);
     let mut page = Page {
         canonical_url: canonical_url(&document, url),
@@ -92,6 +110,23 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, ExtractError> {
         page.text = page.description.clone().unwrap_or_default();
     }
     if page.text.trim().is_empty() && page.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        return Err(ExtractError::Empty);
+    }
+    Ok(page)
+}
+
+/// A page too complex to parse, read as plain text: its `<title>` and the text of its
+/// body. Not taken for an extracted body, so a feed's summary still wins when it says more.
+fn plain_page(html: &str, shape: Nesting) -> Result<Page, ExtractError> {
+    let note = if shape.depth > MAX_DEPTH {
+        format!("the page nests elements {} deep (more than {MAX_DEPTH}); read as plain text", shape.depth)
+    } else {
+        format!("the page has {} elements (more than {MAX_TAGS}); read as plain text", shape.elements)
+    };
+    let title = html_text::element_text(html, "title").map(|t| html_to_text(&t)).filter(|t| !t.trim().is_empty());
+    let body = html_text::find_opening_tag(html, "body").map_or(html, |at| &html[at..]);
+    let page = Page { title, text: html_to_text(body), note: Some(note), ..Page::default() };
+    if page.text.trim().is_empty() && page.title.is_none() {
         return Err(ExtractError::Empty);
     }
     Ok(page)
@@ -233,6 +268,25 @@ mod tests {
     fn an_empty_page_is_an_error() {
         assert_eq!(extract("<html><body><nav><a href='/'>x</a></nav></body></html>", None), Err(ExtractError::Empty));
         assert_eq!(extract("", None), Err(ExtractError::Empty));
+    }
+
+    #[test]
+    fn a_page_nested_too_deep_is_read_as_plain_text_and_says_so() {
+        let n = 200_000;
+        let html = format!(
+            "<html><head><TITLE>Brua er åpnet</TITLE></head><body>{}<p>Ordføreren klippet snoret lørdag.</p>{}</body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
+        let page = extract(&html, None).expect("a page");
+        assert_eq!(page.title.as_deref(), Some("Brua er åpnet"));
+        assert_eq!(page.text, "Ordføreren klippet snoret lørdag.");
+        assert!(!page.has_body);
+        let note = page.note.expect("a note");
+        assert!(note.contains("200000 deep (more than 256)"), "{note}");
+        // Just within the limit, the page is parsed as usual.
+        let html = format!("{}<p>Ordføreren klippet snoret lørdag.</p>{}", "<div>".repeat(MAX_DEPTH), "</div>".repeat(MAX_DEPTH));
+        assert!(extract(&html, None).expect("a page").note.is_none());
     }
 
     #[test]

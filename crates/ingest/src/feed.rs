@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tidings_article::{Article, Origin, Precision, Published};
 
-use crate::html_text::html_to_text;
+use tidings_extract::html_to_text;
 use crate::{BadRecord, Record, derive_id, has_content};
 
 /// A parsed feed: what it says about itself, and its items.

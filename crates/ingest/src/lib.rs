@@ -9,7 +9,6 @@
 
 mod error;
 mod feed;
-mod html_text;
 mod input;
 mod jsonl;
 mod opml;

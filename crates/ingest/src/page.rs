@@ -25,6 +25,9 @@ pub struct PageHints {
 /// Reads one HTML page into an article.
 pub fn page_article(html: &str, hints: &PageHints, origin: Origin) -> Record {
     let page = extract(html, hints.url.as_deref()).unwrap_or_default();
+    if let Some(note) = &page.note {
+        tracing::warn!("{origin}: {note}");
+    }
     article_from(page, hints, origin)
 }
 

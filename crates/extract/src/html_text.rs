@@ -1,6 +1,6 @@
-//! Plain text from the small HTML fragments that feeds carry in descriptions and content.
-//! Full pages need real main-text extraction (a later stage); a feed summary only needs
-//! its tags dropped and its entities decoded, which does not justify an HTML parser.
+//! Plain text from HTML without building a document: for the fragments that feeds carry
+//! in descriptions and content (which need only their tags dropped and entities decoded),
+//! and for pages too deeply nested to parse in reasonable time. Linear in the input.
 
 /// Drops tags (and the contents of `script`/`style`), decodes character references and
 /// collapses whitespace, turning block-level tags into line breaks.
@@ -20,10 +20,8 @@ pub fn html_to_text(html: &str) -> String {
         rest = &after[gt + 1..];
         let opening = !after[1..].starts_with('/');
         if opening && (name == "script" || name == "style") {
-            let close = format!("</{name}");
-            let end = rest.to_ascii_lowercase().find(&close).unwrap_or(rest.len());
-            let skip = rest[end..].find('>').map_or(rest.len(), |gt| end + gt + 1);
-            rest = &rest[skip..];
+            rest = after_closing_tag(rest, name);
+            out.push(' ');
             continue;
         }
         if matches!(name, "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "tr" | "blockquote") {
@@ -34,6 +32,55 @@ pub fn html_to_text(html: &str) -> String {
     }
     push_decoded(&mut out, rest);
     normalise_whitespace(&out)
+}
+
+/// What follows `</name…>` in `rest` (nothing if it never closes). Searched without
+/// lowercasing the rest, so a page of many scripts costs linear time.
+pub(crate) fn after_closing_tag<'a>(rest: &'a str, name: &str) -> &'a str {
+    let end = find_closing_tag(rest, name).unwrap_or(rest.len());
+    rest[end..].find('>').map_or("", |gt| &rest[end + gt + 1..])
+}
+
+/// Where `</name` starts in `text`, in any letter case.
+pub(crate) fn find_closing_tag(text: &str, name: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let name = name.as_bytes();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("</").map(|i| from + i) {
+        let candidate = &bytes[at + 2..];
+        if candidate.len() >= name.len() && candidate[..name.len()].eq_ignore_ascii_case(name) {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
+}
+
+/// Where `<name` starts in `html` (followed by `>`, white space or `/`), in any letter case.
+pub(crate) fn find_opening_tag(html: &str, name: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let name = name.as_bytes();
+    let mut from = 0;
+    while let Some(at) = html[from..].find('<').map(|i| from + i) {
+        let candidate = &bytes[at + 1..];
+        let follows = candidate.get(name.len()).copied();
+        if candidate.len() > name.len()
+            && candidate[..name.len()].eq_ignore_ascii_case(name)
+            && matches!(follows, Some(b'>' | b'/') | Some(b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// The raw content of the first `<name>` element (up to its end tag).
+pub(crate) fn element_text(html: &str, name: &str) -> Option<String> {
+    let start = find_opening_tag(html, name)?;
+    let open_end = start + html[start..].find('>')? + 1;
+    let close = find_closing_tag(&html[open_end..], name)?;
+    Some(html[open_end..open_end + close].to_string())
 }
 
 fn push_decoded(out: &mut String, s: &str) {
@@ -111,6 +158,11 @@ mod tests {
     fn strips_tags_and_decodes_entities() {
         let html = "<p>Bl&aring;b&aelig;r &amp; <b>tyttebær</b></p><script>alert(1)</script><p>Pris: 5&#160;kr &#x263A; &bogus;</p>";
         assert_eq!(html_to_text(html), "Blåbær & tyttebær\nPris: 5 kr ☺ &bogus;");
+    }
+
+    #[test]
+    fn scripts_in_any_case_are_dropped() {
+        assert_eq!(html_to_text("a<SCRIPT>x()</Script >b<style>p{}</STYLE>c<script>never closed"), "a b c");
     }
 
     #[test]
