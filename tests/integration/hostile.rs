@@ -104,3 +104,53 @@ fn without_writes_a_post_is_refused_before_its_body_is_read() {
     let answer = post_headers_only(&server, &format!("Authorization: Bearer {TOKEN}\r\n"));
     assert!(answer.starts_with("HTTP/1.1 403") && answer.contains("writes_disabled"), "{answer}");
 }
+
+#[test]
+fn a_date_far_in_the_future_is_not_believed() {
+    let dir = TestDir::new();
+    let data = sample_store(&dir);
+    let count = |since: &str| -> usize {
+        let out = tidings!("stories", "--data", &data, "--since", since, "--json", "--limit", "1000");
+        assert!(out.status.success(), "{}", stderr(&out));
+        crate::stdout(&out).lines().count()
+    };
+    let before = count("7d");
+    assert!(before > 0);
+    let future = dir.write(
+        "future.jsonl",
+        concat!(
+            r#"{"id": "f1", "published": "9998-12-31", "title": "Fremtidig sak om brua i Rognvika", "text": "Denne datoen kan ikke stemme."}"#,
+            "\n",
+            r#"{"id": "f2", "published": "9999-12-31T23:59:59Z", "title": "Enda en", "text": "Heller ikke denne."}"#,
+            "\n",
+        ),
+    );
+    let out = tidings!("ingest", "--data", &data, &future);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("future.jsonl:1: the publication date 9998-12-31 is implausible"), "{err}");
+    assert!(err.contains("future.jsonl:2: \"published\" \"9999-12-31T23:59:59Z\" is an implausible date"), "{err}");
+    assert!(!err.contains("unrecognised"), "{err}");
+    assert_eq!(count("7d"), before, "the views still count back from the newest believable date");
+    let out = tidings!("export", "articles", "--data", &data);
+    let exported = crate::stdout(&out);
+    let f1 = exported.lines().find(|l| l.contains("\"f1\"")).expect("the article is kept");
+    assert!(f1.contains("\"published\":null"), "{f1}");
+}
+
+#[test]
+fn control_characters_and_bidi_overrides_do_not_reach_titles() {
+    let dir = TestDir::new();
+    let nul = dir.write("nul.txt", vec![0u8; 100_000]);
+    let input = dir.write(
+        "odd.jsonl",
+        "{\"id\": \"o1\", \"title\": \"Brua\\u0000 er \\u202eåpnet\\u001b[2J\", \"text\": \"Tekst om brua.\"}\n",
+    );
+    let assignments = dir.path("a.jsonl");
+    let stories = dir.path("s.jsonl");
+    let out = tidings!("cluster", &nul, &input, "--assignments", &assignments, "--stories", &stories);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nul.txt: empty article"), "a file of NUL bytes is one bad record: {}", stderr(&out));
+    let story = &crate::json_lines(&stories)[0];
+    assert_eq!(story["title"], "Brua er åpnet[2J");
+}

@@ -11,4 +11,4 @@ mod published;
 
 pub use article::Article;
 pub use origin::Origin;
-pub use published::{Precision, Published, parse_published};
+pub use published::{EARLIEST_YEAR, FUTURE_TOLERANCE, Precision, Published, looks_like_date, parse_published};

@@ -34,6 +34,34 @@ impl Published {
     }
 }
 
+/// How far ahead of the present a publication time may lie (clocks and time zones
+/// differ); later ones are not publication times (a placeholder such as 9998-12-31, or a
+/// feed's mistake), and one of them would make every other article look old.
+pub const FUTURE_TOLERANCE: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+/// The earliest year taken for a publication; year 1 is what a zero date becomes.
+pub const EARLIEST_YEAR: i16 = 1700;
+
+impl Published {
+    /// Why this cannot be a publication time (given the present, `now`), if it cannot.
+    pub fn implausible(&self, now: Timestamp) -> Option<String> {
+        let year = self.at.to_zoned(jiff::tz::TimeZone::UTC).year();
+        if year < EARLIEST_YEAR {
+            return Some(format!("implausible (before {EARLIEST_YEAR})"));
+        }
+        let limit = now.checked_add(FUTURE_TOLERANCE).unwrap_or(Timestamp::MAX);
+        (self.at > limit).then(|| "implausible (more than a day in the future)".to_string())
+    }
+}
+
+/// Whether a string that [`parse_published`] refused still has the shape of a date with
+/// a year first (`9999-12-31T23:59:59Z` lies beyond the last instant a time can have):
+/// such a string is an implausible date, not an unrecognised one.
+pub fn looks_like_date(raw: &str) -> bool {
+    let s = raw.trim();
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    digits >= 4 && s.as_bytes().get(digits) == Some(&b'-')
+}
+
 /// Parses the publication dates the brief allows: RFC 3339, RFC 2822 (feeds), `YYYY-MM-DD`,
 /// `YYYY-MM`, and a few forms seen in the wild (a space instead of `T`, a naive
 /// date-time taken as UTC). Returns `None` for anything else; callers decide whether that
@@ -97,6 +125,19 @@ mod tests {
 
         let naive = parse_published("2014-03-10 16:52:50").unwrap();
         assert_eq!(naive.at.to_string(), "2014-03-10T16:52:50Z");
+    }
+
+    #[test]
+    fn future_and_ancient_dates_are_implausible() {
+        let now = parse_published("2026-12-01T12:00:00Z").unwrap().at;
+        let plausible = |s: &str| parse_published(s).unwrap().implausible(now).is_none();
+        assert!(plausible("2026-12-02T11:00:00Z"), "within a day ahead: clocks differ");
+        assert!(plausible("1814-05-17"));
+        assert!(!plausible("2026-12-03"));
+        assert!(!plausible("9998-12-31"));
+        assert!(!plausible("0001-01-01T00:00:00Z"));
+        assert!(parse_published("9999-12-31T23:59:59Z").is_none() && looks_like_date("9999-12-31T23:59:59Z"));
+        assert!(!looks_like_date("yesterday") && !looks_like_date("25.04.2019"));
     }
 
     #[test]

@@ -285,7 +285,11 @@ mod tests {
         let note = page.note.expect("a note");
         assert!(note.contains("200000 deep (more than 256)"), "{note}");
         // Just within the limit, the page is parsed as usual.
-        let html = format!("{}<p>Ordføreren klippet snoret lørdag.</p>{}", "<div>".repeat(MAX_DEPTH), "</div>".repeat(MAX_DEPTH));
+        let html = format!(
+            "{}<p>Ordføreren klippet snoret lørdag.</p>{}",
+            "<div>".repeat(MAX_DEPTH),
+            "</div>".repeat(MAX_DEPTH)
+        );
         assert!(extract(&html, None).expect("a page").note.is_none());
     }
 

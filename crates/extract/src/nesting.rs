@@ -30,7 +30,8 @@ const OPTIONAL_END: &[&str] = &[
 ];
 
 /// Elements whose content is text up to their end tag, never markup.
-const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
+const RAW_TEXT: &[&str] =
+    &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
 
 /// Scans `html` once.
 pub fn nesting(html: &str) -> Nesting {
@@ -47,7 +48,9 @@ pub fn nesting(html: &str) -> Nesting {
         }
         let closing = tag.starts_with('/');
         let name_start = usize::from(closing);
-        let name_len = tag[name_start..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':')).unwrap_or(tag.len() - name_start);
+        let name_len = tag[name_start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+            .unwrap_or(tag.len() - name_start);
         let name = tag[name_start..name_start + name_len].to_ascii_lowercase();
         let Some(gt) = tag.find('>') else { break };
         rest = &tag[gt + 1..];

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use tidings_article::{Article, Origin, Precision, Published};
 
+use crate::{BadRecord, Record, accept, derive_id};
 use tidings_extract::html_to_text;
-use crate::{BadRecord, Record, derive_id, has_content};
 
 /// A parsed feed: what it says about itself, and its items.
 #[derive(Debug)]
@@ -56,7 +56,7 @@ pub fn parse_feed_document(bytes: &[u8], file: Arc<str>) -> Result<FeedDocument,
                 Some(Published { at, precision: Precision::Instant })
             });
             let id = if entry.id.trim().is_empty() { derive_id(url.as_deref(), &title, &text) } else { entry.id };
-            let article = Article {
+            let mut article = Article {
                 id,
                 published,
                 title,
@@ -67,7 +67,7 @@ pub fn parse_feed_document(bytes: &[u8], file: Arc<str>) -> Result<FeedDocument,
                 section: entry.categories.first().map(|c| c.term.clone()),
                 origin: origin.clone(),
             };
-            if has_content(&article) {
+            if accept(&mut article) {
                 Ok(article)
             } else {
                 Err(BadRecord::new(origin, "feed item has neither a title nor a text"))

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
-use tidings_article::{Article, Origin, parse_published};
+use tidings_article::{Article, Origin, looks_like_date, parse_published};
 
-use crate::{BadRecord, Record, derive_id, has_content};
+use crate::{BadRecord, Record, accept, derive_id};
 
 /// Lines longer than this are skipped with a message instead of being buffered: an
 /// article is a few kilobytes, and one runaway line must not exhaust memory.
@@ -126,6 +126,12 @@ pub fn parse_line(line: &[u8], origin: Origin) -> Record {
         Some(Value::String(s)) if s.trim().is_empty() => None,
         Some(Value::String(s)) => match parse_published(&s) {
             Some(p) => Some(p),
+            None if looks_like_date(&s) => {
+                tracing::warn!(
+                    "{origin}: \"published\" {s:?} is an implausible date; the article is kept without a date"
+                );
+                None
+            }
             None => return fail(format!("unrecognised date in \"published\": {s:?}")),
         },
         Some(other) => return fail(format!("\"published\" must be a string or null, not {other}")),
@@ -137,7 +143,7 @@ pub fn parse_line(line: &[u8], origin: Origin) -> Record {
         Ok(id) => id,
         Err(reason) => return fail(reason),
     };
-    let article = Article {
+    let mut article = Article {
         id,
         published,
         title,
@@ -148,7 +154,7 @@ pub fn parse_line(line: &[u8], origin: Origin) -> Record {
         section: raw.section,
         origin: origin.clone(),
     };
-    if !has_content(&article) {
+    if !accept(&mut article) {
         return fail("article has neither a title nor a text".into());
     }
     Ok(article)

@@ -9,6 +9,7 @@
 
 mod error;
 mod feed;
+mod hygiene;
 mod input;
 mod jsonl;
 mod opml;
@@ -19,6 +20,7 @@ mod warc;
 
 pub use error::BadRecord;
 pub use feed::{FeedDocument, parse_feed, parse_feed_document};
+pub use hygiene::MAX_TITLE_CHARS;
 pub use input::{Format, Input, expand_inputs};
 pub use jsonl::{parse_line, record_id};
 pub use opml::{OpmlFeed, parse_opml};
@@ -40,7 +42,9 @@ pub fn derive_id(url: Option<&str>, title: &str, text: &str) -> String {
     format!("h{:016x}", h.digest())
 }
 
-/// Whether a reader may accept the article: the brief requires a title or a text.
-pub(crate) fn has_content(article: &Article) -> bool {
+/// The last step of every reader: cleans the article (see [`hygiene`]) and says whether
+/// it may be accepted: the brief requires a title or a text.
+pub(crate) fn accept(article: &mut Article) -> bool {
+    hygiene::clean(article, jiff::Timestamp::now());
     !article.title.trim().is_empty() || !article.text.trim().is_empty()
 }

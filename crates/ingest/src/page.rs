@@ -5,7 +5,7 @@
 use tidings_article::{Article, Origin, Published, parse_published};
 use tidings_extract::{Page, extract};
 
-use crate::{BadRecord, Record, derive_id};
+use crate::{BadRecord, Record, accept, derive_id};
 
 /// What is known about a page before it is read: from the feed item that linked it, or
 /// from the archive record that holds it. The page's own metadata wins where it has any.
@@ -38,13 +38,13 @@ fn article_from(page: Page, hints: &PageHints, origin: Origin) -> Record {
         Some(summary) if !page.has_body && summary.len() > page.text.len() => summary.clone(),
         _ => page.text,
     };
-    if title.trim().is_empty() && text.trim().is_empty() {
-        return Err(BadRecord::new(origin, "the page has neither a headline nor any text"));
-    }
     let url = page.canonical_url.or_else(|| hints.url.clone());
-    let published = page.published.as_deref().and_then(parse_published).or(hints.published);
+    // A page's own implausible date gives way to the feed's (checked with the rest in
+    // `accept`); a year-1 or far-future date in the markup is a template's placeholder.
+    let own = page.published.as_deref().and_then(parse_published);
+    let published = own.filter(|p| p.implausible(jiff::Timestamp::now()).is_none()).or(hints.published).or(own);
     let source = hints.source.clone().or(page.site_name).or_else(|| url.as_deref().and_then(host));
-    Ok(Article {
+    let mut article = Article {
         id: derive_id(url.as_deref(), &title, &text),
         published,
         title,
@@ -53,8 +53,12 @@ fn article_from(page: Page, hints: &PageHints, origin: Origin) -> Record {
         source,
         url,
         section: None,
-        origin,
-    })
+        origin: origin.clone(),
+    };
+    if !accept(&mut article) {
+        return Err(BadRecord::new(origin, "the page has neither a headline nor any text"));
+    }
+    Ok(article)
 }
 
 /// The host of a URL, as an outlet name of last resort.

@@ -3,7 +3,7 @@
 
 use tidings_article::{Article, Origin, Published, parse_published};
 
-use crate::{BadRecord, Record, has_content};
+use crate::{BadRecord, Record, accept};
 
 /// A headline is a short line; anything longer is the first paragraph of a file that
 /// has no headline.
@@ -35,7 +35,7 @@ pub fn parse_text_article(content: &str, id: String, origin: Origin) -> Record {
         }
         text.push_str(line);
     }
-    let article = Article {
+    let mut article = Article {
         id,
         published,
         title: title.unwrap_or_default(),
@@ -46,7 +46,7 @@ pub fn parse_text_article(content: &str, id: String, origin: Origin) -> Record {
         section,
         origin: origin.clone(),
     };
-    if !has_content(&article) {
+    if !accept(&mut article) {
         return Err(BadRecord::new(origin, "empty article: no headline and no text"));
     }
     Ok(article)
