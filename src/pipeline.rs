@@ -47,12 +47,23 @@ pub struct Accepted {
     reader: Reader,
     seen: FxHashMap<String, Origin>,
     bad: Arc<AtomicU64>,
+    /// Bad records per file, so that a file of a million bad lines prints a few messages
+    /// and a count, not a million messages.
+    bad_per_file: FxHashMap<Arc<str>, u64>,
 }
+
+/// Bad records of one file shown on stderr; the rest are counted.
+const SHOWN_PER_FILE: u64 = 10;
 
 impl Accepted {
     pub fn open(inputs: &[PathBuf]) -> Self {
         let (inputs, problems) = expand_inputs(inputs);
-        let accepted = Self { reader: Reader::new(inputs), seen: FxHashMap::default(), bad: Arc::default() };
+        let mut accepted = Self {
+            reader: Reader::new(inputs),
+            seen: FxHashMap::default(),
+            bad: Arc::default(),
+            bad_per_file: FxHashMap::default(),
+        };
         problems.iter().for_each(|b| accepted.report(b));
         accepted
     }
@@ -62,9 +73,27 @@ impl Accepted {
         self.bad.clone()
     }
 
-    fn report(&self, b: &BadRecord) {
+    fn report(&mut self, b: &BadRecord) {
         self.bad.fetch_add(1, Ordering::Relaxed);
-        tracing::warn!("{b}");
+        let count = self.bad_per_file.entry(b.origin.file.clone()).or_default();
+        *count += 1;
+        match *count {
+            n if n <= SHOWN_PER_FILE => tracing::warn!("{b}"),
+            n if n == SHOWN_PER_FILE + 1 => {
+                tracing::warn!("{}: more bad records; they are counted, not shown", b.origin.file)
+            }
+            _ => {}
+        }
+    }
+
+    /// At the end of the input: the count of each file whose bad records were not all shown.
+    fn report_hidden(&mut self) {
+        let counts = std::mem::take(&mut self.bad_per_file);
+        let mut files: Vec<_> = counts.iter().filter(|(_, n)| **n > SHOWN_PER_FILE).collect();
+        files.sort();
+        for (file, n) in files {
+            tracing::warn!("{file}: {n} bad records in all ({} not shown)", n - SHOWN_PER_FILE);
+        }
     }
 }
 
@@ -73,12 +102,16 @@ impl Iterator for Accepted {
 
     fn next(&mut self) -> Option<Article> {
         loop {
-            match self.reader.next()? {
+            let Some(record) = self.reader.next() else {
+                self.report_hidden();
+                return None;
+            };
+            match record {
                 Ok(article) => match self.seen.get(&article.id) {
-                    Some(first) => self.report(&BadRecord::new(
-                        article.origin.clone(),
-                        format!("duplicate id {:?} (first seen at {first}), skipped", article.id),
-                    )),
+                    Some(first) => {
+                        let reason = format!("duplicate id {:?} (first seen at {first}), skipped", article.id);
+                        self.report(&BadRecord::new(article.origin.clone(), reason))
+                    }
                     None => {
                         self.seen.insert(article.id.clone(), article.origin.clone());
                         return Some(article);

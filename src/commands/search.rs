@@ -63,9 +63,14 @@ pub fn reindex(args: ReindexArgs) -> Result<ExitCode> {
 /// when the store has moved on (or when it is missing).
 pub fn current_index(store: &Store) -> Result<SearchIndex> {
     let index = SearchIndex::open(store.dir())?;
-    let caught_up = index.catch_up(store)?;
-    if caught_up > 0 {
-        tracing::info!("indexed {caught_up} articles the index was missing");
+    match index.catch_up(store) {
+        Ok(0) => {}
+        Ok(caught_up) => tracing::info!("indexed {caught_up} articles the index was missing"),
+        // A reader of a store it may not write searches the index as it is.
+        Err(e) if e.is_read_only() => {
+            tracing::warn!("{e}; searching the index as it is, which may miss the newest articles")
+        }
+        Err(e) => return Err(e.into()),
     }
     Ok(index)
 }

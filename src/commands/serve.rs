@@ -32,11 +32,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     };
     if let Some(w) = &writer {
         // Settle any articles a crash left after the checkpoint before taking requests.
-        w.ingest(b"").map_err(|e| anyhow::anyhow!("{e}"))?;
+        w.ingest(b"").map_err(|e| anyhow::anyhow!("{}", e.detail()))?;
     }
     config.token = token;
     let intake = writer.clone().map(|w| w as Arc<dyn Intake>);
-    let state = Arc::new(AppState::open(config, intake).map_err(|e| anyhow::anyhow!("{e}"))?);
+    let state = Arc::new(AppState::open(config, intake).map_err(|e| anyhow::anyhow!("{}", e.detail()))?);
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     let listener = runtime.block_on(async {

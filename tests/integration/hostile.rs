@@ -154,3 +154,81 @@ fn control_characters_and_bidi_overrides_do_not_reach_titles() {
     let story = &crate::json_lines(&stories)[0];
     assert_eq!(story["title"], "Brua er åpnet[2J");
 }
+
+/// A command that runs tidings as a user who may read the test's files but not write
+/// them: `nobody` when the tests run as root (root may write anything), else the user
+/// itself (the files are made read-only). `None`, with a message, where that cannot be
+/// arranged.
+fn reader_command() -> Option<std::process::Command> {
+    let bin = assert_cmd::cargo::cargo_bin("tidings");
+    let uid = std::process::Command::new("id").arg("-u").output().ok()?;
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        return Some(std::process::Command::new(bin));
+    }
+    let setpriv = std::process::Command::new("setpriv").arg("--version").output();
+    if setpriv.is_err() {
+        eprintln!("skipped: running as root without setpriv, so no user can be denied writing");
+        return None;
+    }
+    let mut cmd = std::process::Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(bin);
+    Some(cmd)
+}
+
+/// Makes everything under `root` readable by all and writable by none.
+fn read_only(root: &std::path::Path) {
+    let status = std::process::Command::new("chmod").args(["-R", "a+rX,a-w"]).arg(root).status().expect("chmod");
+    assert!(status.success());
+}
+
+#[test]
+fn a_read_only_data_directory_can_be_searched_and_served() {
+    let Some(_) = reader_command() else { return };
+    let dir = TestDir::new();
+    let data = sample_store(&dir);
+    read_only(&dir.path(""));
+    let reader = |args: &[&str]| {
+        let mut cmd = reader_command().expect("checked above");
+        cmd.args(args).arg("--data").arg(&data);
+        cmd.output().expect("runs")
+    };
+    let out = reader(&["search", "atomprogram"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(crate::stdout(&out).contains("articles match"), "{}", crate::stdout(&out));
+    let out = reader(&["reindex"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("this user may not write to the data directory"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("Lockfile"), "{}", stderr(&out));
+
+    let server = Server::start_command(reader_command().expect("checked above"), &data, None, &[]);
+    let (status, body) = get(&server, "/api/v1/search?q=atomprogram");
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = get(&server, "/search?q=atomprogram");
+    assert_eq!(status, 200, "{body}");
+    drop(server);
+
+    // Without an index, a reader cannot build one, and is told what to do.
+    let writable =
+        || std::process::Command::new("chmod").args(["-R", "u+w"]).arg(dir.path("")).status().expect("chmod");
+    writable();
+    std::fs::remove_dir_all(data.join("index")).expect("index removed");
+    read_only(&data);
+    let out = reader(&["search", "atomprogram"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("run `tidings reindex` once as a user who may"), "{}", stderr(&out));
+    writable();
+}
+
+#[test]
+fn a_file_of_repeated_ids_prints_a_few_messages_and_a_count() {
+    let dir = TestDir::new();
+    let line = "{\"id\": \"same\", \"title\": \"Samme sak igjen\", \"text\": \"Teksten gjentas.\"}\n";
+    let input = dir.write("repeated.jsonl", line.repeat(5000));
+    let out = tidings!("cluster", &input, "--assignments", dir.path("a.jsonl"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("duplicate id").count(), 10, "{err}");
+    assert!(err.contains("repeated.jsonl: 4999 bad records in all (4989 not shown)"), "{err}");
+    assert!(crate::stdout(&out).contains("4999 bad records skipped"), "{}", crate::stdout(&out));
+    assert!(!err.contains('\u{1b}'), "no colour codes when stderr is not a terminal: {err:?}");
+}

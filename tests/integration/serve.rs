@@ -35,7 +35,12 @@ impl Server {
     /// Starts `tidings serve` with more arguments.
     pub fn start_with(data: &Path, token: Option<&str>, extra: &[&str]) -> Server {
         let bin = assert_cmd::cargo::cargo_bin("tidings");
-        let mut cmd = Command::new(bin);
+        Server::start_command(Command::new(bin), data, token, extra)
+    }
+
+    /// Starts `tidings serve` through `cmd`: the binary itself, or a command that runs it
+    /// (as another user, say) with the rest of the arguments.
+    pub fn start_command(mut cmd: Command, data: &Path, token: Option<&str>, extra: &[&str]) -> Server {
         cmd.args(["serve", "--bind", "127.0.0.1:0", "--data"]).arg(data).args(extra);
         cmd.env_remove("TIDINGS_TOKEN");
         if let Some(t) = token {

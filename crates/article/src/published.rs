@@ -53,13 +53,19 @@ impl Published {
     }
 }
 
-/// Whether a string that [`parse_published`] refused still has the shape of a date with
-/// a year first (`9999-12-31T23:59:59Z` lies beyond the last instant a time can have):
-/// such a string is an implausible date, not an unrecognised one.
+/// Whether a string that [`parse_published`] refused is still a well-formed date, only
+/// one too late for any clock (`9999-12-31T23:59:59Z` lies beyond the last instant a
+/// timestamp can hold): such a string is an implausible date, not an unrecognised one.
+/// `2019-13-45` is neither: it is not a date at all.
 pub fn looks_like_date(raw: &str) -> bool {
     let s = raw.trim();
-    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    digits >= 4 && s.as_bytes().get(digits) == Some(&b'-')
+    let number = |range: std::ops::Range<usize>| {
+        s.get(range).filter(|p| p.bytes().all(|b| b.is_ascii_digit()))?.parse::<u32>().ok()
+    };
+    let dash = |at: usize| s.as_bytes().get(at) == Some(&b'-');
+    let (Some(year), Some(month)) = (number(0..4), number(5..7)) else { return false };
+    let day_ok = s.len() == 7 || (dash(7) && number(8..10).is_some_and(|d| (1..=31).contains(&d)));
+    year >= 9999 && dash(4) && (1..=12).contains(&month) && day_ok
 }
 
 /// Parses the publication dates the brief allows: RFC 3339, RFC 2822 (feeds), `YYYY-MM-DD`,
@@ -137,7 +143,8 @@ mod tests {
         assert!(!plausible("9998-12-31"));
         assert!(!plausible("0001-01-01T00:00:00Z"));
         assert!(parse_published("9999-12-31T23:59:59Z").is_none() && looks_like_date("9999-12-31T23:59:59Z"));
-        assert!(!looks_like_date("yesterday") && !looks_like_date("25.04.2019"));
+        assert!(!looks_like_date("yesterday") && !looks_like_date("25.04.2019") && !looks_like_date("2019-13-45"));
+        assert!(!looks_like_date("9999-13-01") && looks_like_date("9999-12"));
     }
 
     #[test]

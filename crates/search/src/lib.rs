@@ -7,6 +7,7 @@
 //! (stems per language, compound parts for Norwegian, Danish, Swedish and German); a query
 //! is analysed once per field, so it finds Norwegian and English articles alike.
 
+mod directory;
 mod fields;
 pub mod query;
 mod tokenizer;
@@ -18,10 +19,11 @@ use std::sync::Arc;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use tidings_analyze::{IndexTerms, Lang};
 use tidings_store::{ArticleRow, Store, StoreError};
 
+use directory::{IndexDirectory, is_read_only, tantivy_read_only};
 use fields::Fields;
 
 /// The index's directory inside a data directory.
@@ -46,6 +48,17 @@ pub enum SearchError {
     Store(#[from] StoreError),
     #[error("cannot read the query {query:?}: {reason}")]
     Query { query: String, reason: String },
+    /// The index needs writing and this user may not write the data directory.
+    #[error("{path}: cannot {task}: this user may not write to the data directory")]
+    ReadOnly { path: PathBuf, task: &'static str },
+}
+
+impl SearchError {
+    /// Whether the index could not be written because the directory is read-only: a
+    /// reader may go on with the index as it is.
+    pub fn is_read_only(&self) -> bool {
+        matches!(self, SearchError::ReadOnly { .. })
+    }
 }
 
 /// What to search for.
@@ -100,33 +113,41 @@ impl SearchIndex {
     pub fn open(data_dir: &Path) -> Result<Self, SearchError> {
         let path = data_dir.join(INDEX_DIR);
         let terms = Arc::new(IndexTerms::new());
-        let opened = match Index::open_in_dir(&path) {
-            Ok(index) if Self::payload_of(&index).is_some_and(|p| p.format == INDEX_FORMAT) => Some(index),
-            _ => None,
-        };
+        let index_err = |source| SearchError::Index { path: path.clone(), source };
+        let opened = IndexDirectory::open(&path).ok().and_then(|dir| Index::open(dir).ok());
         let index = match opened {
-            Some(index) => index,
-            None => {
-                // Missing, damaged, or another format: derived data, so start over.
-                if path.exists() {
-                    std::fs::remove_dir_all(&path).map_err(|source| SearchError::Io { path: path.clone(), source })?;
-                }
-                std::fs::create_dir_all(&path).map_err(|source| SearchError::Io { path: path.clone(), source })?;
-                Index::create_in_dir(&path, fields::schema())
-                    .map_err(|source| SearchError::Index { path: path.clone(), source })?
-            }
+            Some(index) if Self::payload_of(&index).is_some_and(|p| p.format == INDEX_FORMAT) => index,
+            // Missing, damaged, or another format: derived data, so start over.
+            _ => Self::create(&path).map_err(|e| match e {
+                SearchError::Io { source, .. } if is_read_only(&source) => SearchError::ReadOnly {
+                    path: path.clone(),
+                    task: "build the search index (missing or from another version; run `tidings reindex` once as a user who may)",
+                },
+                e => e,
+            })?,
         };
         tokenizer::register(&index, &terms);
-        let fields = Fields::of(&index.schema()).map_err(|source| SearchError::Index { path: path.clone(), source })?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|source| SearchError::Index { path: path.clone(), source })?;
+        let fields = Fields::of(&index.schema()).map_err(index_err)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(index_err)?;
         Ok(Self { index, fields, reader, path })
     }
 
+    /// A new, empty index at `path`, replacing whatever was there.
+    fn create(path: &Path) -> Result<Index, SearchError> {
+        let io = |source| SearchError::Io { path: path.to_path_buf(), source };
+        if path.exists() {
+            std::fs::remove_dir_all(path).map_err(io)?;
+        }
+        std::fs::create_dir_all(path).map_err(io)?;
+        let directory = IndexDirectory::open(path).map_err(|e| io(std::io::Error::other(e.to_string())))?;
+        Index::create(directory, fields::schema(), IndexSettings::default())
+            .map_err(|source| SearchError::Index { path: path.to_path_buf(), source })
+    }
+
     fn err(&self, source: tantivy::TantivyError) -> SearchError {
+        if tantivy_read_only(&source) {
+            return SearchError::ReadOnly { path: self.path.clone(), task: "bring the search index up to date" };
+        }
         SearchError::Index { path: self.path.clone(), source }
     }
 

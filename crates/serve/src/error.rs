@@ -96,6 +96,15 @@ impl IntoResponse for ApiError {
 }
 
 impl ApiError {
+    /// The whole message, internal detail included: for the operator (the command line,
+    /// the log), never for a client.
+    pub fn detail(&self) -> String {
+        match self {
+            ApiError::Internal(detail) => detail.clone(),
+            e => e.to_string(),
+        }
+    }
+
     /// The message a client may see, and for an internal error the request id under which
     /// its detail was logged (file paths and database messages stay in the log).
     pub fn public_message(&self) -> (String, Option<String>) {

@@ -83,7 +83,14 @@ impl AppState {
     pub fn open(config: ServeConfig, intake: Option<Arc<dyn Intake>>) -> Result<Self, ApiError> {
         let pool = Pool::new(&config.data)?;
         let index = SearchIndex::open(&config.data)?;
-        pool.with_store(|s| index.catch_up(s).map_err(ApiError::from))?;
+        match pool.with_store(|s| Ok(index.catch_up(s))) {
+            Ok(Err(e)) if e.is_read_only() => {
+                tracing::warn!("{e}; serving the search index as it is, which may miss the newest articles")
+            }
+            result => {
+                result??;
+            }
+        }
         Ok(Self {
             config,
             pool,

@@ -65,8 +65,7 @@ impl Store {
                 if !db.is_file() {
                     return Err(StoreError::Missing(dir.to_path_buf()));
                 }
-                let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                (Connection::open_with_flags(&db, flags).map_err(|e| StoreError::sqlite(&db, e))?, None)
+                (open_for_reading(&db)?, None)
             }
         };
         schema::prepare(&conn, &db, access)?;
@@ -86,6 +85,38 @@ impl Store {
     fn err(&self, e: rusqlite::Error) -> StoreError {
         StoreError::sqlite(&self.database_path(), e)
     }
+}
+
+/// A read-only connection. A database in WAL mode needs its shared-memory file even for
+/// reading; in a directory the user may not write, where that file cannot be created,
+/// the database is read as an immutable file instead (a writer elsewhere would not be
+/// seen until the next open, which for a read-only copy is what one expects).
+fn open_for_reading(db: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(db, flags).map_err(|e| StoreError::sqlite(db, e))?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ReadOnly => {
+            drop(conn);
+            tracing::info!("{}: the directory is read-only; reading the database as it stands", db.display());
+            let uri = format!("file:{}?immutable=1", uri_path(db));
+            Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI).map_err(|e| StoreError::sqlite(db, e))
+        }
+        _ => Ok(conn),
+    }
+}
+
+/// A path as the path part of an SQLite URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The number in a story's label (`s000007` → 7), which is also its `stories.id`.
