@@ -58,11 +58,10 @@ pub fn run(command: SourcesCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Only http(s) URLs can be followed.
+/// Only http(s) URLs with a host and a valid port can be followed.
 fn check_url(url: &str) -> Result<()> {
-    let ok = (url.starts_with("http://") || url.starts_with("https://")) && tidings_fetch::host_of(url).is_some();
-    if !ok {
-        bail!("{url:?} is not an http(s) URL");
+    if tidings_fetch::check_url(url).is_err() {
+        bail!("{url:?} is not an http(s) URL with a host and a valid port");
     }
     Ok(())
 }

@@ -91,6 +91,7 @@ fn serve(stream: TcpStream, base: &str, version: &AtomicUsize, seen: &Seen) {
         }
         "/error.rss" => respond(&mut out, "500 Internal Server Error", "", b"down"),
         "/loop.rss" => respond(&mut out, "302 Found", "Location: /loop.rss\r\n", b""),
+        "/to-file.rss" => respond(&mut out, "301 Moved Permanently", "Location: file:///etc/passwd\r\n", b""),
         "/huge.rss" => {
             let size = 100usize << 20;
             let head =
@@ -226,22 +227,25 @@ fn watch_follows_feeds_fetches_pages_and_survives_bad_ones() {
 <outline text="Nordlys" xmlUrl="{base}/nordlys.rss"/><outline text="Fjordavisa" xmlUrl="{base}/fjord.atom"/></outline>
 <outline text="TT" xmlUrl="{base}/tt.json"/><outline text="Broken" xmlUrl="{base}/broken.xml"/>
 <outline text="Down" xmlUrl="{base}/error.rss"/><outline text="Loop" xmlUrl="{base}/loop.rss"/>
+<outline text="To a file" xmlUrl="{base}/to-file.rss"/>
 <outline text="Not http" xmlUrl="ftp://example.org/feed"/></body></opml>"#
     );
     let opml = dir.write("feeds.opml", opml);
     let out = tidings!("sources", "import", "--data", &data, &opml);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("6 feeds added, 0 already followed, 1 refused"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("7 feeds added, 0 already followed, 1 refused"));
     let out = tidings!("sources", "add", "--data", &data, format!("{base}/huge.rss"));
     assert!(out.status.success());
     let again = tidings!("sources", "add", "--data", &data, format!("{base}/huge.rss"));
     assert!(String::from_utf8_lossy(&again.stdout).contains("already following"));
     assert!(!tidings!("sources", "add", "--data", &data, "javascript:alert(1)").status.success());
-    assert_eq!(feeds(&data).len(), 7);
+    let bad_port = tidings!("sources", "add", "--data", &data, "http://[::1]:99999/");
+    assert!(!bad_port.status.success() && String::from_utf8_lossy(&bad_port.stderr).contains("valid port"));
+    assert_eq!(feeds(&data).len(), 8);
 
     // First pass: every good feed's items are stored; the bad feeds are recorded.
     let summary = watch_once(&data);
-    assert!(summary.contains("polled 7 feeds (0 unchanged, 4 failed)"), "{summary}");
+    assert!(summary.contains("polled 8 feeds (0 unchanged, 5 failed)"), "{summary}");
     let stored = articles(&data);
     assert_eq!(stored.len(), 5, "{stored:#?}");
     let by_title = |t: &str| {
@@ -268,6 +272,11 @@ fn watch_follows_feeds_fetches_pages_and_survives_bad_ones() {
     assert_eq!(feed(&listed, "/error.rss")["last_error"], "HTTP 500");
     assert_eq!(feed(&listed, "/error.rss")["failures"], 1);
     assert!(feed(&listed, "/loop.rss")["last_error"].as_str().is_some_and(|e| e.contains("redirects")));
+    let to_file = &feed(&listed, "/to-file.rss")["last_error"];
+    assert!(
+        to_file.as_str().is_some_and(|e| e.contains("file:///etc/passwd, which is not an http(s) URL")),
+        "{to_file}"
+    );
     assert!(feed(&listed, "/huge.rss")["last_error"].as_str().is_some_and(|e| e.contains("larger than")));
     assert!(feed(&listed, "/broken.xml")["last_error"].as_str().is_some_and(|e| e.contains("not a readable")));
     assert_eq!(feed(&listed, "/nordlys.rss")["articles"], 2);
@@ -279,7 +288,7 @@ fn watch_follows_feeds_fetches_pages_and_survives_bad_ones() {
 
     // Second pass, nothing new: a 304 for the feed with an ETag, the same body for the other.
     let summary = watch_once(&data);
-    assert!(summary.contains("polled 7 feeds (3 unchanged, 4 failed), fetched 0 pages, added 0 articles"), "{summary}");
+    assert!(summary.contains("polled 8 feeds (3 unchanged, 5 failed), fetched 0 pages, added 0 articles"), "{summary}");
     let conditional = server.requests_to("/nordlys.rss");
     assert_eq!(conditional.last().and_then(|h| h.get("if-none-match")).map(String::as_str), Some("\"nordlys-v1\""));
     assert_eq!(feed(&feeds(&data), "/error.rss")["failures"], 2);

@@ -89,6 +89,27 @@ pub enum FetchError {
     Network(String),
     #[error("not an http(s) URL: {0}")]
     BadUrl(String),
+    /// Only http(s) redirects are followed (`Location: file:///etc/passwd` is not).
+    #[error("redirected to {0}, which is not an http(s) URL; not followed")]
+    BadRedirect(String),
+}
+
+/// Checks that `url` is an http(s) URL with a host and a valid port, as a feed's or a
+/// page's address must be.
+pub fn check_url(url: &str) -> Result<url::Url, FetchError> {
+    let bad = || FetchError::BadUrl(url.to_string());
+    let parsed = url::Url::parse(url.trim()).map_err(|_| bad())?;
+    let web = matches!(parsed.scheme(), "http" | "https");
+    if !web || parsed.host_str().is_none_or(str::is_empty) || parsed.port() == Some(0) {
+        return Err(bad());
+    }
+    Ok(parsed)
+}
+
+/// What one request gave: an answer, or where to go next.
+enum Hop {
+    Done(Fetched),
+    Redirect(String),
 }
 
 impl FetchError {
@@ -117,7 +138,9 @@ impl Fetcher {
             .user_agent(config.user_agent.as_str())
             .timeout_global(Some(config.timeout))
             .timeout_connect(Some(config.timeout.min(Duration::from_secs(10))))
-            .max_redirects(config.max_redirects)
+            // Redirects are followed by `Fetcher::get`, hop by hop.
+            .max_redirects(0)
+            .max_redirects_will_error(false)
             .http_status_as_error(false)
             .build()
             .new_agent();
@@ -129,11 +152,28 @@ impl Fetcher {
     }
 
     /// GETs `url`, conditionally when `validators` has any, retrying transient failures.
+    /// Redirects are followed here, not by the HTTP client, so that each hop waits its
+    /// turn at its host like any request, and only http(s) targets are followed.
     pub fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
-        let host = host_of(url).ok_or_else(|| FetchError::BadUrl(url.to_string()))?;
+        let mut current = check_url(url)?;
+        for _ in 0..=self.config.max_redirects {
+            match self.get_retrying(&current, validators)? {
+                Hop::Done(fetched) => return Ok(fetched),
+                Hop::Redirect(location) => {
+                    let next = current.join(&location).map_err(|_| FetchError::BadRedirect(location.clone()))?;
+                    current = check_url(next.as_str()).map_err(|_| FetchError::BadRedirect(next.to_string()))?;
+                }
+            }
+        }
+        Err(FetchError::TooManyRedirects(self.config.max_redirects))
+    }
+
+    /// One URL, politely, with retries for transient failures.
+    fn get_retrying(&self, url: &url::Url, validators: &Validators) -> Result<Hop, FetchError> {
+        let host = host_of(url.as_str()).ok_or_else(|| FetchError::BadUrl(url.to_string()))?;
         let mut attempt = 0;
         loop {
-            let result = self.polite(&host, || self.once(url, validators));
+            let result = self.polite(&host, || self.once(url.as_str(), validators));
             match result {
                 Err(e) if e.is_transient() && attempt < self.config.retries => {
                     std::thread::sleep(self.config.backoff * 2u32.pow(attempt));
@@ -161,7 +201,7 @@ impl Fetcher {
         out
     }
 
-    fn once(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+    fn once(&self, url: &str, validators: &Validators) -> Result<Hop, FetchError> {
         let mut request = self.agent.get(url);
         if let Some(etag) = &validators.etag {
             request = request.header("If-None-Match", etag);
@@ -174,7 +214,11 @@ impl Fetcher {
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let max_age = header("cache-control").as_deref().and_then(max_age);
         match status {
-            304 => Ok(Fetched::NotModified { max_age }),
+            304 => Ok(Hop::Done(Fetched::NotModified { max_age })),
+            301 | 302 | 303 | 307 | 308 => match header("location") {
+                Some(location) => Ok(Hop::Redirect(location)),
+                None => Err(FetchError::Status { status }),
+            },
             200..=299 => {
                 let content_type = header("content-type");
                 let validators = Validators { etag: header("etag"), last_modified: header("last-modified") };
@@ -185,7 +229,7 @@ impl Fetcher {
                     .limit(self.config.max_bytes)
                     .read_to_vec()
                     .map_err(|e| self.error(e))?;
-                Ok(Fetched::Body(Body { bytes, content_type, url: final_url, validators, max_age }))
+                Ok(Hop::Done(Fetched::Body(Body { bytes, content_type, url: final_url, validators, max_age })))
             }
             status => Err(FetchError::Status { status }),
         }
@@ -238,5 +282,16 @@ mod tests {
         assert_eq!(max_age("public, max-age=600"), Some(Duration::from_secs(600)));
         assert_eq!(max_age("no-cache"), Some(Duration::ZERO));
         assert_eq!(max_age("public"), None);
+    }
+
+    #[test]
+    fn only_web_urls_with_valid_ports_pass() {
+        assert!(check_url("https://nrk.no/toppsaker.rss").is_ok());
+        assert!(check_url("http://[::1]:8080/feed").is_ok());
+        for bad in
+            ["http://[::1]:99999/", "http://example.no:0/", "file:///etc/passwd", "ftp://x/y", "http://", "nrk.no/rss"]
+        {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
     }
 }

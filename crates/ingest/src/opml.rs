@@ -2,6 +2,7 @@
 //! however deeply the reader nested its folders.
 
 use quick_xml::events::Event;
+use tidings_extract::html_to_text;
 
 /// One feed listed in an OPML file.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,14 +31,14 @@ pub fn parse_opml(xml: &[u8]) -> Result<Vec<OpmlFeed>, String> {
                 }
                 if name.as_ref().eq_ignore_ascii_case("outline") {
                     let attr = |key: &str| {
-                        e.attributes()
-                            .flatten()
-                            .find(|a| a.key.local_name().as_ref().eq_ignore_ascii_case(key))
-                            .and_then(|a| {
-                                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                                    .ok()
-                                    .map(|v| v.trim().to_string())
-                            })
+                        e.attributes().flatten().find(|a| a.key.local_name().as_ref().eq_ignore_ascii_case(key)).map(
+                            |a| match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                                Ok(v) => v.trim().to_string(),
+                                // HTML entities (`&eacute;`, `&nbsp;`) are not XML's, but
+                                // feed readers write them: decoded as HTML, not dropped.
+                                Err(_) => html_to_text(&a.value),
+                            },
+                        )
                     };
                     if let Some(url) = attr("xmlUrl").filter(|u| !u.is_empty()) {
                         let title = attr("title").or_else(|| attr("text")).filter(|t| !t.is_empty());
@@ -71,6 +72,15 @@ mod tests {
         assert_eq!(feeds[0].url, "https://nordlys.example/rss?a=1&b=2");
         assert_eq!(feeds[0].title.as_deref(), Some("Nordlys & Co"));
         assert_eq!(feeds[1].title.as_deref(), Some("Fjordavisa nyheter"));
+    }
+
+    #[test]
+    fn html_entities_do_not_drop_an_outline() {
+        let xml = br#"<opml><body><outline text="Caf&eacute; &amp; Fjord&nbsp;TV" xmlUrl="https://cafe.example/rss?x=1&amp;y=&eacute;"/></body></opml>"#;
+        let feeds = parse_opml(xml).expect("parses");
+        assert_eq!(feeds.len(), 1, "{feeds:?}");
+        assert_eq!(feeds[0].title.as_deref(), Some("Café & Fjord TV"));
+        assert_eq!(feeds[0].url, "https://cafe.example/rss?x=1&y=é");
     }
 
     #[test]

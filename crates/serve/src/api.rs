@@ -187,7 +187,27 @@ fn decode_cursor(c: &str, order: StoryOrder) -> Result<StoryCursor, ApiError> {
 
 /// Query parameters, or the `invalid_parameter` error that says which one is wrong.
 pub(crate) fn params<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
-    q.map(|Query(p)| p).map_err(|e| ApiError::InvalidParameter(e.body_text()))
+    q.map(|Query(p)| p).map_err(|e| ApiError::InvalidParameter(parameter_message(&e.body_text())))
+}
+
+/// A query-string error in the API's words rather than the deserializer's
+/// (`limit=-1`: "limit must be a whole number", not "invalid digit found in string").
+pub(crate) fn parameter_message(raw: &str) -> String {
+    let text = raw.strip_prefix("Failed to deserialize query string: ").unwrap_or(raw);
+    if let Some(rest) = text.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or(rest);
+        let expected = rest.split_once("expected ").map_or("", |(_, e)| e);
+        return format!("unknown parameter {name:?} (the parameters are {expected})");
+    }
+    let Some((name, problem)) = text.split_once(": ") else { return text.to_string() };
+    let problem = match problem {
+        "invalid digit found in string" | "cannot parse integer from empty string" => {
+            "must be a whole number, 0 or more"
+        }
+        "number too large to fit in target type" => "is too large",
+        p => p,
+    };
+    format!("{name} {problem}")
 }
 
 /// `GET /api/v1/stories`
@@ -535,6 +555,17 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameter_errors_speak_of_parameters() {
+        let m = |s: &str| parameter_message(&format!("Failed to deserialize query string: {s}"));
+        assert_eq!(m("limit: invalid digit found in string"), "limit must be a whole number, 0 or more");
+        assert_eq!(m("offset: number too large to fit in target type"), "offset is too large");
+        assert_eq!(
+            m("unknown field `colour`, expected one of `since`, `until`"),
+            "unknown parameter \"colour\" (the parameters are one of `since`, `until`)"
+        );
+    }
 
     #[test]
     fn cursors_round_trip_and_belong_to_their_order() {

@@ -589,7 +589,9 @@ pub async fn source(
     Path(name): Path<String>,
     q: Result<Query<Offset>, QueryRejection>,
 ) -> Result<Response, PageError> {
-    let offset = q.map(|Query(o)| o.offset.unwrap_or(0)).map_err(|e| ApiError::InvalidParameter(e.body_text()))?;
+    let offset = q
+        .map(|Query(o)| o.offset.unwrap_or(0))
+        .map_err(|e| ApiError::InvalidParameter(crate::api::parameter_message(&e.body_text())))?;
     let dates = style(&headers);
     let lookup = name.clone();
     let rows = state.read(move |_, store| Ok(store.source_articles(&lookup, SOURCE_PAGE, offset)?)).await?;
