@@ -25,7 +25,7 @@ pub use input::{Format, Input, expand_inputs};
 pub use jsonl::{parse_line, record_id};
 pub use opml::{OpmlFeed, parse_opml};
 pub use page::{PageHints, page_article};
-pub use reader::{Reader, Record};
+pub use reader::{Reader, Record, read_bytes};
 
 use tidings_article::Article;
 

@@ -56,35 +56,73 @@ fn open(input: &Input) -> Box<dyn Iterator<Item = Record> + Send> {
         return Box::new(JsonLines::new(stdin, name));
     };
     match input.format {
-        Format::JsonLines { gzip } => match open_stream(path, gzip) {
-            Ok(reader) => Box::new(JsonLines::new(reader, name)),
+        Format::JsonLines { gzip } | Format::Warc { gzip } => match open_stream(path, gzip) {
+            Ok(reader) => stream_records(input.format, reader, name),
             Err(err) => single_error(name, format!("cannot open: {err}")),
         },
-        Format::Text => {
-            let record = read_whole(path, &name).and_then(|bytes| {
-                let origin = Origin::new(name.clone(), None);
-                let content = String::from_utf8(bytes).map_err(|e| {
-                    BadRecord::new(origin.clone(), format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
-                })?;
-                parse_text_article(&content, file_stem(path), origin)
-            });
-            Box::new(std::iter::once(record))
-        }
-        Format::Feed => match read_whole(path, &name) {
-            Ok(bytes) => Box::new(parse_feed(&bytes, name).into_iter()),
+        Format::Text | Format::Feed | Format::Html => match read_whole(path, &name) {
+            Ok(bytes) => whole_records(input.format, bytes, name, file_stem(path)),
             Err(bad) => Box::new(std::iter::once(Err(bad))),
         },
+    }
+}
+
+/// Reads the bytes of one input held in memory as a file named `name` of that format
+/// would be read (its id, for one-article formats, is the name without extension).
+/// For callers that have the bytes already, and for fuzzing the readers.
+pub fn read_bytes(format: Format, name: &str, bytes: Vec<u8>) -> Vec<Record> {
+    let file: Arc<str> = Arc::from(name);
+    match format {
+        Format::JsonLines { gzip } | Format::Warc { gzip } => {
+            let cursor = std::io::Cursor::new(bytes);
+            let reader: Box<dyn BufRead + Send> = if gzip {
+                Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(cursor)))
+            } else {
+                Box::new(cursor)
+            };
+            stream_records(format, reader, file).collect()
+        }
+        Format::Text | Format::Feed | Format::Html => {
+            let stem = file_stem(Path::new(name));
+            whole_records(format, bytes, file, stem).collect()
+        }
+    }
+}
+
+/// The records of a format read as a stream (JSON Lines, WARC).
+fn stream_records(
+    format: Format,
+    reader: Box<dyn BufRead + Send>,
+    name: Arc<str>,
+) -> Box<dyn Iterator<Item = Record> + Send> {
+    match format {
+        Format::Warc { .. } => Box::new(WarcRecords::new(reader, name)),
+        _ => Box::new(JsonLines::new(reader, name)),
+    }
+}
+
+/// The records of a format read whole (one article, or one feed).
+fn whole_records(
+    format: Format,
+    bytes: Vec<u8>,
+    name: Arc<str>,
+    stem: String,
+) -> Box<dyn Iterator<Item = Record> + Send> {
+    let origin = Origin::new(name.clone(), None);
+    match format {
+        Format::Feed => Box::new(parse_feed(&bytes, name).into_iter()),
         Format::Html => {
-            let record = read_whole(path, &name).and_then(|bytes| {
-                let html = tidings_extract::decode(&bytes, None);
-                page_article(&html, &PageHints::default(), Origin::new(name.clone(), None))
-            });
+            let html = tidings_extract::decode(&bytes, None);
+            Box::new(std::iter::once(page_article(&html, &PageHints::default(), origin)))
+        }
+        _ => {
+            let record = String::from_utf8(bytes)
+                .map_err(|e| {
+                    BadRecord::new(origin.clone(), format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
+                })
+                .and_then(|content| parse_text_article(&content, stem, origin));
             Box::new(std::iter::once(record))
         }
-        Format::Warc { gzip } => match open_stream(path, gzip) {
-            Ok(reader) => Box::new(WarcRecords::new(reader, name)),
-            Err(err) => single_error(name, format!("cannot open: {err}")),
-        },
     }
 }
 

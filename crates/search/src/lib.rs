@@ -9,7 +9,7 @@
 
 mod directory;
 mod fields;
-pub mod query;
+mod query;
 mod tokenizer;
 
 use std::ops::Bound;
@@ -227,7 +227,7 @@ impl SearchIndex {
         doc
     }
 
-    /// Runs a query (see [`query`] for its syntax and limits): every word must match (in
+    /// Runs a query (see [`tidings_query`] for its syntax and limits): every word must match (in
     /// a title or body, in any language's analysis); filters narrow the result.
     pub fn search(&self, request: &SearchRequest) -> Result<Results, SearchError> {
         let f = &self.fields;
@@ -280,7 +280,7 @@ impl SearchIndex {
     /// titles counting double.
     fn text_query(&self, text: &str) -> Result<Box<dyn Query>, SearchError> {
         let refused = |reason: String| SearchError::Query { query: shortened(text), reason };
-        let expr = query::parse(text).map_err(|e| refused(e.to_string()))?;
+        let expr = tidings_query::parse(text).map_err(|e| refused(e.to_string()))?;
         let mut parser = QueryParser::for_index(&self.index, self.fields.all_text_fields());
         parser.set_conjunction_by_default();
         let mut boosted = Vec::new();
@@ -288,7 +288,7 @@ impl SearchIndex {
             parser.set_field_boost(*title, TITLE_BOOST);
             boosted.extend([(*title, TITLE_BOOST), (*body, 1.0)]);
         }
-        expr.to_query(&query::Build { parser: &parser, fields: &boosted }).map_err(|e| match e {
+        query::to_query(&expr, &query::Build { parser: &parser, fields: &boosted }).map_err(|e| match e {
             query::BuildError::Tantivy(source) => self.err(source),
             e => refused(e.to_string()),
         })

@@ -24,6 +24,17 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// Largest page of stories or search hits.
 pub const MAX_LIMIT: usize = 100;
+/// Largest offset into search hits and storylines (deeper pages cost more and nobody
+/// reads them; the API documents it).
+pub const MAX_OFFSET: usize = 10_000;
+
+/// An offset within bounds (0 when not given).
+fn page_offset(offset: Option<usize>) -> Result<usize, ApiError> {
+    match offset.unwrap_or(0) {
+        n @ 0..=MAX_OFFSET => Ok(n),
+        n => Err(ApiError::InvalidParameter(format!("offset must be between 0 and {MAX_OFFSET}, not {n}"))),
+    }
+}
 const DEFAULT_LIMIT: usize = 20;
 
 type Shared = State<Arc<AppState>>;
@@ -362,7 +373,7 @@ impl StorylinesParams {
         if limit == 0 || limit > MAX_LIMIT {
             return Err(ApiError::InvalidParameter(format!("limit must be 1 to {MAX_LIMIT}")));
         }
-        Ok(store.storylines(limit, self.offset.unwrap_or(0))?)
+        Ok(store.storylines(limit, page_offset(self.offset)?)?)
     }
 }
 
@@ -427,7 +438,7 @@ impl SearchParams {
         let query = nonempty(&self.q).ok_or_else(|| ApiError::InvalidParameter("q (the query) is missing".into()))?;
         let limit = page_limit(self.limit)?;
         let story = nonempty(&self.story).map(|s| story_number(&s)).transpose()?;
-        let offset = self.offset.unwrap_or(0).min(10_000);
+        let offset = page_offset(self.offset)?;
         let request = SearchRequest {
             query,
             since: param_time(store, &self.since, "since")?,
@@ -501,10 +512,21 @@ pub async fn ingest(State(state): Shared, request: Request) -> Result<Json<Value
     if declared_length(request.headers())?.is_some_and(|n| n > max_body) {
         return Err(ApiError::PayloadTooLarge(max_body));
     }
+    let json_array_expected = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("application/json"));
     let _slot = state.body_slots.acquire().await.map_err(|_| ApiError::Unavailable("the server is stopping".into()))?;
     let body = axum::body::to_bytes(request.into_body(), max_body).await.map_err(|e| body_error(&e, max_body))?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::InvalidBody("the body is empty: send a JSON array or JSON Lines of articles".into()));
+    }
+    if json_array_expected && !body.trim_ascii_start().starts_with(b"[") {
+        return Err(ApiError::InvalidBody(
+            "a body sent as application/json must be a JSON array of articles (send JSON Lines as application/x-ndjson)"
+                .into(),
+        ));
     }
     let report = tokio::task::spawn_blocking(move || intake.ingest(&body))
         .await
