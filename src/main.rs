@@ -77,3 +77,17 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
         .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::message;
+
+    #[test]
+    fn each_cause_is_printed_once() {
+        let io = std::io::Error::other("attempt to write a readonly database");
+        let err = anyhow::Error::new(std::io::Error::other(io.to_string()))
+            .context(format!("data/tidings.sqlite: {io}"))
+            .context("cannot open the store");
+        assert_eq!(message(&err), "cannot open the store: data/tidings.sqlite: attempt to write a readonly database");
+    }
+}

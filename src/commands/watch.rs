@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use tidings_article::{Article, Origin};
+use tidings_article::{Article, Origin, Precision, Published};
 use tidings_fetch::{FetchConfig, FetchError, Fetched, Fetcher, Validators};
 use tidings_ingest::{FeedDocument, PageHints, page_article, parse_feed_document};
 use tidings_store::{FeedRow, Feeds, PollRecord};
@@ -170,7 +170,7 @@ impl Watcher {
                 }
             }
         }
-        let pages = parallel_map(&jobs, self.workers, |(_, _, item)| self.page(item));
+        let pages = parallel_map(&jobs, self.workers, |(_, _, item)| self.page(item).map(dated));
         report.pages = jobs.len();
         let mut per_feed: Vec<Vec<(String, Option<Article>)>> = vec![Vec::new(); due.len()];
         for ((i, key, _), article) in jobs.into_iter().zip(pages) {
@@ -205,7 +205,7 @@ impl Watcher {
     }
 
     /// The article behind a feed item: its page, extracted, or the item itself when the
-    /// page cannot be had or says nothing.
+    /// page cannot be had or says nothing. See [`dated`] for its time.
     fn page(&self, item: &Article) -> Option<Article> {
         let fallback = || (!item.title.trim().is_empty() || !item.text.trim().is_empty()).then(|| item.clone());
         let Some(url) = item.url.as_deref() else { return fallback() };
@@ -351,6 +351,16 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], workers: usize, f: impl Fn(&T) ->
         }
     });
     results.into_iter().filter_map(|slot| slot.into_inner().ok().flatten()).collect()
+}
+
+/// A watched article without a believable date (none given, or one the reader refused as
+/// implausible) is dated by when it was fetched: it was published by then, and a feed
+/// reader's views count back from the newest articles.
+fn dated(mut article: Article) -> Article {
+    if article.published.is_none() {
+        article.published = Some(Published { at: jiff::Timestamp::now(), precision: Precision::Instant });
+    }
+    article
 }
 
 #[cfg(test)]

@@ -232,3 +232,16 @@ fn a_file_of_repeated_ids_prints_a_few_messages_and_a_count() {
     assert!(crate::stdout(&out).contains("4999 bad records skipped"), "{}", crate::stdout(&out));
     assert!(!err.contains('\u{1b}'), "no colour codes when stderr is not a terminal: {err:?}");
 }
+
+#[test]
+fn a_query_padded_with_white_space_is_measured_as_sent() {
+    let dir = TestDir::new();
+    let server = Server::start(&sample_store(&dir), None);
+    // U+0085 is white space: trimmed first, 1,200 of them made a query look short.
+    let padded = format!("putin{}", "%C2%85".repeat(1200));
+    for path in [format!("/api/v1/stories?q={padded}"), format!("/api/v1/search?q={padded}")] {
+        let (status, body) = get(&server, &path);
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("characters long (at most 1000)"), "{body}");
+    }
+}

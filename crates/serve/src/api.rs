@@ -85,7 +85,7 @@ impl StoriesParams {
             limit: limit + 1,
             ..StoryFilter::default()
         };
-        if let Some(q) = nonempty(&self.q) {
+        if let Some(q) = query_param(&self.q) {
             return self.search_page(state, store, &q, filter, limit);
         }
         if let Some(c) = nonempty(&self.cursor) {
@@ -147,6 +147,12 @@ impl StoriesParams {
 
 fn nonempty(v: &Option<String>) -> Option<String> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// A full-text query parameter as given, when it is not blank. Not trimmed: the query's
+/// limits count what the client sent (the OpenAPI document's `maxLength` does too).
+fn query_param(v: &Option<String>) -> Option<String> {
+    v.as_deref().filter(|s| !s.trim().is_empty()).map(str::to_string)
 }
 
 /// A page size within bounds (the default when not given).
@@ -435,7 +441,8 @@ pub struct SearchPage {
 
 impl SearchParams {
     pub fn run(&self, state: &AppState, store: &Store) -> Result<SearchPage, ApiError> {
-        let query = nonempty(&self.q).ok_or_else(|| ApiError::InvalidParameter("q (the query) is missing".into()))?;
+        let query =
+            query_param(&self.q).ok_or_else(|| ApiError::InvalidParameter("q (the query) is missing".into()))?;
         let limit = page_limit(self.limit)?;
         let story = nonempty(&self.story).map(|s| story_number(&s)).transpose()?;
         let offset = page_offset(self.offset)?;
