@@ -43,34 +43,28 @@ pub(crate) fn after_closing_tag<'a>(rest: &'a str, name: &str) -> &'a str {
 
 /// Where `</name` starts in `text`, in any letter case.
 pub(crate) fn find_closing_tag(text: &str, name: &str) -> Option<usize> {
+    find_tag(text, "</", name)
+}
+
+/// Where `<name` starts in `html`, in any letter case.
+pub(crate) fn find_opening_tag(html: &str, name: &str) -> Option<usize> {
+    find_tag(html, "<", name)
+}
+
+/// Where `opener` (`<` or `</`) followed by the tag `name` starts in `text`, in any letter
+/// case; the name must end there (`>`, `/`, white space or the end of the text), so that
+/// `<title` is not found in `<titlebar`.
+fn find_tag(text: &str, opener: &str, name: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let name = name.as_bytes();
     let mut from = 0;
-    while let Some(at) = text[from..].find("</").map(|i| from + i) {
-        let candidate = &bytes[at + 2..];
-        if candidate.len() >= name.len() && candidate[..name.len()].eq_ignore_ascii_case(name) {
+    while let Some(at) = text[from..].find(opener).map(|i| from + i) {
+        let candidate = &bytes[at + opener.len()..];
+        let named = candidate.len() >= name.len() && candidate[..name.len()].eq_ignore_ascii_case(name);
+        if named && matches!(candidate.get(name.len()), None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')) {
             return Some(at);
         }
-        from = at + 2;
-    }
-    None
-}
-
-/// Where `<name` starts in `html` (followed by `>`, white space or `/`), in any letter case.
-pub(crate) fn find_opening_tag(html: &str, name: &str) -> Option<usize> {
-    let bytes = html.as_bytes();
-    let name = name.as_bytes();
-    let mut from = 0;
-    while let Some(at) = html[from..].find('<').map(|i| from + i) {
-        let candidate = &bytes[at + 1..];
-        let follows = candidate.get(name.len()).copied();
-        if candidate.len() > name.len()
-            && candidate[..name.len()].eq_ignore_ascii_case(name)
-            && matches!(follows, Some(b'>' | b'/') | Some(b' ' | b'\t' | b'\n' | b'\r'))
-        {
-            return Some(at);
-        }
-        from = at + 1;
+        from = at + opener.len();
     }
     None
 }
