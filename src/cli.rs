@@ -372,9 +372,14 @@ pub struct GenerateArgs {
 
 #[derive(Args)]
 pub struct BenchArgs {
-    /// Number of articles to generate and cluster.
-    #[arg(long, default_value_t = 200_000)]
-    pub articles: u64,
+    /// Number of articles to generate and cluster (with `--input`: at most this many of
+    /// the file's; all of them by default).
+    #[arg(long)]
+    pub articles: Option<u64>,
+    /// Time a stream of your own (JSON Lines, or any input `cluster` reads) instead of
+    /// generated articles, clustered in the order given, as with `cluster --sorted`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["headlines", "seed", "search"])]
+    pub input: Option<PathBuf>,
     /// Headlines only (empty bodies).
     #[arg(long)]
     pub headlines: bool,

@@ -13,6 +13,7 @@ use tidings_analyze::{EntityKind, Kind, feature_hash};
 
 use crate::posting::StoryId;
 use crate::story::StorySummary;
+use crate::vector::DocumentFrequencies;
 
 /// How stories are linked into storylines.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -57,8 +58,19 @@ pub struct StoryThread {
 struct Anchor {
     /// Features (entity keys and keywords) with their weight before rarity, sorted by hash.
     features: Vec<Feature>,
+    /// Their hashes, in the same order: comparing stories walks these, in one cache line
+    /// per eight features.
+    hashes: Vec<u64>,
     first_seen: Option<i64>,
     last_seen: Option<i64>,
+    /// The norm of the features weighted by rarity, and the number of stories counted
+    /// when it was computed: rarity drifts slowly, so the norm is recomputed only once
+    /// the count has moved by a sixteenth.
+    norm: f32,
+    norm_at: u64,
+    /// The story it was last found to continue: still a candidate when the story is
+    /// linked again, however many stories have since pushed it out of the posting lists.
+    continues: Option<StoryId>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -72,24 +84,52 @@ struct Feature {
 
 /// Links stories into storylines as their cards are written; incremental and
 /// serializable, so a store keeps linking where it stopped.
+///
+/// The work per story is bounded however long the stream runs: candidates come from the
+/// posting lists of a story's few most telling names only, each list keeps the latest
+/// stories that carry the name, old stories are forgotten past the window, and the
+/// story counts are halved as the clusterer's are.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Storylines {
     config: StorylineConfig,
     anchors: FxHashMap<StoryId, Anchor>,
+    /// The stories that carry each name, in order of creation, the latest
+    /// [`MAX_POSTING_LEN`] of them.
     postings: FxHashMap<u64, Vec<StoryId>>,
     /// In how many stories each feature occurs (each story counted once).
-    df: FxHashMap<u64, u32>,
+    df: DocumentFrequencies,
     counted: FxHashSet<(StoryId, u64)>,
-    stories: u32,
     latest: Option<i64>,
     calls: u64,
 }
 
 /// Old stories are forgotten every this many links.
 const EXPIRY_INTERVAL: u64 = 1024;
-/// Names in more recent stories than this are too common to find candidates with (their
-/// rarity weight is near nothing anyway); this bounds the work per story in long streams.
-const MAX_POSTING_LEN: usize = 2000;
+/// A posting list keeps the latest this many stories with its name. A continuation is
+/// recent (ties already go to the latest part of a storyline), and a name in hundreds of
+/// recent stories weighs next to nothing, so older stories only cost time.
+const MAX_POSTING_LEN: usize = 64;
+/// Candidates come from this many of a story's names, those that weigh the most (salience
+/// times rarity): what a continuation shares is what tells a story apart.
+const QUERY_NAMES: usize = 10;
+/// Candidates scored per story: those that carry the most weight of its most telling
+/// names.
+const CANDIDATES: usize = 64;
+/// Candidates whose score (against their bar) with the norms last computed comes within
+/// this share of the best, or of the bar, are scored exactly. Norms are recomputed once
+/// the story count has moved by a sixteenth, which moves a score by a few per cent.
+const ROUGH_MARGIN: f32 = 0.8;
+/// Story counts are halved once they hold this many features (see
+/// [`DocumentFrequencies::halve`]).
+const MAX_COUNTED_FEATURES: usize = 200_000;
+
+/// A story's features weighted by rarity, for one link.
+struct Weighted<'a> {
+    anchor: &'a Anchor,
+    /// The rarity of each of `anchor.features`, in the same order.
+    rarities: Vec<f32>,
+    norm: f32,
+}
 
 impl Storylines {
     pub fn new(config: StorylineConfig) -> Self {
@@ -100,12 +140,14 @@ impl Storylines {
     /// the earlier story it continues, if any. Call it again whenever the story changes:
     /// the answer may change while the story grows.
     pub fn link(&mut self, story: &StorySummary) -> Option<StoryLink> {
-        let anchor = anchor(story, self.config.keyword_weight);
+        let mut anchor = anchor(story, self.config.keyword_weight);
+        anchor.continues = self.anchors.get(&story.id).and_then(|a| a.continues);
         self.count(story.id, &anchor);
         if let Some(last) = anchor.last_seen {
             self.latest = Some(self.latest.map_or(last, |l| l.max(last)));
         }
-        let link = self.best_earlier(story.id, &anchor);
+        let link = self.best_earlier(story.id, &mut anchor);
+        anchor.continues = link.as_ref().map(|l| l.story);
         self.remember(story.id, anchor);
         self.calls += 1;
         if self.calls.is_multiple_of(EXPIRY_INTERVAL) {
@@ -129,7 +171,8 @@ impl Storylines {
             .collect()
     }
 
-    /// Forgets stories too old to be continued, bounding memory and work per story.
+    /// Forgets stories too old to be continued, and halves the story counts when they
+    /// hold too many features, bounding memory and work per story.
     fn expire(&mut self) {
         let c = &self.config;
         let oldest_id = self.anchors.keys().max().map_or(0, |m| m.saturating_sub(c.window_stories as StoryId));
@@ -147,24 +190,32 @@ impl Storylines {
             !list.is_empty()
         });
         self.counted.retain(|(id, _)| anchors.contains_key(id));
+        if self.df.features() > MAX_COUNTED_FEATURES {
+            self.df.halve();
+        }
     }
 
     fn count(&mut self, id: StoryId, anchor: &Anchor) {
         if !self.anchors.contains_key(&id) {
-            self.stories += 1;
+            self.df.add_empty_document();
         }
         for f in &anchor.features {
             if self.counted.insert((id, f.hash)) {
-                *self.df.entry(f.hash).or_default() += 1;
+                self.df.add_feature(f.hash);
             }
         }
     }
 
     fn remember(&mut self, id: StoryId, anchor: Anchor) {
-        for f in &anchor.features {
+        for f in anchor.features.iter().filter(|f| f.kind.is_some()) {
             let list = self.postings.entry(f.hash).or_default();
-            if !list.contains(&id) {
-                list.push(id);
+            // Lists are in order of creation: a story linked again is usually among the
+            // latest, so look from the end.
+            if let Err(at) = list.binary_search(&id) {
+                list.insert(at, id);
+                if list.len() > MAX_POSTING_LEN {
+                    list.remove(0);
+                }
             }
         }
         self.anchors.insert(id, anchor);
@@ -172,37 +223,112 @@ impl Storylines {
 
     /// How telling a feature is: rare among stories, heavy; in every story, nothing.
     fn rarity(&self, hash: u64) -> f32 {
-        let df = self.df.get(&hash).copied().unwrap_or(1).max(1) as f32;
-        (self.stories.max(1) as f32 / df).ln().max(0.0)
+        let df = self.df.count(hash).max(1) as f32;
+        (self.df.docs().max(1) as f32 / df).ln().max(0.0)
+    }
+
+    /// A story's features weighted by their current rarity.
+    fn weigh<'a>(&self, anchor: &'a Anchor) -> Weighted<'a> {
+        let rarities: Vec<f32> = anchor.features.iter().map(|f| self.rarity(f.hash)).collect();
+        let norm = anchor.features.iter().zip(&rarities).map(|(f, r)| (f.weight * r).powi(2)).sum::<f32>().sqrt();
+        Weighted { anchor, rarities, norm }
+    }
+
+    /// Recomputes a remembered story's norm if the story counts have moved since.
+    fn refresh_norm(&mut self, id: StoryId) {
+        let docs = self.df.docs();
+        let Some(a) = self.anchors.get(&id) else { return };
+        if a.norm_at.abs_diff(docs) * 16 <= a.norm_at.max(1) && a.norm_at > 0 {
+            return;
+        }
+        let norm = self.weigh(a).norm;
+        if let Some(a) = self.anchors.get_mut(&id) {
+            a.norm = norm;
+            a.norm_at = docs;
+        }
     }
 
     /// The earlier story (smaller id: started before) in the window that this one shares
-    /// most with, if the sharing passes the threshold.
-    fn best_earlier(&self, id: StoryId, anchor: &Anchor) -> Option<StoryLink> {
-        let mut candidates: Vec<StoryId> = anchor
+    /// most with, if the sharing passes the threshold. Notes the story's own norm.
+    fn best_earlier(&mut self, id: StoryId, anchor: &mut Anchor) -> Option<StoryLink> {
+        let candidates = self.candidates(id, anchor);
+        for &c in &candidates {
+            self.refresh_norm(c);
+        }
+        let later = self.weigh(anchor);
+        let link = self.best_of(&candidates, &later);
+        let norm = later.norm;
+        anchor.norm = norm;
+        anchor.norm_at = self.df.docs();
+        link
+    }
+
+    /// The candidate that shares the most with the later story, if enough. Candidates are
+    /// first scored with the norms they had when last weighed (cheap: no rarity looked up);
+    /// those that come near the best are then scored exactly, with today's rarities.
+    fn best_of(&self, candidates: &[StoryId], later: &Weighted<'_>) -> Option<StoryLink> {
+        let mut rough: Vec<(StoryId, f32)> = Vec::new();
+        for &c in candidates {
+            let Some(earlier) = self.anchors.get(&c) else { continue };
+            if !self.within_window(earlier, later.anchor) {
+                continue;
+            }
+            if let Some((score, bar)) = self.overlap(earlier, earlier.norm, later) {
+                rough.push((c, score / bar));
+            }
+        }
+        let top = rough.iter().map(|(_, r)| *r).fold(0.0f32, f32::max);
+        let mut best: Option<(StoryId, f32)> = None;
+        for (c, _) in rough.into_iter().filter(|(_, r)| *r >= ROUGH_MARGIN * top.max(1.0)) {
+            let Some(earlier) = self.anchors.get(&c) else { continue };
+            let Some((score, bar)) = self.overlap(earlier, self.weigh(earlier).norm, later) else { continue };
+            // Ties go to the later story: a storyline continues from its latest part.
+            if score >= bar && best.is_none_or(|(_, b)| score >= b) {
+                best = Some((c, score));
+            }
+        }
+        let (story, score) = best?;
+        let shared = self.anchors.get(&story).map(|earlier| self.shared(earlier, later)).unwrap_or_default();
+        let score = (f64::from(score) * 1000.0).round() / 1000.0;
+        Some(StoryLink { story, score, shared })
+    }
+
+    /// Earlier stories in the window that carry the most of the story's most telling
+    /// names, and the story it continued when last linked, in ascending order.
+    fn candidates(&self, id: StoryId, anchor: &Anchor) -> Vec<StoryId> {
+        let mut names: Vec<(f32, u64)> = anchor
             .features
             .iter()
             .filter(|f| f.kind.is_some())
-            .filter_map(|f| self.postings.get(&f.hash).filter(|list| list.len() <= MAX_POSTING_LEN))
-            .flatten()
-            .copied()
-            .filter(|&c| c < id && id - c <= self.config.window_stories as StoryId)
+            .map(|f| (f.weight * self.rarity(f.hash), f.hash))
             .collect();
+        names.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let in_window = |c: StoryId| c < id && id - c <= self.config.window_stories as StoryId;
+        let mut found: Vec<(StoryId, f32)> = names
+            .iter()
+            .take(QUERY_NAMES)
+            .filter_map(|&(weight, hash)| self.postings.get(&hash).map(|list| (weight, list)))
+            .flat_map(|(weight, list)| list.iter().map(move |&c| (c, weight)))
+            .filter(|&(c, _)| in_window(c))
+            .collect();
+        found.sort_unstable_by_key(|&(c, _)| c);
+        found.dedup_by(|next, kept| {
+            let same = next.0 == kept.0;
+            if same {
+                kept.1 += next.1;
+            }
+            same
+        });
+        // The most weight of those names; on ties the later story, as in linking.
+        if found.len() > CANDIDATES {
+            found.select_nth_unstable_by(CANDIDATES, |a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+            found.truncate(CANDIDATES);
+        }
+        let mut candidates: Vec<StoryId> =
+            found.into_iter().map(|(c, _)| c).chain(anchor.continues.filter(|&c| in_window(c))).collect();
         candidates.sort_unstable();
         candidates.dedup();
-        let mut best: Option<StoryLink> = None;
-        for c in candidates {
-            let Some(earlier) = self.anchors.get(&c) else { continue };
-            if !self.within_window(earlier, anchor) {
-                continue;
-            }
-            let Some(link) = self.compare(c, earlier, anchor) else { continue };
-            // Ties go to the later story: a storyline continues from its latest part.
-            if best.as_ref().is_none_or(|b| link.score >= b.score) {
-                best = Some(link);
-            }
-        }
-        best
+        candidates
     }
 
     fn within_window(&self, earlier: &Anchor, later: &Anchor) -> bool {
@@ -212,62 +338,63 @@ impl Storylines {
         }
     }
 
-    /// The weighted cosine of two stories' features, with what they share.
-    fn compare(&self, earlier_id: StoryId, earlier: &Anchor, later: &Anchor) -> Option<StoryLink> {
-        let weigh = |f: &Feature| f.weight * self.rarity(f.hash);
-        let norm = |a: &Anchor| a.features.iter().map(|f| weigh(f).powi(2)).sum::<f32>().sqrt();
-        let mut shared: Vec<(f32, &Feature)> = Vec::new();
-        let (mut i, mut j) = (0, 0);
-        while i < earlier.features.len() && j < later.features.len() {
-            let (a, b) = (&earlier.features[i], &later.features[j]);
-            match a.hash.cmp(&b.hash) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    shared.push((weigh(a) * weigh(b), b));
-                    i += 1;
-                    j += 1;
+    /// The weighted cosine of an earlier story's features (of norm `norm`) with the story
+    /// being linked, and the bar it must reach for what they share. Shared words alone
+    /// make topics (two strikes), not storylines: without a shared name, no bar. A single
+    /// shared place is weak (the same city's unrelated news share as much: Oslo, Europe),
+    /// so the rest must be twice as close; a person, organisation or other name, or two
+    /// places, face the threshold. A shared feature has one rarity on both sides, so only
+    /// the later story's features are weighed here.
+    fn overlap(&self, earlier: &Anchor, norm: f32, later: &Weighted<'_>) -> Option<(f32, f32)> {
+        let denominator = norm * later.norm;
+        if denominator <= 0.0 {
+            return None;
+        }
+        let (mut dot, mut names, mut places) = (0.0f32, 0usize, 0usize);
+        for_shared(earlier, later, |product, b| {
+            if product > 0.0 {
+                match b.kind {
+                    Some(EntityKind::Place) => places += 1,
+                    Some(_) => names += 1,
+                    None => {}
                 }
             }
-        }
-        let denominator = norm(earlier) * norm(later);
-        if denominator == 0.0 {
-            return None;
-        }
-        let score = shared.iter().map(|(w, _)| w).sum::<f32>() / denominator;
-        let bar = match named_evidence(&shared) {
-            Evidence::Names => self.config.threshold,
-            Evidence::OnePlace => 2.0 * self.config.threshold,
-            Evidence::None => return None,
+            dot += product;
+        });
+        let bar = match (names, places) {
+            (0, 0) => return None,
+            (0, 1) => 2.0 * self.config.threshold,
+            _ => self.config.threshold,
         };
-        if score < bar {
-            return None;
-        }
+        Some((dot / denominator, bar))
+    }
+
+    /// What the best earlier story shares with the later one, the heaviest first.
+    fn shared(&self, earlier: &Anchor, later: &Weighted<'_>) -> Vec<String> {
+        let mut shared: Vec<(f32, &Feature)> = Vec::new();
+        for_shared(earlier, later, |product, b| shared.push((product, b)));
         shared.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let score = (f64::from(score) * 1000.0).round() / 1000.0;
-        Some(StoryLink { story: earlier_id, score, shared: shared_labels(&shared) })
+        shared_labels(&shared)
     }
 }
 
-/// Which names two stories share.
-enum Evidence {
-    /// A person, organisation or other name, or at least two places.
-    Names,
-    /// A single place: the same city's unrelated news share as much (Oslo, Europe), so
-    /// the rest must be twice as close.
-    OnePlace,
-    /// Shared words alone make topics (two strikes), not storylines.
-    None,
-}
-
-fn named_evidence(shared: &[(f32, &Feature)]) -> Evidence {
-    let named = |place: bool| {
-        shared.iter().filter(|(w, f)| *w > 0.0 && f.kind.is_some_and(|k| (k == EntityKind::Place) == place)).count()
-    };
-    match (named(false), named(true)) {
-        (0, 0) => Evidence::None,
-        (0, 1) => Evidence::OnePlace,
-        _ => Evidence::Names,
+/// Calls `f` with each feature two stories share: the product of its weights by rarity
+/// (one rarity for both sides), and the later story's feature.
+fn for_shared<'a>(earlier: &Anchor, later: &Weighted<'a>, mut f: impl FnMut(f32, &'a Feature)) {
+    let (a, b) = (&earlier.hashes, &later.anchor.hashes);
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let rarity = later.rarities[j];
+                let (x, y) = (&earlier.features[i], &later.anchor.features[j]);
+                f(x.weight * y.weight * rarity * rarity, y);
+                i += 1;
+                j += 1;
+            }
+        }
     }
 }
 
@@ -301,9 +428,13 @@ fn anchor(story: &StorySummary, keyword_weight: f32) -> Anchor {
     features.sort_by_key(|f| f.hash);
     features.dedup_by_key(|f| f.hash);
     Anchor {
+        hashes: features.iter().map(|f| f.hash).collect(),
         features,
         first_seen: story.first_seen.map(|p| p.seconds()),
         last_seen: story.last_seen.map(|p| p.seconds()),
+        norm: 0.0,
+        norm_at: 0,
+        continues: None,
     }
 }
 
@@ -404,7 +535,7 @@ mod tests {
         let s = story(0, "2026-09-01", &[("Anna Berg", Person, 1.0)], &["strike"]);
         linker.link(&s);
         linker.link(&s);
-        assert_eq!(linker.stories, 1);
-        assert_eq!(linker.df[&feature_hash(Kind::Entity, "anna berg")], 1);
+        assert_eq!(linker.df.docs(), 1);
+        assert_eq!(linker.df.count(feature_hash(Kind::Entity, "anna berg")), 1);
     }
 }
