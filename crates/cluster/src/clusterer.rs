@@ -6,7 +6,7 @@ use tidings_analyze::{Analysis, Lang, Term};
 use tidings_article::{Precision, Published};
 
 use crate::config::ClusterConfig;
-use crate::posting::{Postings, StoryId};
+use crate::posting::{Postings, StoryId, Tally};
 use crate::story::{ActiveStory, Member, StorySummary};
 use crate::vector::{DocumentFrequencies, Sparse, weighted};
 
@@ -99,7 +99,7 @@ pub struct Clusterer {
     early: Vec<Move>,
     /// Reused by every candidate search.
     #[serde(skip)]
-    scratch: FxHashMap<StoryId, f32>,
+    tally: Tally,
 }
 
 impl Clusterer {
@@ -119,7 +119,7 @@ impl Clusterer {
             merged_into: FxHashMap::default(),
             tentative: Vec::new(),
             early: Vec::new(),
-            scratch: FxHashMap::default(),
+            tally: Tally::default(),
         }
     }
 
@@ -385,21 +385,14 @@ impl Clusterer {
     /// The active stories with the most weight of the query's features (those in posting
     /// lists short enough to be telling), at most `candidates` of them.
     fn candidates(&mut self, query: &[(u64, f32)]) -> Vec<StoryId> {
-        // The scratch map keeps its capacity between articles: no rehashing per article.
-        let mut rough = std::mem::take(&mut self.scratch);
-        rough.clear();
         for &(hash, weight) in query {
             let list = self.postings.get(hash);
-            if list.len() > self.config.max_posting_len {
-                continue;
-            }
-            for story in list {
-                *rough.entry(*story).or_insert(0.0) += weight;
+            if list.len() <= self.config.max_posting_len {
+                self.tally.add(list, weight);
             }
         }
-        let mut ranked: Vec<(StoryId, f32)> =
-            rough.iter().filter(|(s, _)| self.active.contains_key(s)).map(|(s, w)| (*s, *w)).collect();
-        self.scratch = rough;
+        let active = &self.active;
+        let mut ranked: Vec<(StoryId, f32)> = self.tally.drain().filter(|(s, _)| active.contains_key(s)).collect();
         let order = |a: &(StoryId, f32), b: &(StoryId, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if ranked.len() > self.config.candidates {
             ranked.select_nth_unstable_by(self.config.candidates, order);
@@ -513,6 +506,7 @@ impl Clusterer {
         self.finished.extend(expired_stories.into_iter().map(|s| s.summary()));
         let active = &self.active;
         self.merged_into.retain(|_, to| active.contains_key(to));
+        self.tally.forget_below(self.active.keys().min().copied().unwrap_or(self.next_id));
         // Lookups skip retired stories anyway; sweeping their postings is only for memory,
         // so it waits until they could be a good part of the index.
         self.retired_since_sweep += expired.len();
