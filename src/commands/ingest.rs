@@ -26,7 +26,7 @@ use crate::pipeline::{self, BATCH, Placement, Placer, Prepared, STATE_FORMAT, Se
 const CHECKPOINT_EVERY: i64 = 64 * BATCH as i64;
 
 /// Articles between progress lines in the log.
-const PROGRESS_EVERY: i64 = 50 * BATCH as i64;
+const PROGRESS_EVERY: i64 = 10 * BATCH as i64;
 
 /// New articles are put in publication order this many at a time, so that memory stays
 /// bounded however large the input; a day's news fits in one chunk many times over.

@@ -236,9 +236,8 @@ impl Store {
     }
 
     fn write_batch_end(&self, end: &BatchEnd) -> rusqlite::Result<()> {
-        write_stories(&self.conn, &end.stories)?;
-        for s in &end.stories {
-            place_in_storyline(&self.conn, s.summary.id)?;
+        for story in &end.stories {
+            write_story(&self.conn, story)?;
         }
         let mut drop_empty = self.conn.prepare_cached(
             "DELETE FROM stories WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = ?1)",
@@ -261,55 +260,65 @@ impl Store {
     }
 }
 
-fn write_stories(conn: &rusqlite::Connection, stories: &[StoryWrite]) -> rusqlite::Result<()> {
-    let mut upsert = conn.prepare_cached(
+/// Writes a story with its storyline: that of the story it continues, or its own id. If
+/// the story was stored before in another storyline, every story that continues it,
+/// directly or not, moves along; otherwise nothing else is touched, so that rewriting a
+/// story of a storyline of thousands costs one row. Stories are written in order of
+/// creation and links point to older stories, so a continued story is always placed first.
+fn write_story(conn: &rusqlite::Connection, story: &StoryWrite) -> rusqlite::Result<()> {
+    let StoryWrite { summary: s, active, continues } = story;
+    let number = story_number(s.id);
+    let before: Option<Option<i64>> = conn
+        .prepare_cached("SELECT storyline FROM stories WHERE id = ?1")?
+        .query_row([number], |r| r.get(0))
+        .optional()?;
+    let storyline = match continues {
+        Some(link) => conn
+            .prepare_cached("SELECT coalesce(storyline, id) FROM stories WHERE id = ?1")?
+            .query_row([story_number(link.story)], |r| r.get(0))
+            .optional()?
+            .unwrap_or(number),
+        None => number,
+    };
+    let entities =
+        serde_json::to_value(&s.entities).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    conn.prepare_cached(
         "INSERT OR REPLACE INTO stories (id, title, articles, unique_articles, first_seen, last_seen, first_seen_ts,
             last_seen_ts, languages, sources, keywords, entities, active, titles, keyphrases, summary,
-            continues, continues_score, continues_shared)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-    )?;
-    for StoryWrite { summary: s, active, continues } in stories {
-        let entities =
-            serde_json::to_value(&s.entities).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        upsert.execute(params![
-            story_number(s.id),
-            s.title,
-            s.article_ids.len() as i64,
-            s.unique_articles() as i64,
-            s.first_seen.map(|p| p.to_display_string()),
-            s.last_seen.map(|p| p.to_display_string()),
-            s.first_seen.map(|p| p.seconds()),
-            s.last_seen.map(|p| p.seconds()),
-            serde_json::Value::from(s.languages.clone()).to_string(),
-            serde_json::Value::from(s.sources.clone()).to_string(),
-            serde_json::Value::from(s.keywords.clone()).to_string(),
-            entities.to_string(),
-            *active,
-            serde_json::json!(s.titles).to_string(),
-            serde_json::Value::from(s.keyphrases.clone()).to_string(),
-            serde_json::Value::from(s.summary.clone()).to_string(),
-            continues.as_ref().map(|l| story_number(l.story)),
-            continues.as_ref().map(|l| l.score),
-            serde_json::Value::from(continues.as_ref().map(|l| l.shared.clone()).unwrap_or_default()).to_string(),
-        ])?;
+            continues, continues_score, continues_shared, storyline)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    )?
+    .execute(params![
+        number,
+        s.title,
+        s.article_ids.len() as i64,
+        s.unique_articles() as i64,
+        s.first_seen.map(|p| p.to_display_string()),
+        s.last_seen.map(|p| p.to_display_string()),
+        s.first_seen.map(|p| p.seconds()),
+        s.last_seen.map(|p| p.seconds()),
+        serde_json::Value::from(s.languages.clone()).to_string(),
+        serde_json::Value::from(s.sources.clone()).to_string(),
+        serde_json::Value::from(s.keywords.clone()).to_string(),
+        entities.to_string(),
+        *active,
+        serde_json::json!(s.titles).to_string(),
+        serde_json::Value::from(s.keyphrases.clone()).to_string(),
+        serde_json::Value::from(s.summary.clone()).to_string(),
+        continues.as_ref().map(|l| story_number(l.story)),
+        continues.as_ref().map(|l| l.score),
+        serde_json::Value::from(continues.as_ref().map(|l| l.shared.clone()).unwrap_or_default()).to_string(),
+        storyline,
+    ])?;
+    if before.is_some_and(|b| b != Some(storyline)) {
+        conn.prepare_cached(
+            "WITH RECURSIVE line(id) AS (
+                 SELECT id FROM stories WHERE continues = ?1
+                 UNION SELECT s.id FROM stories s JOIN line ON s.continues = line.id
+             )
+             UPDATE stories SET storyline = ?2 WHERE id IN (SELECT id FROM line)",
+        )?
+        .execute([number, storyline])?;
     }
-    Ok(())
-}
-
-/// Sets the storyline of a (re)written story and of every story that continues it,
-/// directly or not: the storyline of the story it continues, or its own id. Links always
-/// point to an older story, so the walk ends.
-fn place_in_storyline(conn: &rusqlite::Connection, id: StoryId) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "WITH RECURSIVE line(id) AS (
-             SELECT ?1
-             UNION SELECT s.id FROM stories s JOIN line ON s.continues = line.id
-         )
-         UPDATE stories
-         SET storyline = (SELECT coalesce(p.storyline, p.id, ?1) FROM stories me
-                          LEFT JOIN stories p ON p.id = me.continues WHERE me.id = ?1)
-         WHERE id IN (SELECT id FROM line)",
-    )?;
-    stmt.execute([story_number(id)])?;
     Ok(())
 }
