@@ -72,8 +72,8 @@ pub fn story_json(s: &StorySummary, thread: &StoryThread) -> Value {
     json!({
         "story": story_id(s.id),
         "title": s.title,
-        "articles": s.article_ids.len(),
-        "unique_articles": s.unique_articles(),
+        "articles": s.articles,
+        "unique_articles": s.unique_articles,
         "article_ids": s.article_ids,
         "first_seen": s.first_seen.map(|p| p.to_display_string()),
         "last_seen": s.last_seen.map(|p| p.to_display_string()),

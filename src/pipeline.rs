@@ -24,7 +24,7 @@ pub const BATCH: usize = 2048;
 
 /// Bumped whenever the serialized [`Placer`] changes shape; a store whose checkpoint has
 /// another format is replayed from scratch instead of being misread.
-pub const STATE_FORMAT: i64 = 6;
+pub const STATE_FORMAT: i64 = 7;
 
 /// Everything read from the inputs.
 pub struct Intake {

@@ -342,7 +342,7 @@ impl Sink for StoreSink<'_> {
             if retired.contains(&id) {
                 continue;
             }
-            match clusterer.story_summary(id) {
+            match clusterer.story_card(id) {
                 Some(summary) => stories.push((summary, true)),
                 None => maybe_empty.push(id),
             }

@@ -348,9 +348,10 @@ impl Clusterer {
         std::mem::take(&mut self.finished)
     }
 
-    /// The current summary of an active story (`None` once it has retired).
-    pub fn story_summary(&self, id: StoryId) -> Option<StorySummary> {
-        self.active.get(&id).map(ActiveStory::summary)
+    /// The current card of an active story (`None` once it has retired): its summary
+    /// without the lists that grow with it.
+    pub fn story_card(&self, id: StoryId) -> Option<StorySummary> {
+        self.active.get(&id).map(ActiveStory::card)
     }
 
     pub fn active_stories(&self) -> usize {
@@ -700,7 +701,7 @@ mod tests {
         assert_eq!(s.clusterer.active[&a.story].text.top(5), before);
         let stories = s.clusterer.finish();
         assert_eq!(stories[0].article_ids, ["a", "copy"]);
-        assert_eq!(stories[0].unique_articles(), 1);
+        assert_eq!(stories[0].unique_articles, 1);
         assert_eq!(stories[0].copy_groups[0].sources, ["test", "other"]);
     }
 

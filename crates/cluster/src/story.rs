@@ -12,6 +12,8 @@ use crate::posting::StoryId;
 
 /// Headlines remembered per story as title candidates.
 const TITLE_CANDIDATES: usize = 32;
+/// Entity tallies a story keeps at least (see `ActiveStory::tally_entities`).
+const ENTITY_TALLIES: usize = 256;
 /// Keyword labels remembered per story.
 const MAX_LABELS: usize = 512;
 /// Keywords and entities listed in a summary.
@@ -49,6 +51,10 @@ pub(crate) struct ActiveStory {
     entity_names: FxHashMap<String, EntityTally>,
     labels: FxHashMap<u64, String>,
     copy_groups: Vec<CopyGroup>,
+    /// Where each original's group is in `copy_groups`.
+    copy_index: FxHashMap<String, usize>,
+    /// Articles that are copies (in all of `copy_groups`).
+    copies: usize,
 }
 
 /// A headline that may become the story's title.
@@ -70,11 +76,17 @@ struct EntityTally {
     salience: f32,
 }
 
-/// What a story is, once clustered: the `--stories` output.
+/// What a story is, once clustered: the `--stories` output. A story's *card* (what a
+/// store rewrites whenever the story grows) is a summary without `article_ids` and
+/// `copy_groups`, the only parts whose size grows with the story.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorySummary {
     pub id: StoryId,
     pub title: String,
+    /// How many articles, and how many of them are not copies of another.
+    pub articles: usize,
+    pub unique_articles: usize,
+    /// In stream order; empty on a card.
     pub article_ids: Vec<String>,
     pub first_seen: Option<Published>,
     pub last_seen: Option<Published>,
@@ -84,7 +96,8 @@ pub struct StorySummary {
     pub sources: Vec<String>,
     pub keywords: Vec<String>,
     pub entities: Vec<StoryEntity>,
-    /// Texts published more than once: the original, its copies and every outlet.
+    /// Texts published more than once: the original, its copies and every outlet. Empty
+    /// on a card.
     pub copy_groups: Vec<CopyGroup>,
     /// The title in each language the story was reported in (only when it was reported in
     /// more than one); `title` is the one in its dominant language.
@@ -94,13 +107,6 @@ pub struct StorySummary {
     /// About three sentences from its articles' leads, in the dominant language, that
     /// say what most of its articles say without repeating each other.
     pub summary: Vec<String>,
-}
-
-impl StorySummary {
-    /// Articles that are not copies of another article.
-    pub fn unique_articles(&self) -> usize {
-        self.article_ids.len() - self.copy_groups.iter().map(|g| g.copies.len()).sum::<usize>()
-    }
 }
 
 /// One text and its copies within a story.
@@ -159,6 +165,8 @@ impl ActiveStory {
             entity_names: FxHashMap::default(),
             labels: FxHashMap::default(),
             copy_groups: Vec::new(),
+            copy_index: FxHashMap::default(),
+            copies: 0,
         }
     }
 
@@ -170,14 +178,14 @@ impl ActiveStory {
         copy: &str,
         copy_source: Option<&str>,
     ) {
-        let index = match self.copy_groups.iter().position(|g| g.original == original) {
-            Some(i) => i,
+        let index = match self.copy_index.get(original) {
+            Some(&i) => i,
             None => {
                 let sources = original_source.map(|s| vec![s.to_string()]).unwrap_or_default();
-                self.copy_groups.push(CopyGroup { original: original.to_string(), copies: Vec::new(), sources });
-                self.copy_groups.len() - 1
+                self.add_copy_group(CopyGroup { original: original.to_string(), copies: Vec::new(), sources })
             }
         };
+        self.copies += 1;
         let group = &mut self.copy_groups[index];
         group.copies.push(copy.to_string());
         if let Some(s) = copy_source
@@ -223,7 +231,19 @@ impl ActiveStory {
             let terms = m.title_terms.iter().map(|t| t.hash).collect();
             self.titles.push(TitleCandidate { title: m.title.to_string(), terms, lang: m.lang });
         }
-        for e in m.entities {
+        self.tally_entities(m.entities);
+        for (hash, label, _) in m.labels {
+            if self.labels.len() < MAX_LABELS {
+                self.labels.entry(*hash).or_insert_with(|| label.clone());
+            }
+        }
+    }
+
+    /// Counts an article's entities. A long story names ever more people in passing, so
+    /// the tallies are cut back to the most salient now and then: what a card shows is
+    /// its ten most salient names, and the cost of a card must not grow with the story.
+    fn tally_entities(&mut self, entities: &[tidings_analyze::Entity]) {
+        for e in entities {
             match self.entity_names.get_mut(&e.key) {
                 Some(tally) => {
                     tally.mentions += 1;
@@ -235,11 +255,7 @@ impl ActiveStory {
                 }
             }
         }
-        for (hash, label, _) in m.labels {
-            if self.labels.len() < MAX_LABELS {
-                self.labels.entry(*hash).or_insert_with(|| label.clone());
-            }
-        }
+        self.prune_entity_tallies();
     }
 
     /// Takes in another story's articles: their vectors (each feature new to this story is
@@ -278,15 +294,47 @@ impl ActiveStory {
                 self.labels.entry(hash).or_insert(label);
             }
         }
-        self.copy_groups.extend(other.copy_groups);
+        self.prune_entity_tallies();
+        for group in other.copy_groups {
+            self.add_copy_group(group);
+        }
+        self.copies += other.copies;
     }
 
-    /// Adds another story's articles, keeping all of them in stream order.
+    /// Appends a group of copies (of an original not yet in the story); returns its index.
+    fn add_copy_group(&mut self, group: CopyGroup) -> usize {
+        self.copy_index.insert(group.original.clone(), self.copy_groups.len());
+        self.copy_groups.push(group);
+        self.copy_groups.len() - 1
+    }
+
+    /// Adds another story's articles, keeping all of them in stream order. Only the part
+    /// of this story's list from the other's first article on is re-sorted: a story merged
+    /// into a big one began in the current batch, so the cost does not grow with the big
+    /// story.
     fn merge_articles(&mut self, ids: Vec<String>, seqs: Vec<u64>) {
-        let mine = std::mem::take(&mut self.article_ids).into_iter().zip(std::mem::take(&mut self.article_seqs));
-        let mut all: Vec<(String, u64)> = mine.chain(ids.into_iter().zip(seqs)).collect();
-        all.sort_by_key(|(_, seq)| *seq);
-        (self.article_ids, self.article_seqs) = all.into_iter().unzip();
+        let Some(&first) = seqs.iter().min() else { return };
+        let at = self.article_seqs.partition_point(|&seq| seq < first);
+        let tail = self.article_ids.split_off(at).into_iter().zip(self.article_seqs.split_off(at));
+        let mut tail: Vec<(String, u64)> = tail.chain(ids.into_iter().zip(seqs)).collect();
+        tail.sort_by_key(|(_, seq)| *seq);
+        for (id, seq) in tail {
+            self.article_ids.push(id);
+            self.article_seqs.push(seq);
+        }
+    }
+
+    /// Keeps the [`ENTITY_TALLIES`] most salient entity tallies once there are twice as many.
+    fn prune_entity_tallies(&mut self) {
+        if self.entity_names.len() <= 2 * ENTITY_TALLIES {
+            return;
+        }
+        let mut all: Vec<(String, EntityTally)> = self.entity_names.drain().collect();
+        all.sort_by(|a, b| {
+            b.1.salience.total_cmp(&a.1.salience).then(b.1.mentions.cmp(&a.1.mentions)).then_with(|| a.0.cmp(&b.0))
+        });
+        all.truncate(ENTITY_TALLIES);
+        self.entity_names.extend(all);
     }
 
     /// Offers an article's lead sentences as summary candidates (copies offer none: their
@@ -301,6 +349,11 @@ impl ActiveStory {
 
     /// The story as it stands: the `--stories` output, and what a store keeps of it.
     pub fn summary(&self) -> StorySummary {
+        StorySummary { article_ids: self.article_ids.clone(), copy_groups: self.copy_groups.clone(), ..self.card() }
+    }
+
+    /// The summary without the lists that grow with the story (see [`StorySummary`]).
+    pub fn card(&self) -> StorySummary {
         let languages = by_count(self.languages.iter().map(|(l, n)| (*l, *n)));
         let dominant = languages.first().copied();
         let title = dominant.and_then(|l| self.representative_title(Some(l))).unwrap_or_default();
@@ -325,14 +378,16 @@ impl ActiveStory {
         StorySummary {
             id: self.id,
             title,
-            article_ids: self.article_ids.clone(),
+            articles: self.article_ids.len(),
+            unique_articles: self.article_ids.len() - self.copies,
+            article_ids: Vec::new(),
             first_seen: self.first_seen,
             last_seen: self.last_seen,
             languages: languages.iter().map(|l| l.code().to_string()).collect(),
             sources: by_count(self.sources.iter().map(|(s, n)| (s.clone(), *n))),
             keywords,
             entities,
-            copy_groups: self.copy_groups.clone(),
+            copy_groups: Vec::new(),
             titles,
             keyphrases,
             summary,
@@ -468,6 +523,66 @@ mod tests {
         // The story is about terms 1-6; 7-9 are side details.
         s.text.add(&vec![(1, 1.0), (2, 1.0), (3, 0.9), (4, 0.8), (5, 0.6), (6, 0.5), (7, 0.1), (8, 0.1)], 64, |_| {});
         s
+    }
+
+    fn entity(key: &str, salience: f32) -> tidings_analyze::Entity {
+        tidings_analyze::Entity {
+            text: key.to_string(),
+            name: key.to_string(),
+            key: key.to_string(),
+            kind: EntityKind::Person,
+            salience,
+        }
+    }
+
+    fn record(s: &mut ActiveStory, id: &str, seq: u64, entities: &[tidings_analyze::Entity]) {
+        let member = Member {
+            id,
+            title: "",
+            title_terms: &[],
+            published: None,
+            lang: Lang::English,
+            source: Some("wire"),
+            entities,
+            labels: &[],
+        };
+        s.record(member, seq);
+    }
+
+    #[test]
+    fn a_card_counts_what_the_summary_lists_and_stays_small_as_the_story_grows() {
+        let mut s = story();
+        let main = entity("ola nordmann", 1.0);
+        for i in 0..2000u64 {
+            // Every article names the main person and someone in passing.
+            record(&mut s, &format!("a{i}"), i, &[main.clone(), entity(&format!("passer-by {i}"), 0.1)]);
+        }
+        s.record_copy("a0", Some("wire"), "a1", Some("paper"));
+        s.record_copy("a0", Some("wire"), "a2", Some("paper"));
+        let (card, summary) = (s.card(), s.summary());
+        assert_eq!((card.articles, card.unique_articles), (2000, 1998));
+        assert_eq!((summary.articles, summary.unique_articles), (2000, 1998));
+        assert_eq!(summary.article_ids.len(), 2000);
+        assert_eq!(summary.copy_groups[0].copies, ["a1", "a2"]);
+        assert!(card.article_ids.is_empty() && card.copy_groups.is_empty());
+        assert_eq!(card.entities[0].name, "ola nordmann");
+        assert_eq!(card.entities[0].mentions, 2000);
+        assert!(s.entity_names.len() <= 2 * ENTITY_TALLIES, "{} tallies", s.entity_names.len());
+    }
+
+    #[test]
+    fn a_merged_story_s_articles_fall_into_stream_order() {
+        let mut big = story();
+        let mut small = ActiveStory::new(2);
+        for (id, seq) in [("a", 1), ("b", 2), ("d", 4), ("f", 6)] {
+            record(&mut big, id, seq, &[]);
+        }
+        for (id, seq) in [("c", 3), ("e", 5)] {
+            record(&mut small, id, seq, &[]);
+        }
+        big.absorb(small, 64, |_| {});
+        assert_eq!(big.article_ids, ["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(big.article_seqs, [1, 2, 3, 4, 5, 6]);
     }
 
     #[test]

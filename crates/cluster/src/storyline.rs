@@ -448,6 +448,8 @@ mod tests {
         StorySummary {
             id,
             title: format!("story {id}"),
+            articles: 1,
+            unique_articles: 1,
             article_ids: vec![format!("a{id}")],
             first_seen: published,
             last_seen: published,

@@ -291,8 +291,8 @@ fn write_story(conn: &rusqlite::Connection, story: &StoryWrite) -> rusqlite::Res
     .execute(params![
         number,
         s.title,
-        s.article_ids.len() as i64,
-        s.unique_articles() as i64,
+        s.articles as i64,
+        s.unique_articles as i64,
         s.first_seen.map(|p| p.to_display_string()),
         s.last_seen.map(|p| p.to_display_string()),
         s.first_seen.map(|p| p.seconds()),
