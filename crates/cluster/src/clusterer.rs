@@ -212,7 +212,7 @@ impl Clusterer {
     /// of an article whose story was merged goes where the merge took it. If the original's
     /// story has retired, the copy is clustered like any article.
     pub fn add_copy(&mut self, doc: &StoryDoc<'_>, original: &Original<'_>, similarity: f32) -> Assignment {
-        let id = self.merged_into.get(&original.story).copied().unwrap_or(original.story);
+        let id = self.resolve(original.story);
         let Some(story) = self.active.get_mut(&id) else {
             return self.add(doc);
         };
@@ -327,10 +327,18 @@ impl Clusterer {
             }
         }
         story.absorb(merged, max_terms, |h| story_df.add_feature(h));
-        // Stories merged into `from` earlier now lead to `to` as well.
-        self.merged_into.values_mut().filter(|v| **v == from).for_each(|v| *v = to);
+        // Stories merged into `from` earlier now lead to `to` through it.
         self.merged_into.insert(from, to);
         true
+    }
+
+    /// The story that a story's articles are in now: itself, or where merges took them.
+    /// Merged stories never come back, so the chain ends.
+    fn resolve(&self, mut story: StoryId) -> StoryId {
+        while let Some(&to) = self.merged_into.get(&story) {
+            story = to;
+        }
+        story
     }
 
     /// Summaries of all stories, in order of creation. Ends the stream.
@@ -506,7 +514,10 @@ impl Clusterer {
         expired_stories.sort_by_key(|s| s.id);
         self.finished.extend(expired_stories.into_iter().map(|s| s.summary()));
         let active = &self.active;
-        self.merged_into.retain(|_, to| active.contains_key(to));
+        // Each merge is followed to where it ends (so chains stay one step long), and
+        // forgotten once that story has retired.
+        let merged: Vec<(StoryId, StoryId)> = self.merged_into.keys().map(|&from| (from, self.resolve(from))).collect();
+        self.merged_into = merged.into_iter().filter(|(_, to)| active.contains_key(to)).collect();
         self.tally.forget_below(self.active.keys().min().copied().unwrap_or(self.next_id));
         // Lookups skip retired stories anyway; sweeping their postings is only for memory,
         // so it waits until they could be a good part of the index.
