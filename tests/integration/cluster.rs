@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::{TestDir, examples, gold, json_lines, stdout, tidings};
+use crate::{TestDir, examples, gold, json_lines, sample_articles, stdout, tidings};
 
 fn cluster_examples(dir: &TestDir) -> (Vec<serde_json::Value>, Vec<serde_json::Value>, String) {
     let (a, s) = (dir.path("a.jsonl"), dir.path("s.jsonl"));
@@ -187,4 +187,21 @@ fn sorted_streaming_gives_the_same_stories_and_counts_late_articles() {
     let out = tidings!("cluster", "--sorted", &reversed_path);
     let late = format!("{} articles were older", reversed.len() - 1);
     assert!(crate::stderr(&out).contains(&late), "{}", crate::stderr(&out));
+}
+
+#[test]
+fn bench_times_a_stream_of_ones_own_per_slice() {
+    let news = examples().join("news");
+    let out = tidings!("bench", "--input", &news, "--slice", "20");
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    let text = stdout(&out);
+    let n = sample_articles();
+    let slices = text.lines().filter(|l| l.starts_with("articles ") && l.contains("articles/s")).count();
+    assert_eq!(slices, n.div_ceil(20), "one line per slice of 20:\n{text}");
+    assert!(text.contains(&format!("total: {n} articles in ")), "{text}");
+    assert!(text.contains("storylines: ") && text.contains("% of the clustering time"), "{text}");
+    let limited = stdout(&tidings!("bench", "--input", &news, "--articles", "25", "--slice", "20"));
+    assert!(limited.contains("total: 25 articles in "), "{limited}");
+    let both = tidings!("bench", "--input", &news, "--headlines");
+    assert!(!both.status.success(), "--headlines makes articles; it cannot apply to a file");
 }
