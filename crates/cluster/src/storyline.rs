@@ -115,8 +115,8 @@ const QUERY_NAMES: usize = 10;
 /// Candidates scored per story: those that carry the most weight of its most telling
 /// names.
 const CANDIDATES: usize = 64;
-/// Candidates whose score (against their bar) with the norms last computed comes within
-/// this share of the best, or of the bar, are scored exactly. Norms are recomputed once
+/// Candidates whose score with the norms last computed comes within this share of their
+/// bar and of the best such score are scored exactly. Norms are recomputed once
 /// the story count has moved by a sixteenth, which moves a score by a few per cent.
 const ROUGH_MARGIN: f32 = 0.8;
 /// Story counts are halved once they hold this many features (see
@@ -273,13 +273,17 @@ impl Storylines {
             if !self.within_window(earlier, later.anchor) {
                 continue;
             }
-            if let Some((score, bar)) = self.overlap(earlier, earlier.norm, later) {
-                rough.push((c, score / bar));
+            if let Some((score, bar)) = self.overlap(earlier, earlier.norm, later)
+                && score >= ROUGH_MARGIN * bar
+            {
+                rough.push((c, score));
             }
         }
-        let top = rough.iter().map(|(_, r)| *r).fold(0.0f32, f32::max);
+        // The link goes to the highest score that passes its bar, so the rough scores near
+        // the highest are the ones worth an exact look.
+        let top = rough.iter().map(|(_, score)| *score).fold(0.0f32, f32::max);
         let mut best: Option<(StoryId, f32)> = None;
-        for (c, _) in rough.into_iter().filter(|(_, r)| *r >= ROUGH_MARGIN * top.max(1.0)) {
+        for (c, _) in rough.into_iter().filter(|(_, score)| *score >= ROUGH_MARGIN * top) {
             let Some(earlier) = self.anchors.get(&c) else { continue };
             let Some((score, bar)) = self.overlap(earlier, self.weigh(earlier).norm, later) else { continue };
             // Ties go to the later story: a storyline continues from its latest part.
