@@ -375,7 +375,7 @@ pub struct BenchArgs {
     /// Number of articles to generate and cluster (with `--input`: at most this many of
     /// the file's; all of them by default).
     #[arg(long)]
-    pub articles: Option<u64>,
+    pub articles: Option<usize>,
     /// Time a stream of your own (JSON Lines, or any input `cluster` reads) instead of
     /// generated articles, clustered in the order given, as with `cluster --sorted`.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["headlines", "seed", "search"])]
@@ -387,7 +387,7 @@ pub struct BenchArgs {
     pub seed: u64,
     /// Report throughput for every slice of this many articles.
     #[arg(long, default_value_t = 50_000)]
-    pub slice: u64,
+    pub slice: usize,
     /// Instead of clustering, measure search latency over the store in DIR.
     #[arg(long, value_name = "DIR")]
     pub search: Option<PathBuf>,

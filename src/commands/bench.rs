@@ -21,12 +21,9 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     match &args.input {
         Some(path) => {
             out!("clustering the articles of {} in the order given", path.display())?;
-            let limit = args.articles.unwrap_or(u64::MAX);
             let accepted = pipeline::Accepted::open(std::slice::from_ref(path));
             let bad = accepted.bad_records();
-            let mut articles = accepted.take(usize::try_from(limit).unwrap_or(usize::MAX));
-            let slices = std::iter::from_fn(|| Some(articles.by_ref().take(args.slice as usize).collect::<Vec<_>>()));
-            time_slices(slices, settings, args.slice)?;
+            time_slices(accepted.take(args.articles.unwrap_or(usize::MAX)), settings, args.slice)?;
             let bad = bad.load(std::sync::atomic::Ordering::Relaxed);
             if bad > 0 {
                 out!("{bad} bad records skipped")?;
@@ -36,33 +33,31 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             let articles = args.articles.unwrap_or(200_000);
             let kind = if args.headlines { "headline-only" } else { "full-text" };
             out!("clustering {articles} synthetic {kind} articles (seed {})", args.seed)?;
-            let mut generator = Generator::new(args.seed, args.headlines, 10_000);
-            let mut left = articles;
-            let slices = std::iter::from_fn(|| {
-                let n = args.slice.min(left);
-                left -= n;
-                Some(generator.by_ref().take(n as usize).collect::<Vec<_>>())
-            });
-            time_slices(slices, settings, args.slice)?;
+            let generator = Generator::new(args.seed, args.headlines, 10_000);
+            time_slices(generator.take(articles), settings, args.slice)?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Clusters the slices one after another (until an empty one), timing each and then the
-/// storylines. Making or reading the articles is not what is measured: each slice is
-/// ready before the clock starts, and only one slice is held at a time.
-fn time_slices(slices: impl Iterator<Item = Vec<Article>>, settings: pipeline::Settings, slice: u64) -> Result<()> {
+/// Clusters the articles a slice at a time, timing each slice and then the storylines.
+/// Making or reading the articles is not what is measured: each slice is ready before the
+/// clock starts, and only one slice is held at a time.
+fn time_slices(mut articles: impl Iterator<Item = Article>, settings: pipeline::Settings, slice: usize) -> Result<()> {
     out!("near-duplicate detection {}", if settings.dedup.is_some() { "on" } else { "off" })?;
     let mut total_secs = 0.0;
-    let mut done = 0u64;
+    let mut done = 0usize;
     let mut rates = Vec::new();
     let mut stream = pipeline::StreamingClusterer::new(settings);
-    for batch in slices.take_while(|b| !b.is_empty()) {
+    loop {
+        let batch: Vec<Article> = articles.by_ref().take(slice).collect();
+        if batch.is_empty() {
+            break;
+        }
         if done == 0 {
             signature_speed(&batch)?;
         }
-        let n = batch.len() as u64;
+        let n = batch.len();
         let start = Instant::now();
         stream.process(batch.into_iter(), |_, _, _| {});
         let secs = start.elapsed().as_secs_f64();

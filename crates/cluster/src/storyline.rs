@@ -58,9 +58,6 @@ pub struct StoryThread {
 struct Anchor {
     /// Features (entity keys and keywords) with their weight before rarity, sorted by hash.
     features: Vec<Feature>,
-    /// Their hashes, in the same order: comparing stories walks these, in one cache line
-    /// per eight features.
-    hashes: Vec<u64>,
     first_seen: Option<i64>,
     last_seen: Option<i64>,
     /// The norm of the features weighted by rarity, and the number of stories counted
@@ -209,8 +206,7 @@ impl Storylines {
     fn remember(&mut self, id: StoryId, anchor: Anchor) {
         for f in anchor.features.iter().filter(|f| f.kind.is_some()) {
             let list = self.postings.entry(f.hash).or_default();
-            // Lists are in order of creation: a story linked again is usually among the
-            // latest, so look from the end.
+            // Lists are in order of creation; a story linked again is already in them.
             if let Err(at) = list.binary_search(&id) {
                 list.insert(at, id);
                 if list.len() > MAX_POSTING_LEN {
@@ -234,14 +230,19 @@ impl Storylines {
         Weighted { anchor, rarities, norm }
     }
 
+    /// The norm of a story's features weighted by their current rarity.
+    fn norm(&self, anchor: &Anchor) -> f32 {
+        anchor.features.iter().map(|f| (f.weight * self.rarity(f.hash)).powi(2)).sum::<f32>().sqrt()
+    }
+
     /// Recomputes a remembered story's norm if the story counts have moved since.
     fn refresh_norm(&mut self, id: StoryId) {
         let docs = self.df.docs();
         let Some(a) = self.anchors.get(&id) else { return };
-        if a.norm_at.abs_diff(docs) * 16 <= a.norm_at.max(1) && a.norm_at > 0 {
+        if a.norm_at > 0 && a.norm_at.abs_diff(docs) * 16 <= a.norm_at {
             return;
         }
-        let norm = self.weigh(a).norm;
+        let norm = self.norm(a);
         if let Some(a) = self.anchors.get_mut(&id) {
             a.norm = norm;
             a.norm_at = docs;
@@ -285,7 +286,7 @@ impl Storylines {
         let mut best: Option<(StoryId, f32)> = None;
         for (c, _) in rough.into_iter().filter(|(_, score)| *score >= ROUGH_MARGIN * top) {
             let Some(earlier) = self.anchors.get(&c) else { continue };
-            let Some((score, bar)) = self.overlap(earlier, self.weigh(earlier).norm, later) else { continue };
+            let Some((score, bar)) = self.overlap(earlier, self.norm(earlier), later) else { continue };
             // Ties go to the later story: a storyline continues from its latest part.
             if score >= bar && best.is_none_or(|(_, b)| score >= b) {
                 best = Some((c, score));
@@ -385,16 +386,15 @@ impl Storylines {
 /// Calls `f` with each feature two stories share: the product of its weights by rarity
 /// (one rarity for both sides), and the later story's feature.
 fn for_shared<'a>(earlier: &Anchor, later: &Weighted<'a>, mut f: impl FnMut(f32, &'a Feature)) {
-    let (a, b) = (&earlier.hashes, &later.anchor.hashes);
+    let (a, b) = (&earlier.features, &later.anchor.features);
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
+        match a[i].hash.cmp(&b[j].hash) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
                 let rarity = later.rarities[j];
-                let (x, y) = (&earlier.features[i], &later.anchor.features[j]);
-                f(x.weight * y.weight * rarity * rarity, y);
+                f(a[i].weight * b[j].weight * rarity * rarity, &b[j]);
                 i += 1;
                 j += 1;
             }
@@ -432,7 +432,6 @@ fn anchor(story: &StorySummary, keyword_weight: f32) -> Anchor {
     features.sort_by_key(|f| f.hash);
     features.dedup_by_key(|f| f.hash);
     Anchor {
-        hashes: features.iter().map(|f| f.hash).collect(),
         features,
         first_seen: story.first_seen.map(|p| p.seconds()),
         last_seen: story.last_seen.map(|p| p.seconds()),
