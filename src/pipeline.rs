@@ -24,7 +24,7 @@ pub const BATCH: usize = 2048;
 
 /// Bumped whenever the serialized [`Placer`] changes shape; a store whose checkpoint has
 /// another format is replayed from scratch instead of being misread.
-pub const STATE_FORMAT: i64 = 7;
+pub const STATE_FORMAT: i64 = 8;
 
 /// Everything read from the inputs.
 pub struct Intake {
@@ -242,7 +242,10 @@ pub struct Placer {
 }
 
 impl StreamingClusterer {
-    pub fn new(settings: Settings) -> Self {
+    pub fn new(mut settings: Settings) -> Self {
+        if let Some(dedup) = &settings.dedup {
+            settings.cluster.merge_memory = dedup.window as u64;
+        }
         let placer = Placer {
             detector: settings.dedup.map(Detector::new),
             clusterer: Clusterer::new(settings.cluster),

@@ -6,7 +6,7 @@ use tidings_analyze::{Analysis, Lang, Term};
 use tidings_article::{Precision, Published};
 
 use crate::config::ClusterConfig;
-use crate::posting::{Postings, StoryId, Tally};
+use crate::posting::{Postings, StoryId};
 use crate::story::{ActiveStory, Member, StorySummary};
 use crate::vector::{DocumentFrequencies, Sparse, weighted};
 
@@ -87,9 +87,10 @@ pub struct Clusterer {
     retired_since_sweep: usize,
     /// The first story created since the last [`Clusterer::settle`].
     fresh_from: StoryId,
-    /// Where the articles of merged stories went, while that story is active: dedup still
-    /// names a merged story as the story of its originals.
-    merged_into: FxHashMap<StoryId, StoryId>,
+    /// Where the articles of merged stories went, and when (the article count), while that
+    /// story is active and for `merge_memory` articles: dedup still names a merged story as
+    /// the story of its originals.
+    merged_into: FxHashMap<StoryId, (StoryId, u64)>,
     /// Stories started by an atypical article since the last [`Clusterer::settle`]. Always
     /// empty between batches, which is when the clusterer is saved.
     #[serde(skip)]
@@ -97,9 +98,6 @@ pub struct Clusterer {
     /// Parallel stories merged since the last [`Clusterer::settle`] (see `merge_twins`).
     #[serde(skip)]
     early: Vec<Move>,
-    /// Reused by every candidate search.
-    #[serde(skip)]
-    tally: Tally,
 }
 
 impl Clusterer {
@@ -119,7 +117,6 @@ impl Clusterer {
             merged_into: FxHashMap::default(),
             tentative: Vec::new(),
             early: Vec::new(),
-            tally: Tally::default(),
         }
     }
 
@@ -151,6 +148,7 @@ impl Clusterer {
                 self.next_id += 1;
                 self.story_df.add_empty_document();
                 self.active.insert(story, ActiveStory::new(story));
+                self.postings.open(story);
                 if let Some((parent, similarity)) = found.atypical.filter(|(_, sim)| *sim >= bar) {
                     self.tentative.push(Tentative { story, parent, similarity });
                 }
@@ -318,6 +316,7 @@ impl Clusterer {
             return false;
         }
         let Some(merged) = self.active.remove(&from) else { return false };
+        self.postings.close(from);
         self.story_df.remove_document(merged.text.features().chain(merged.entities.features()));
         let (max_terms, story_df) = (self.config.centroid_terms, &mut self.story_df);
         let Some(story) = self.active.get_mut(&to) else { return false };
@@ -328,17 +327,27 @@ impl Clusterer {
         }
         story.absorb(merged, max_terms, |h| story_df.add_feature(h));
         // Stories merged into `from` earlier now lead to `to` through it.
-        self.merged_into.insert(from, to);
+        self.merged_into.insert(from, (to, self.seq));
         true
     }
 
     /// The story that a story's articles are in now: itself, or where merges took them.
     /// Merged stories never come back, so the chain ends.
     fn resolve(&self, mut story: StoryId) -> StoryId {
-        while let Some(&to) = self.merged_into.get(&story) {
+        while let Some(&(to, _)) = self.merged_into.get(&story) {
             story = to;
         }
         story
+    }
+
+    /// Follows each remembered merge to where it ends (so chains stay one step long), and
+    /// forgets it once that story has retired or the merge is older than `merge_memory`.
+    fn forget_merges(&mut self) {
+        let since = self.seq.saturating_sub(self.config.merge_memory);
+        let merged: Vec<(StoryId, (StoryId, u64))> =
+            self.merged_into.iter().map(|(&from, &(_, at))| (from, (self.resolve(from), at))).collect();
+        let active = &self.active;
+        self.merged_into = merged.into_iter().filter(|(_, (to, at))| *at >= since && active.contains_key(to)).collect();
     }
 
     /// Summaries of all stories, in order of creation. Ends the stream.
@@ -394,14 +403,7 @@ impl Clusterer {
     /// The active stories with the most weight of the query's features (those in posting
     /// lists short enough to be telling), at most `candidates` of them.
     fn candidates(&mut self, query: &[(u64, f32)]) -> Vec<StoryId> {
-        for &(hash, weight) in query {
-            let list = self.postings.get(hash);
-            if list.len() <= self.config.max_posting_len {
-                self.tally.add(list, weight);
-            }
-        }
-        let active = &self.active;
-        let mut ranked: Vec<(StoryId, f32)> = self.tally.drain().filter(|(s, _)| active.contains_key(s)).collect();
+        let mut ranked = self.postings.tally(query, self.config.max_posting_len);
         let order = |a: &(StoryId, f32), b: &(StoryId, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if ranked.len() > self.config.candidates {
             ranked.select_nth_unstable_by(self.config.candidates, order);
@@ -511,20 +513,15 @@ impl Clusterer {
             return;
         }
         let mut expired_stories: Vec<ActiveStory> = expired.iter().filter_map(|id| self.active.remove(id)).collect();
+        expired.iter().for_each(|&id| self.postings.close(id));
         expired_stories.sort_by_key(|s| s.id);
         self.finished.extend(expired_stories.into_iter().map(|s| s.summary()));
-        let active = &self.active;
-        // Each merge is followed to where it ends (so chains stay one step long), and
-        // forgotten once that story has retired.
-        let merged: Vec<(StoryId, StoryId)> = self.merged_into.keys().map(|&from| (from, self.resolve(from))).collect();
-        self.merged_into = merged.into_iter().filter(|(_, to)| active.contains_key(to)).collect();
-        self.tally.forget_below(self.active.keys().min().copied().unwrap_or(self.next_id));
+        self.forget_merges();
         // Lookups skip retired stories anyway; sweeping their postings is only for memory,
         // so it waits until they could be a good part of the index.
         self.retired_since_sweep += expired.len();
         if self.retired_since_sweep * 2 > self.active.len() {
-            let active = &self.active;
-            self.postings.retain(|s| active.contains_key(&s));
+            self.postings.sweep();
             self.retired_since_sweep = 0;
         }
     }
@@ -832,7 +829,7 @@ mod tests {
         assert_eq!(joined.article_ids, ["a", "b", "c", "d", "e"], "in stream order");
         assert_eq!(joined.text.members(), 5);
         let motor = s.analyzer.analyze(&article("x", "", "", "motoren", Some("nb"), None)).body_terms[0].hash;
-        assert!(s.clusterer.postings.get(motor).contains(&story), "its words find the story now");
+        assert!(s.clusterer.postings.finds(motor, story), "its words find the story now");
         assert!(s.clusterer.settle().is_empty(), "settled once");
     }
 
@@ -857,6 +854,7 @@ mod tests {
         c.next_id += 1;
         c.story_df.add_empty_document();
         let mut story = ActiveStory::new(id);
+        c.postings.open(id);
         for (i, v) in members.iter().enumerate() {
             story.text.add(v, 320, |h| c.story_df.add_feature(h));
             for &(h, _) in v {

@@ -50,6 +50,11 @@ pub struct ClusterConfig {
     /// when the mean cosine across the two stories reaches this share of the geometric
     /// mean of their cohesions.
     pub merge_linkage: f32,
+    /// Articles for which a merged story still leads to the story it merged into. Copies
+    /// name their original's story, so this is as long as near-duplicate detection
+    /// remembers originals (`DedupConfig::window`, which the pipeline passes on); bounded,
+    /// because a story that runs for months may absorb stories all along.
+    pub merge_memory: u64,
 }
 
 impl Default for ClusterConfig {
@@ -72,6 +77,7 @@ impl Default for ClusterConfig {
             settled_story: 8,
             typicality: 0.85,
             merge_linkage: 0.8,
+            merge_memory: 100_000,
         }
     }
 }
