@@ -63,14 +63,14 @@ impl Postings {
         }
     }
 
-    #[cfg(test)]
     /// Length of a feature's list, stale postings included.
+    #[cfg(test)]
     pub fn len_of(&self, hash: u64) -> usize {
         self.lists.get(&hash).map_or(0, Vec::len)
     }
 
-    #[cfg(test)]
     /// Whether an open story is filed under a feature.
+    #[cfg(test)]
     pub fn finds(&self, hash: u64, story: StoryId) -> bool {
         self.lists.get(&hash).is_some_and(|list| list.iter().any(|p| p.story == story && self.holds(*p)))
     }
