@@ -910,6 +910,25 @@ mod tests {
     }
 
     #[test]
+    fn merges_are_followed_for_merge_memory_articles_and_chains_end_in_one_step() {
+        let config = ClusterConfig { merge_memory: 10, ..ClusterConfig::default() };
+        let mut c = Clusterer::new(config);
+        let [a, b, d] = [0, 1, 2].map(|i| insert_story(&mut c, Lang::Bokmal, &[unit([i].into_iter())]));
+        assert!(c.merge_into(a, b));
+        c.seq = 5;
+        assert!(c.merge_into(b, d));
+        c.forget_merges();
+        assert_eq!((c.resolve(a), c.resolve(b)), (d, d));
+        assert_eq!(c.merged_into[&a].0, d, "a chain is compressed to one step");
+        c.seq = 12;
+        c.forget_merges();
+        assert_eq!((c.resolve(a), c.resolve(b)), (a, d), "the first merge is forgotten, the second not yet");
+        c.seq = 16;
+        c.forget_merges();
+        assert!(c.merged_into.is_empty());
+    }
+
+    #[test]
     fn twins_merge_as_soon_as_an_article_clears_the_bar_for_both() {
         let mut c = Clusterer::new(ClusterConfig::default());
         let report = |i: u64| unit((0..8).chain([100 + 2 * i, 101 + 2 * i]));

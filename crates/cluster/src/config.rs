@@ -52,8 +52,9 @@ pub struct ClusterConfig {
     pub merge_linkage: f32,
     /// Articles for which a merged story still leads to the story it merged into. Copies
     /// name their original's story, so this is as long as near-duplicate detection
-    /// remembers originals (`DedupConfig::window`, which the pipeline passes on); bounded,
-    /// because a story that runs for months may absorb stories all along.
+    /// remembers originals (`DedupConfig::window`, which the pipeline passes on; a copy of
+    /// an original older than that is clustered like any article); bounded, because a
+    /// story that runs for months may absorb stories all along.
     pub merge_memory: u64,
 }
 
