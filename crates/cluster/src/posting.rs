@@ -50,8 +50,10 @@ impl Postings {
     /// A story stops taking articles (it retired, or merged into another): its postings
     /// go stale and its slot is free for the next story.
     pub fn close(&mut self, story: StoryId) {
-        if let Some(slot) = self.slot_of.remove(&story) {
-            self.slots[slot as usize] = VACANT;
+        if let Some(slot) = self.slot_of.remove(&story)
+            && let Some(held) = self.slots.get_mut(slot as usize)
+        {
+            *held = VACANT;
             self.free.push(slot);
         }
     }
@@ -72,12 +74,7 @@ impl Postings {
     /// Whether an open story is filed under a feature.
     #[cfg(test)]
     pub fn finds(&self, hash: u64, story: StoryId) -> bool {
-        self.lists.get(&hash).is_some_and(|list| list.iter().any(|p| p.story == story && self.holds(*p)))
-    }
-
-    #[cfg(test)]
-    fn holds(&self, p: Posting) -> bool {
-        self.slots[p.slot as usize] == p.story
+        self.lists.get(&hash).is_some_and(|list| list.iter().any(|p| p.story == story && holds(&self.slots, p)))
     }
 
     /// Sums each open story's weight over the given features (those with lists no longer
@@ -88,7 +85,7 @@ impl Postings {
         for &(hash, weight) in query {
             let Some(list) = self.lists.get(&hash).filter(|l| l.len() <= max_len) else { continue };
             if weight > 0.0 {
-                tally.add(list.iter().filter(|p| slots[p.slot as usize] == p.story).map(|p| p.slot), weight);
+                tally.add(list.iter().filter(|p| holds(slots, p)).map(|p| p.slot), weight);
             }
         }
         tally.drain().map(|(slot, sum)| (slots[slot as usize], sum)).collect()
@@ -98,7 +95,7 @@ impl Postings {
     pub fn sweep(&mut self) {
         let slots = &self.slots;
         self.lists.retain(|_, list| {
-            list.retain(|p| slots[p.slot as usize] == p.story);
+            list.retain(|p| holds(slots, p));
             !list.is_empty()
         });
     }
@@ -108,6 +105,12 @@ impl Postings {
     fn len(&self) -> usize {
         self.lists.len()
     }
+}
+
+/// Whether a posting's story still holds its slot (`get`: a damaged checkpoint must not
+/// make a lookup panic).
+fn holds(slots: &[StoryId], p: &Posting) -> bool {
+    slots.get(p.slot as usize) == Some(&p.story)
 }
 
 /// Per-slot sums for one candidate search: adding a posting is an index into an array as
