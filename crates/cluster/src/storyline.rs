@@ -187,12 +187,11 @@ impl Storylines {
     /// the answer may change while the story grows.
     pub fn link(&mut self, story: &StorySummary) -> Option<StoryLink> {
         let (mut anchor, labels) = anchor(story, self.config.keyword_weight);
-        let known = self.anchors.get(&story.id).inspect(|before| {
-            anchor.continues = before.continues;
-            anchor.counted = before.counted.clone();
-        });
-        if known.is_none() {
-            self.df.add_empty_document();
+        // The story's earlier anchor gives way to this one (`remember` puts it back); it is
+        // never its own candidate, so nothing looks for it in between.
+        match self.anchors.remove(&story.id) {
+            Some(before) => (anchor.continues, anchor.counted) = (before.continues, before.counted),
+            None => self.df.add_empty_document(),
         }
         self.count(&mut anchor);
         if let Some(last) = anchor.last_seen {
