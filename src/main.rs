@@ -13,7 +13,6 @@ macro_rules! out {
 mod cli;
 mod commands;
 mod output;
-mod pipeline;
 
 use std::process::ExitCode;
 

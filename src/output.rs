@@ -11,7 +11,7 @@ use tidings_analyze::Analysis;
 use tidings_article::Article;
 use tidings_cluster::{StoryId, StoryLink, StorySummary, StoryThread};
 
-use crate::pipeline::Placement;
+use tidings_engine::Placement;
 
 /// The public id of a story (`s000007`), the same in files and in the store.
 pub fn story_id(id: StoryId) -> String {
@@ -103,7 +103,7 @@ pub fn analysis_json(article: &Article, a: &Analysis) -> Value {
         "id": article.id,
         "lang": a.lang.code(),
         "lang_confidence": round3(a.lang_confidence),
-        "title": crate::pipeline::display_title(article),
+        "title": tidings_engine::display_title(article),
         "terms": a.top_terms.iter().map(|(_, label, _)| label).collect::<Vec<_>>(),
         "term_weights": a.top_terms.iter().map(|(_, _, w)| round3(*w)).collect::<Vec<_>>(),
         "entities": a.entities,

@@ -9,10 +9,9 @@ use tidings_analyze::Analyzer;
 
 use crate::cli::AnalyzeArgs;
 use crate::output::analysis_json;
-use crate::pipeline;
 
 pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
-    let intake = pipeline::read(&args.input.inputs);
+    let intake = tidings_engine::read_all(&args.input.inputs);
     let analyzer = Analyzer::new();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -11,20 +11,19 @@ use tidings_cluster::{StorylineConfig, Storylines};
 use tidings_synth::Generator;
 
 use crate::cli::BenchArgs;
-use crate::pipeline;
 
 pub fn run(args: BenchArgs) -> Result<ExitCode> {
     if let Some(data) = &args.search {
         return search_latency(data, args.queries);
     }
-    let settings = pipeline::settings(&args.tuning);
+    let settings = super::settings(&args.tuning);
     match &args.input {
         Some(path) => {
             out!("clustering the articles of {} in the order given", path.display())?;
-            let accepted = pipeline::Accepted::open(std::slice::from_ref(path));
-            let bad = accepted.bad_records();
+            let accepted = tidings_engine::Accepted::open(std::slice::from_ref(path));
+            let tally = accepted.tally();
             time_slices(accepted.take(args.articles.unwrap_or(usize::MAX)), settings, args.slice)?;
-            let bad = bad.load(std::sync::atomic::Ordering::Relaxed);
+            let bad = tally.bad();
             if bad > 0 {
                 out!("{bad} bad records skipped")?;
             }
@@ -43,12 +42,16 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
 /// Clusters the articles a slice at a time, timing each slice and then the storylines.
 /// Making or reading the articles is not what is measured: each slice is ready before the
 /// clock starts, and only one slice is held at a time.
-fn time_slices(mut articles: impl Iterator<Item = Article>, settings: pipeline::Settings, slice: usize) -> Result<()> {
+fn time_slices(
+    mut articles: impl Iterator<Item = Article>,
+    settings: tidings_engine::Settings,
+    slice: usize,
+) -> Result<()> {
     out!("near-duplicate detection {}", if settings.dedup.is_some() { "on" } else { "off" })?;
     let mut total_secs = 0.0;
     let mut done = 0usize;
     let mut rates = Vec::new();
-    let mut stream = pipeline::StreamingClusterer::new(settings);
+    let mut stream = tidings_engine::StreamingClusterer::new(settings);
     loop {
         let batch: Vec<Article> = articles.by_ref().take(slice).collect();
         if batch.is_empty() {

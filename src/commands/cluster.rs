@@ -13,25 +13,24 @@ use tidings_cluster::{StorylineConfig, Storylines};
 
 use crate::cli::ClusterArgs;
 use crate::output::{JsonLinesOut, assignment_json, print_summary, story_json};
-use crate::pipeline;
 
 pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     let mut assignments = JsonLinesOut::create(args.assignments.as_deref())?;
     let mut stories_out = JsonLinesOut::create(args.stories.as_deref())?;
-    let accepted = pipeline::Accepted::open(&args.input.inputs);
-    let bad = accepted.bad_records();
+    let accepted = tidings_engine::Accepted::open(&args.input.inputs);
+    let tally = accepted.tally();
     let out_of_order = Arc::new(AtomicU64::new(0));
     let (articles, progress): (Box<dyn Iterator<Item = Article> + Send>, ProgressBar) = if args.sorted {
         (Box::new(count_out_of_order(accepted, out_of_order.clone())), progress_bar(None))
     } else {
         let articles: Vec<Article> = accepted.collect();
-        tracing::info!("read {} articles, {} bad records", articles.len(), bad.load(Ordering::Relaxed));
+        tracing::info!("read {} articles, {} bad records", articles.len(), tally.bad());
         let bar = progress_bar(Some(articles.len() as u64));
-        (Box::new(pipeline::order_by_publication(articles).into_iter()), bar)
+        (Box::new(tidings_engine::order_by_publication(articles).into_iter()), bar)
     };
     let mut total = 0u64;
     let mut write_error = None;
-    let stories = pipeline::cluster_stream(articles, pipeline::settings(&args.tuning), |article, _, placement| {
+    let stories = tidings_engine::cluster_stream(articles, super::settings(&args.tuning), |article, _, placement| {
         progress.inc(1);
         total += 1;
         if write_error.is_none() {
@@ -52,7 +51,7 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     if late > 0 {
         tracing::warn!("{late} articles were older than an article before them (--sorted); clustered where they came");
     }
-    let bad = bad.load(Ordering::Relaxed);
+    let bad = tally.bad();
     print_summary(&stories, &threads, total, bad, args.top)?;
     Ok(super::strict_exit(args.input.strict, bad))
 }

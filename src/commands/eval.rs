@@ -8,18 +8,17 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use crate::cli::EvalArgs;
-use crate::pipeline;
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let gold = read_gold(&args.gold)?;
     let inputs = if args.inputs.is_empty() { vec![args.gold.clone()] } else { args.inputs.clone() };
-    let intake = pipeline::read(&inputs);
+    let intake = tidings_engine::read_all(&inputs);
     let mut pairs: Vec<(String, u32)> = Vec::with_capacity(intake.articles.len());
     let mut languages: Vec<tidings_analyze::Lang> = Vec::with_capacity(intake.articles.len());
     let mut unlabelled = 0u64;
-    pipeline::cluster_stream(
-        pipeline::order_by_publication(intake.articles).into_iter(),
-        pipeline::settings(&args.tuning),
+    tidings_engine::cluster_stream(
+        tidings_engine::order_by_publication(intake.articles).into_iter(),
+        super::settings(&args.tuning),
         |article, analysis, placement| match gold.get(&article.id) {
             Some(story) => {
                 pairs.push((story.clone(), placement.assignment.story));

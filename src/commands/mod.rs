@@ -40,6 +40,20 @@ pub fn run(command: Command) -> Result<ExitCode> {
     }
 }
 
+/// The run's settings with the user's overrides applied.
+fn settings(tuning: &crate::cli::TuningArgs) -> tidings_engine::Settings {
+    let mut settings = tidings_engine::Settings::default();
+    if let Some(t) = tuning.threshold {
+        settings.cluster.threshold = t;
+    }
+    if tuning.no_dedup {
+        settings.dedup = None;
+    } else if let (Some(dedup), Some(t)) = (&mut settings.dedup, tuning.dup_threshold) {
+        dedup.threshold = t;
+    }
+    settings
+}
+
 /// Exit code 2 when `--strict` was asked for and a record was bad.
 fn strict_exit(strict: bool, bad: u64) -> ExitCode {
     if strict && bad > 0 {

@@ -17,7 +17,8 @@ use tidings_store::{
 };
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, IngestReport};
+use tidings_engine::SharedWriter;
 
 /// The OpenAPI document, written by hand next to the handlers it describes.
 pub const OPENAPI: &str = include_str!("../openapi.json");
@@ -513,7 +514,7 @@ pub async fn openapi() -> impl IntoResponse {
 /// writer anyway): a client without the token costs no memory, and many slow clients
 /// with it cost at most a few bodies' worth.
 pub async fn ingest(State(state): Shared, request: Request) -> Result<Json<Value>, ApiError> {
-    let intake = state.intake.clone().ok_or(ApiError::WritesDisabled)?;
+    let writer = state.writer.clone().ok_or(ApiError::WritesDisabled)?;
     authorize(&state, request.headers())?;
     let max_body = state.config.max_body;
     if declared_length(request.headers())?.is_some_and(|n| n > max_body) {
@@ -535,13 +536,20 @@ pub async fn ingest(State(state): Shared, request: Request) -> Result<Json<Value
                 .into(),
         ));
     }
-    let report = tokio::task::spawn_blocking(move || intake.ingest(&body))
+    let report = tokio::task::spawn_blocking(move || store_body(&writer, &body))
         .await
         .map_err(|e| ApiError::Internal(format!("the ingest task failed: {e}")))??;
     if report.added > 0 {
         state.stored_new_articles();
     }
     Ok(Json(json!(report)))
+}
+
+/// Places and stores the new articles of a body, under the rules of `tidings ingest`.
+fn store_body(writer: &SharedWriter, body: &[u8]) -> Result<IngestReport, ApiError> {
+    let read = tidings_engine::read_body(body).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    let (added, skipped) = writer.add_new(read.articles)?;
+    Ok(IngestReport { added, skipped, rejected: read.rejected })
 }
 
 /// The body length a request declares, if it declares one.

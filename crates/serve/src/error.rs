@@ -136,6 +136,16 @@ impl From<tidings_store::StoreError> for ApiError {
     }
 }
 
+impl From<tidings_engine::EngineError> for ApiError {
+    fn from(e: tidings_engine::EngineError) -> Self {
+        match e {
+            tidings_engine::EngineError::Store(e) => e.into(),
+            tidings_engine::EngineError::Closed => ApiError::Unavailable("the server is shutting down".into()),
+            e => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
 impl From<tidings_search::SearchError> for ApiError {
     fn from(e: tidings_search::SearchError) -> Self {
         match e {

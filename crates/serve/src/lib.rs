@@ -1,8 +1,8 @@
 //! `tidings serve`: the JSON API under `/api/v1` and the web pages, over a store.
 //!
 //! Reads go to a pool of read-only SQLite connections and the search index on blocking
-//! threads; the write endpoint hands bodies to an [`Intake`] supplied by the binary
-//! (which owns the clustering pipeline and the store's single writer).
+//! threads; the write endpoint and the feed watcher ([`watching`]) go through the
+//! engine's one [`tidings_engine::SharedWriter`].
 
 pub mod api;
 pub mod chart;
@@ -11,6 +11,7 @@ pub mod locale;
 pub mod pages;
 pub mod server;
 pub mod state;
+pub mod watching;
 
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use error::ApiError;
-pub use state::{AppState, IngestReport, Intake, RejectedRecord, ServeConfig};
+pub use state::{AppState, IngestReport, ServeConfig};
 
 /// Pages run no script at all, and load nothing from elsewhere: even a slip in escaping
 /// could not run an article's `<script>`.

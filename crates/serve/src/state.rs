@@ -1,5 +1,5 @@
 //! What every request handler shares: read connections to the store, the search index,
-//! the write path (when the operator allows writes) and a short-lived page cache.
+//! the store's writer (when the operator allows writes) and a short-lived page cache.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tidings_engine::{RejectedRecord, SharedWriter};
 use tidings_search::SearchIndex;
 use tidings_store::{Access, Store};
 
@@ -21,13 +22,6 @@ const CACHE_ENTRIES: usize = 512;
 /// Writes go through one writer, so more would only hold more bodies in memory.
 const BODY_SLOTS: usize = 4;
 
-/// The write path, supplied by the binary (which owns the clustering pipeline).
-pub trait Intake: Send + Sync + 'static {
-    /// Places and stores JSON articles (a JSON array, or JSON Lines) under the same rules
-    /// as `tidings ingest`. Returns only once the accepted articles are committed.
-    fn ingest(&self, body: &[u8]) -> Result<IngestReport, ApiError>;
-}
-
 /// What an ingest request did.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct IngestReport {
@@ -37,13 +31,6 @@ pub struct IngestReport {
     pub skipped: u64,
     /// Records refused, each with its place in the body and the reason.
     pub rejected: Vec<RejectedRecord>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct RejectedRecord {
-    /// 1-based record number in the body.
-    pub record: u64,
-    pub reason: String,
 }
 
 /// Settings of a running server.
@@ -68,7 +55,8 @@ pub struct AppState {
     pub config: ServeConfig,
     pool: Pool,
     index: SearchIndex,
-    pub intake: Option<Arc<dyn Intake>>,
+    /// The write path: `None` when writes are off.
+    pub writer: Option<Arc<SharedWriter>>,
     cache: Mutex<HashMap<String, (Instant, Arc<str>)>>,
     /// A search index catch-up is scheduled and has not started yet.
     index_due: AtomicBool,
@@ -80,7 +68,7 @@ pub struct AppState {
 
 impl AppState {
     /// Opens read connections and the search index (brought up to date).
-    pub fn open(config: ServeConfig, intake: Option<Arc<dyn Intake>>) -> Result<Self, ApiError> {
+    pub fn open(config: ServeConfig, writer: Option<Arc<SharedWriter>>) -> Result<Self, ApiError> {
         let pool = Pool::new(&config.data)?;
         let index = SearchIndex::open(&config.data)?;
         match pool.with_store(|s| Ok(index.catch_up(s))) {
@@ -95,7 +83,7 @@ impl AppState {
             config,
             pool,
             index,
-            intake,
+            writer,
             cache: Mutex::new(HashMap::new()),
             index_due: AtomicBool::new(false),
             indexing: Mutex::new(()),

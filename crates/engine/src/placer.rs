@@ -1,155 +1,29 @@
-//! The pipeline from input paths to stories: ingest → analyze → dedup → cluster. Analysis
-//! and dedup signatures run in parallel on batches while the (sequential) copy detector and
-//! clusterer place the previous batch.
+//! Placing articles in stories: analyze → dedup → cluster. Analysis and dedup signatures
+//! run in parallel on batches while the (sequential) copy detector and clusterer place the
+//! previous batch.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use tidings_analyze::{Analysis, Analyzer};
-use tidings_article::{Article, Origin};
+use tidings_article::Article;
 use tidings_cluster::{
     Assignment, ClusterConfig, Clusterer, Move, Original, StoryDoc, StoryId, StorySummary, StorylineConfig, Storylines,
 };
 use tidings_dedup::{DedupConfig, Detector, Shingles};
-use tidings_ingest::{BadRecord, Reader, expand_inputs};
+
+use crate::EngineError;
+use crate::order::display_title;
 
 /// Articles analysed together; large enough to keep both cores busy, small enough that
 /// the pipeline holds little beyond the articles themselves. The clusterer counts a whole
 /// batch's document frequencies before placing it, so batches are part of the result: a
-/// store resumes its stream at a batch boundary (see `commands::ingest`).
+/// store resumes its stream at a batch boundary (see [`crate::Writer`]).
 pub const BATCH: usize = 2048;
 
 /// Bumped whenever the serialized [`Placer`] changes shape; a store whose checkpoint has
 /// another format is replayed from scratch instead of being misread.
 pub const STATE_FORMAT: i64 = 8;
-
-/// Everything read from the inputs.
-pub struct Intake {
-    pub articles: Vec<Article>,
-    pub bad: u64,
-}
-
-/// Reads every input, reporting each bad record once on stderr. Articles whose id was
-/// already seen are bad records too: an id names one article.
-pub fn read(inputs: &[PathBuf]) -> Intake {
-    let accepted = Accepted::open(inputs);
-    let bad = accepted.bad_records();
-    let articles = accepted.collect();
-    Intake { articles, bad: bad.load(Ordering::Relaxed) }
-}
-
-/// The accepted articles of some inputs, as a stream: bad records are reported on stderr
-/// and counted, repeated ids skipped. Lets a sorted input be clustered without holding it.
-pub struct Accepted {
-    reader: Reader,
-    seen: FxHashMap<String, Origin>,
-    bad: Arc<AtomicU64>,
-    /// Bad records per file, so that a file of a million bad lines prints a few messages
-    /// and a count, not a million messages.
-    bad_per_file: FxHashMap<Arc<str>, u64>,
-}
-
-/// Bad records of one file shown on stderr; the rest are counted.
-const SHOWN_PER_FILE: u64 = 10;
-
-impl Accepted {
-    pub fn open(inputs: &[PathBuf]) -> Self {
-        let (inputs, problems) = expand_inputs(inputs);
-        let mut accepted = Self {
-            reader: Reader::new(inputs),
-            seen: FxHashMap::default(),
-            bad: Arc::default(),
-            bad_per_file: FxHashMap::default(),
-        };
-        problems.iter().for_each(|b| accepted.report(b));
-        accepted
-    }
-
-    /// The count of bad records so far (shared: the stream may move to another thread).
-    pub fn bad_records(&self) -> Arc<AtomicU64> {
-        self.bad.clone()
-    }
-
-    fn report(&mut self, b: &BadRecord) {
-        self.bad.fetch_add(1, Ordering::Relaxed);
-        let count = self.bad_per_file.entry(b.origin.file.clone()).or_default();
-        *count += 1;
-        match *count {
-            n if n <= SHOWN_PER_FILE => tracing::warn!("{b}"),
-            n if n == SHOWN_PER_FILE + 1 => {
-                tracing::warn!("{}: more bad records; they are counted, not shown", b.origin.file)
-            }
-            _ => {}
-        }
-    }
-
-    /// At the end of the input: the count of each file whose bad records were not all shown.
-    fn report_hidden(&mut self) {
-        let counts = std::mem::take(&mut self.bad_per_file);
-        let mut files: Vec<_> = counts.iter().filter(|(_, n)| **n > SHOWN_PER_FILE).collect();
-        files.sort();
-        for (file, n) in files {
-            tracing::warn!("{file}: {n} bad records in all ({} not shown)", n - SHOWN_PER_FILE);
-        }
-    }
-}
-
-impl Iterator for Accepted {
-    type Item = Article;
-
-    fn next(&mut self) -> Option<Article> {
-        loop {
-            let Some(record) = self.reader.next() else {
-                self.report_hidden();
-                return None;
-            };
-            match record {
-                Ok(article) => match self.seen.get(&article.id) {
-                    Some(first) => {
-                        let reason = format!("duplicate id {:?} (first seen at {first}), skipped", article.id);
-                        self.report(&BadRecord::new(article.origin.clone(), reason))
-                    }
-                    None => {
-                        self.seen.insert(article.id.clone(), article.origin.clone());
-                        return Some(article);
-                    }
-                },
-                Err(b) => self.report(&b),
-            }
-        }
-    }
-}
-
-/// Puts articles in publication order. An undated article keeps its place in the input:
-/// it sorts with the last dated article before it.
-pub fn order_by_publication(articles: Vec<Article>) -> Vec<Article> {
-    let mut last = i64::MIN;
-    let mut keyed: Vec<(i64, Article)> = articles
-        .into_iter()
-        .map(|a| {
-            if let Some(p) = a.published {
-                last = p.seconds();
-            }
-            (a.published.map_or(last, |p| p.seconds()), a)
-        })
-        .collect();
-    keyed.sort_by_key(|(t, _)| *t);
-    keyed.into_iter().map(|(_, a)| a).collect()
-}
-
-/// A headline for display: the article's own, or its first sentence (shortened).
-pub fn display_title(article: &Article) -> String {
-    if !article.title.trim().is_empty() {
-        return article.title.trim().to_string();
-    }
-    let first_line = article.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let sentence = first_line.split_inclusive(['.', '!', '?']).next().unwrap_or(first_line);
-    let words: Vec<&str> = sentence.split_whitespace().collect();
-    if words.len() > 16 { format!("{} …", words[..16].join(" ")) } else { words.join(" ") }
-}
 
 /// Analyzes and clusters articles in the order given, calling `on_article` with each
 /// article's placement once its batch is settled. Returns the stories.
@@ -204,14 +78,14 @@ pub struct Prepared {
 /// What a caller of [`StreamingClusterer::process`] hears about: each batch before it is
 /// placed, each article once its batch is placed and settled, and the end of each batch.
 /// An error stops the run.
-pub trait Sink {
+pub trait BatchSink {
     /// A batch of `len` articles is about to be placed; the placer holds the state after
     /// every earlier batch.
-    fn batch_start(&mut self, _placer: &Placer, _len: usize) -> anyhow::Result<()> {
+    fn batch_start(&mut self, _placer: &Placer, _len: usize) -> Result<(), EngineError> {
         Ok(())
     }
-    fn article(&mut self, article: &Article, prepared: &Prepared, placement: &Placement) -> anyhow::Result<()>;
-    fn batch_end(&mut self, _placer: &mut Placer) -> anyhow::Result<()> {
+    fn article(&mut self, article: &Article, prepared: &Prepared, placement: &Placement) -> Result<(), EngineError>;
+    fn batch_end(&mut self, _placer: &mut Placer) -> Result<(), EngineError> {
         Ok(())
     }
 }
@@ -219,8 +93,8 @@ pub trait Sink {
 /// A closure that wants only the placed articles.
 struct EachArticle<F>(F);
 
-impl<F: FnMut(&Article, &Analysis, &Placement)> Sink for EachArticle<F> {
-    fn article(&mut self, article: &Article, prepared: &Prepared, placement: &Placement) -> anyhow::Result<()> {
+impl<F: FnMut(&Article, &Analysis, &Placement)> BatchSink for EachArticle<F> {
+    fn article(&mut self, article: &Article, prepared: &Prepared, placement: &Placement) -> Result<(), EngineError> {
         (self.0)(article, &prepared.analysis, placement);
         Ok(())
     }
@@ -271,7 +145,7 @@ impl StreamingClusterer {
 
     /// As [`StreamingClusterer::process`], telling `sink` about batches too; stops at the
     /// sink's first error.
-    pub fn process_into<I>(&mut self, articles: I, sink: &mut impl Sink) -> anyhow::Result<()>
+    pub fn process_into<I>(&mut self, articles: I, sink: &mut impl BatchSink) -> Result<(), EngineError>
     where
         I: Iterator<Item = Article> + Send,
     {
@@ -327,8 +201,8 @@ impl StreamingClusterer {
 
 impl Placer {
     /// The whole state, to resume the stream from later.
-    pub fn snapshot(&self) -> Result<Vec<u8>, postcard::Error> {
-        postcard::to_stdvec(self)
+    pub fn snapshot(&self) -> Result<Vec<u8>, EngineError> {
+        postcard::to_stdvec(self).map_err(EngineError::Snapshot)
     }
 
     pub fn clusterer_mut(&mut self) -> &mut Clusterer {
@@ -394,61 +268,73 @@ fn prepare(analyzer: &Analyzer, article: &Article, dedup: bool) -> Prepared {
     Prepared { analysis, shingles, title: display_title(article) }
 }
 
-/// The run's settings with the user's overrides applied.
-pub fn settings(tuning: &crate::cli::TuningArgs) -> Settings {
-    let mut cluster = ClusterConfig::default();
-    if let Some(t) = tuning.threshold {
-        cluster.threshold = t;
-    }
-    let dedup = (!tuning.no_dedup).then(|| {
-        let mut dedup = DedupConfig::default();
-        if let Some(t) = tuning.dup_threshold {
-            dedup.threshold = t;
-        }
-        dedup
-    });
-    Settings { cluster, dedup }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
-    use tidings_article::parse_published;
+    use tidings_article::Origin;
 
-    fn article(id: &str, published: Option<&str>) -> Article {
+    fn article(id: &str, source: &str, title: &str, text: &str) -> Article {
         Article {
             id: id.into(),
-            published: published.and_then(parse_published),
-            title: String::new(),
-            text: "x".into(),
-            lang: None,
-            source: None,
+            published: None,
+            title: title.into(),
+            text: text.into(),
+            lang: Some("en".into()),
+            source: Some(source.into()),
             url: None,
             section: None,
-            origin: Origin::new(Arc::from("t"), None),
+            origin: Origin::new(Arc::from("test"), None),
         }
     }
 
-    #[test]
-    fn undated_articles_keep_their_place() {
-        let input = vec![
-            article("c", Some("2019-04-25")),
-            article("u1", None),
-            article("a", Some("2019-04-23")),
-            article("u2", None),
-            article("b", Some("2019-04-24")),
-        ];
-        let ids: Vec<String> = order_by_publication(input).into_iter().map(|a| a.id).collect();
-        assert_eq!(ids, ["a", "u2", "b", "c", "u1"]);
+    const BODY: &str = "The harbour authority in Rognvika closed the northern pier on Tuesday after divers found \
+        cracks in three of its concrete pillars. Ferries to the outer islands will dock at the southern quay \
+        until engineers have assessed the damage, which the authority expects to take at least two weeks. \
+        Fishermen who use the pier said the cracks had been visible at low tide for months.";
+
+    /// Each article's story and original, as placed.
+    fn placements(stream: &mut StreamingClusterer, articles: Vec<Article>) -> Vec<(String, StoryId, Option<String>)> {
+        let mut out = Vec::new();
+        stream.process(articles.into_iter(), |a, _, p| {
+            out.push((a.id.clone(), p.assignment.story, p.duplicate_of.as_deref().map(str::to_string)))
+        });
+        out
     }
 
     #[test]
-    fn display_title_falls_back_to_the_first_sentence() {
-        let mut a = article("x", None);
-        a.text = "\nMøtet startet i dag. Mer tekst.".into();
-        assert_eq!(display_title(&a), "Møtet startet i dag.");
-        a.title = " Overskrift ".into();
-        assert_eq!(display_title(&a), "Overskrift");
+    fn a_copy_joins_its_originals_story_and_names_it() {
+        let mut stream = StreamingClusterer::new(Settings::default());
+        let articles = vec![
+            article("wire-1", "Wire", "Pier closed after cracks found", BODY),
+            article("other", "Daily", "Council approves new school budget", "The council voted for the budget."),
+            article("paper-1", "Paper", "Cracks close Rognvika pier", BODY),
+        ];
+        let placed = placements(&mut stream, articles);
+        assert_eq!(placed[2].2.as_deref(), Some("wire-1"));
+        assert_eq!(placed[2].1, placed[0].1);
+        assert_ne!(placed[1].1, placed[0].1);
+    }
+
+    #[test]
+    fn a_resumed_placer_places_as_an_uninterrupted_one() {
+        let day = |d: usize| -> Vec<Article> {
+            (0..6)
+                .map(|i| {
+                    let text = format!("{BODY} Update {d}-{i}: the pier stays closed for day {d}.");
+                    article(&format!("a{d}-{i}"), &format!("Outlet {i}"), "Rognvika pier stays closed", &text)
+                })
+                .collect()
+        };
+        let mut uninterrupted = StreamingClusterer::new(Settings::default());
+        let mut expected = placements(&mut uninterrupted, day(1));
+        expected.extend(placements(&mut uninterrupted, day(2)));
+
+        let mut first = StreamingClusterer::new(Settings::default());
+        let mut got = placements(&mut first, day(1));
+        let state = first.placer_mut().snapshot().expect("the placer serializes");
+        let mut resumed = StreamingClusterer::resume(&state).expect("the snapshot reads back");
+        got.extend(placements(&mut resumed, day(2)));
+        assert_eq!(got, expected);
+        assert!(StreamingClusterer::resume(&state[..state.len() / 2]).is_err(), "a cut snapshot is refused");
     }
 }

@@ -1,0 +1,30 @@
+//! What can stop the engine: the store, a checkpoint it cannot read or write, a writer
+//! that is closed. Bad input is never an error here: readers report it as bad records.
+
+use tidings_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot serialize the placer's state: {0}")]
+    Snapshot(postcard::Error),
+    #[error("{store}: the placer's checkpoint is damaged ({source}); move the store aside or re-ingest into a new one")]
+    DamagedCheckpoint { store: String, source: postcard::Error },
+    /// The shared writer was closed (the server is shutting down).
+    #[error("the writer is closed")]
+    Closed,
+    /// A thread panicked while it held the shared writer; nothing it did was committed
+    /// after the panic, but the process should be restarted.
+    #[error("the writer is unusable: a thread panicked while writing")]
+    Poisoned,
+    #[error("cannot store the articles of {feed}: {source}")]
+    Feed { feed: String, source: Box<EngineError> },
+}
+
+impl EngineError {
+    /// Whether the error is the store's writer lock held by another process.
+    pub fn is_locked(&self) -> bool {
+        matches!(self, EngineError::Store(StoreError::Locked { .. }))
+    }
+}

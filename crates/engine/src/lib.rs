@@ -1,0 +1,34 @@
+//! The tidings engine: what turns incoming articles into stored stories, shared by the
+//! command line, the server and the tests.
+//!
+//! - [`accepted`]: the articles of input files, bad records reported and counted;
+//! - [`novelty`]: the one rule for which articles are new ([`NewArticles`]);
+//! - [`order`]: publication order and display titles;
+//! - [`placer`]: analysis in parallel, then dedup and clustering in order ([`Placer`],
+//!   [`StreamingClusterer`]);
+//! - [`writer`]: the store's single writer, batch by batch with checkpoints ([`Writer`]),
+//!   and [`shared`], one writer for the threads of a server;
+//! - [`body`]: the articles of a request body;
+//! - [`watcher`]: feeds polled and their pages fetched ([`Watcher`]).
+
+pub mod accepted;
+pub mod body;
+mod error;
+pub mod novelty;
+pub mod order;
+pub mod placer;
+pub mod shared;
+pub mod watcher;
+pub mod writer;
+
+pub use accepted::{Accepted, ReadAll, Tally, read_all};
+pub use body::{BodyArticles, InvalidBody, RejectedRecord, read_body};
+pub use error::EngineError;
+pub use novelty::{Kept, NewArticles, Novelty};
+pub use order::{SortedChunks, display_title, order_by_publication};
+pub use placer::{
+    BATCH, BatchSink, Placement, Placer, Prepared, STATE_FORMAT, Settings, StreamingClusterer, cluster_stream,
+};
+pub use shared::SharedWriter;
+pub use watcher::{ArticleTarget, PassReport, WatchConfig, Watcher};
+pub use writer::{CheckpointPolicy, FilesIngested, Writer};

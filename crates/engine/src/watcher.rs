@@ -1,0 +1,467 @@
+//! The feed watcher: polls the followed feeds, fetches each new item's page, extracts it
+//! and stores the article, pass after pass (`tidings watch`, and `serve --watch` beside
+//! the server).
+//!
+//! A pass has four steps, so that the store is touched by one thread only:
+//! 1. poll the due feeds in parallel (conditional requests; an unchanged body is
+//!    recognised by its hash when the server ignores the validators);
+//! 2. keep the items not seen before and not stored already;
+//! 3. fetch and extract their pages in parallel (the feed item stands in for a page that
+//!    cannot be had);
+//! 4. store the articles, mark the items seen, and record each feed's outcome and when
+//!    it is next due. A failing feed is recorded and retried later with backoff; it
+//!    never stops the others.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use tidings_article::{Article, Origin, Precision, Published};
+use tidings_fetch::{FetchConfig, FetchError, Fetched, Fetcher, Validators};
+use tidings_ingest::{FeedDocument, PageHints, page_article, parse_feed_document};
+use tidings_store::{FeedRow, Feeds, PollRecord};
+
+use crate::EngineError;
+use crate::shared::SharedWriter;
+use crate::writer::Writer;
+
+/// The longest a feed waits between polls, whatever its ttl says.
+const MAX_INTERVAL: Duration = Duration::from_secs(24 * 3600);
+/// The longest backoff after failures.
+const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
+
+/// Where a watcher puts the articles it finds.
+pub trait ArticleTarget {
+    /// Places and stores the new ones of `articles` (the target skips what is stored or
+    /// repeated), committing before it returns. Returns how many were added.
+    fn add_new(&mut self, articles: Vec<Article>) -> Result<u64, EngineError>;
+}
+
+impl ArticleTarget for Writer {
+    fn add_new(&mut self, articles: Vec<Article>) -> Result<u64, EngineError> {
+        Ok(Writer::add_new(self, articles)?.0)
+    }
+}
+
+impl ArticleTarget for &SharedWriter {
+    fn add_new(&mut self, articles: Vec<Article>) -> Result<u64, EngineError> {
+        Ok(SharedWriter::add_new(self, articles)?.0)
+    }
+}
+
+/// How a watcher polls and fetches.
+#[derive(Debug, Clone)]
+pub struct WatchConfig {
+    pub fetch: FetchConfig,
+    /// The shortest time between two polls of one feed (a feed's ttl or Cache-Control can
+    /// ask for longer).
+    pub interval: Duration,
+    /// Feeds polled and pages fetched at once.
+    pub workers: usize,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        Self { fetch: FetchConfig::default(), interval: Duration::from_secs(300), workers: 8 }
+    }
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PassReport {
+    pub feeds: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub pages: usize,
+    pub added: usize,
+}
+
+impl std::fmt::Display for PassReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "polled {} feeds ({} unchanged, {} failed), fetched {} pages, added {} articles",
+            self.feeds, self.unchanged, self.failed, self.pages, self.added
+        )
+    }
+}
+
+/// Polls feeds and fetches pages with one polite [`Fetcher`].
+pub struct Watcher {
+    fetcher: Fetcher,
+    interval: Duration,
+    workers: usize,
+}
+
+/// The outcome of polling one feed.
+enum FeedPoll {
+    Failed { status: Option<u16>, error: String },
+    Unchanged { status: u16, max_age: Option<Duration> },
+    Fresh { doc: FeedDocument, validators: Validators, hash: String, max_age: Option<Duration> },
+}
+
+impl Watcher {
+    pub fn new(config: WatchConfig) -> Self {
+        Self {
+            fetcher: Fetcher::new(config.fetch),
+            interval: config.interval.max(Duration::from_secs(1)),
+            workers: config.workers.max(1),
+        }
+    }
+
+    /// Passes until `stop` is set, sleeping until the next feed is due.
+    pub fn follow(
+        &self,
+        feeds: &Feeds,
+        target: &mut dyn ArticleTarget,
+        stop: &AtomicBool,
+        all_first: bool,
+    ) -> Result<(), EngineError> {
+        let mut all = all_first;
+        while !stop.load(Ordering::SeqCst) {
+            let report = self.pass(feeds, target, all)?;
+            all = false;
+            if report.feeds > 0 {
+                tracing::info!("{report}");
+            }
+            let wait = feeds
+                .next_due()?
+                .map(|due| Duration::from_secs(u64::try_from(due - unix_now()).unwrap_or(0)))
+                .unwrap_or(self.interval)
+                .clamp(Duration::from_secs(1), self.interval);
+            let until = Instant::now() + wait;
+            while Instant::now() < until && !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+        Ok(())
+    }
+
+    /// One pass over the due feeds (every feed with `all`).
+    pub fn pass(&self, feeds: &Feeds, target: &mut dyn ArticleTarget, all: bool) -> Result<PassReport, EngineError> {
+        let now = unix_now();
+        let due = if all { feeds.list()? } else { feeds.due(now)? };
+        let polls = parallel_map(&due, self.workers, |feed| self.poll(feed));
+        let mut report = PassReport { feeds: due.len(), ..PassReport::default() };
+        // Items to fetch, per feed: (key, feed item).
+        let mut jobs: Vec<(usize, String, Article)> = Vec::new();
+        for (i, (feed, poll)) in due.iter().zip(&polls).enumerate() {
+            if let FeedPoll::Fresh { doc, .. } = poll {
+                for item in doc.items.iter().flatten() {
+                    if !feeds.seen(feed.id, &item.id)? {
+                        jobs.push((i, item.id.clone(), item.clone()));
+                    }
+                }
+            }
+        }
+        let pages = parallel_map(&jobs, self.workers, |(_, _, item)| self.page(item).map(dated));
+        report.pages = jobs.len();
+        let mut per_feed: Vec<Vec<(String, Option<Article>)>> = vec![Vec::new(); due.len()];
+        for ((i, key, _), article) in jobs.into_iter().zip(pages) {
+            per_feed[i].push((key, article));
+        }
+        for ((feed, poll), items) in due.iter().zip(polls).zip(per_feed) {
+            let added = self.store(feeds, target, feed, items)?;
+            report.added += added;
+            let record = self.record(feed, poll, added, now, &mut report);
+            feeds.record_poll(feed.id, &record)?;
+        }
+        Ok(report)
+    }
+
+    /// Polls one feed.
+    fn poll(&self, feed: &FeedRow) -> FeedPoll {
+        let validators = Validators { etag: feed.etag.clone(), last_modified: feed.last_modified.clone() };
+        match self.fetcher.get(&feed.url, &validators) {
+            Ok(Fetched::NotModified { max_age }) => FeedPoll::Unchanged { status: 304, max_age },
+            Ok(Fetched::Body(body)) => {
+                let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&body.bytes));
+                if feed.body_hash.as_deref() == Some(hash.as_str()) {
+                    return FeedPoll::Unchanged { status: 200, max_age: body.max_age };
+                }
+                match parse_feed_document(&body.bytes, Arc::from(feed.url.as_str())) {
+                    Ok(doc) => FeedPoll::Fresh { doc, validators: body.validators, hash, max_age: body.max_age },
+                    Err(bad) => FeedPoll::Failed { status: Some(200), error: bad.reason },
+                }
+            }
+            Err(e) => FeedPoll::Failed { status: status_of(&e), error: e.to_string() },
+        }
+    }
+
+    /// The article behind a feed item: its page, extracted, or the item itself when the
+    /// page cannot be had or says nothing. See [`dated`] for its time.
+    fn page(&self, item: &Article) -> Option<Article> {
+        let fallback = || (!item.title.trim().is_empty() || !item.text.trim().is_empty()).then(|| item.clone());
+        let Some(url) = item.url.as_deref() else { return fallback() };
+        let body = match self.fetcher.get(url, &Validators::default()) {
+            Ok(Fetched::Body(body)) if is_html(body.content_type.as_deref()) => body,
+            Ok(_) => return fallback(),
+            Err(e) => {
+                tracing::warn!("{url}: {e}; keeping the feed's summary");
+                return fallback();
+            }
+        };
+        let html = tidings_extract::decode(&body.bytes, body.content_type.as_deref());
+        let hints = PageHints {
+            url: Some(body.url.clone()),
+            title: Some(item.title.clone()).filter(|t| !t.is_empty()),
+            summary: Some(item.text.clone()).filter(|t| !t.is_empty()),
+            published: item.published,
+            source: item.source.clone(),
+            lang: item.lang.clone(),
+        };
+        match page_article(&html, &hints, Origin::new(Arc::from(body.url.as_str()), None)) {
+            Ok(article) => Some(article),
+            Err(bad) => {
+                tracing::warn!("{bad}; keeping the feed's summary");
+                fallback()
+            }
+        }
+    }
+
+    /// Stores a feed's new articles and marks its items seen. Returns how many were added.
+    fn store(
+        &self,
+        feeds: &Feeds,
+        target: &mut dyn ArticleTarget,
+        feed: &FeedRow,
+        items: Vec<(String, Option<Article>)>,
+    ) -> Result<usize, EngineError> {
+        let mut articles = Vec::new();
+        let mut seen = Vec::with_capacity(items.len());
+        for (key, article) in items {
+            seen.push((key, article.as_ref().map(|a| a.id.clone())));
+            articles.extend(article);
+        }
+        let added = if articles.is_empty() {
+            0
+        } else {
+            target.add_new(articles).map_err(|e| EngineError::Feed { feed: feed.url.clone(), source: Box::new(e) })?
+        };
+        feeds.mark_seen(feed.id, &seen)?;
+        Ok(added as usize)
+    }
+
+    /// The record of a poll, with when the feed is next due.
+    fn record(&self, feed: &FeedRow, poll: FeedPoll, added: usize, now: i64, report: &mut PassReport) -> PollRecord {
+        let articles = added as i64;
+        match poll {
+            FeedPoll::Failed { status, error } => {
+                report.failed += 1;
+                tracing::warn!("{}: {error}", feed.url);
+                let backoff = self.interval.saturating_mul(1 << feed.failures.clamp(0, 6)).min(MAX_BACKOFF);
+                PollRecord {
+                    status,
+                    error: Some(error),
+                    next_poll_ts: now + backoff.as_secs() as i64,
+                    ..PollRecord::default()
+                }
+            }
+            FeedPoll::Unchanged { status, max_age } => {
+                report.unchanged += 1;
+                PollRecord {
+                    status: Some(status),
+                    next_poll_ts: self.next_poll(now, feed.ttl_s, max_age),
+                    ..PollRecord::default()
+                }
+            }
+            FeedPoll::Fresh { doc, validators, hash, max_age } => {
+                let ttl_s = doc.ttl_minutes.map(|m| i64::from(m) * 60);
+                PollRecord {
+                    status: Some(200),
+                    etag: validators.etag,
+                    last_modified: validators.last_modified,
+                    body_hash: Some(hash),
+                    ttl_s,
+                    next_poll_ts: self.next_poll(now, ttl_s.or(feed.ttl_s), max_age),
+                    articles,
+                    title: doc.title,
+                    ..PollRecord::default()
+                }
+            }
+        }
+    }
+
+    /// When a feed polled successfully now is due again: after our interval, or longer if
+    /// the feed's ttl or Cache-Control asks, but within a day.
+    fn next_poll(&self, now: i64, ttl_s: Option<i64>, max_age: Option<Duration>) -> i64 {
+        let asked = ttl_s.unwrap_or(0).max(max_age.map_or(0, |a| a.as_secs() as i64));
+        let wait = (self.interval.as_secs() as i64).max(asked).min(MAX_INTERVAL.as_secs() as i64);
+        now + wait
+    }
+}
+
+fn status_of(e: &FetchError) -> Option<u16> {
+    match e {
+        FetchError::Status { status } => Some(*status),
+        _ => None,
+    }
+}
+
+fn is_html(content_type: Option<&str>) -> bool {
+    content_type.is_none_or(|t| {
+        let t = t.to_ascii_lowercase();
+        t.contains("html") || t.starts_with("text/plain")
+    })
+}
+
+fn unix_now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// Maps `f` over `items` on up to `workers` threads (network-bound work, so not rayon's
+/// CPU pool), keeping the order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], workers: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<R>>> = items.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(items.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    results.into_iter().filter_map(|slot| slot.into_inner().ok().flatten()).collect()
+}
+
+/// A watched article without a believable date (none given, or one the reader refused as
+/// implausible) is dated by when it was fetched: it was published by then, and a feed
+/// reader's views count back from the newest articles.
+fn dated(mut article: Article) -> Article {
+    if article.published.is_none() {
+        article.published = Some(Published { at: jiff::Timestamp::now(), precision: Precision::Instant });
+    }
+    article
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    #[test]
+    fn parallel_map_keeps_order() {
+        let items: Vec<u32> = (0..100).collect();
+        assert_eq!(parallel_map(&items, 7, |x| x * 2), items.iter().map(|x| x * 2).collect::<Vec<_>>());
+        assert!(parallel_map(&Vec::<u32>::new(), 4, |x| *x).is_empty());
+    }
+
+    /// Records what the watcher hands over.
+    #[derive(Default)]
+    struct Recorder(Vec<Article>);
+
+    impl ArticleTarget for Recorder {
+        fn add_new(&mut self, articles: Vec<Article>) -> Result<u64, EngineError> {
+            let n = articles.len() as u64;
+            self.0.extend(articles);
+            Ok(n)
+        }
+    }
+
+    const PAGE: &str = "<html><head><title>Bridge reopens</title></head><body><article><h1>Bridge reopens after \
+        repairs</h1><p>The old bridge over the river reopened on Friday after eight months of repairs to its \
+        steel frame.</p><p>Buses return to their usual route from Monday, the county said.</p></article></body></html>";
+
+    /// A loopback server: `/feed.xml` (RSS with an ETag, 304 when it is sent back),
+    /// `/bridge` (a page), `/broken.xml` (500), anything else 404.
+    fn serve() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let base = format!("http://{}", listener.local_addr().expect("its address"));
+        let feed = format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>County news</title>\
+             <item><title>Bridge reopens</title><link>{base}/bridge</link><guid>bridge</guid>\
+             <description>The bridge reopened.</description><pubDate>Fri, 05 Apr 2019 10:00:00 GMT</pubDate></item>\
+             <item><title>Ferry timetable changes</title><link>{base}/gone</link><guid>ferry</guid>\
+             <description>The summer timetable starts in May.</description>\
+             <pubDate>Fri, 05 Apr 2019 11:00:00 GMT</pubDate></item></channel></rss>"
+        );
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&stream);
+                let mut request = String::new();
+                while reader.read_line(&mut request).map(|n| n > 2).unwrap_or(false) {}
+                let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let (status, etag, body) = match path.as_str() {
+                    "/feed.xml" if request.contains("\"v1\"") => ("304 Not Modified", "\"v1\"", String::new()),
+                    "/feed.xml" => ("200 OK", "\"v1\"", feed.clone()),
+                    "/bridge" => ("200 OK", "\"p\"", PAGE.to_string()),
+                    "/broken.xml" => ("500 Internal Server Error", "\"b\"", "down".to_string()),
+                    _ => ("404 Not Found", "\"n\"", "no such page".to_string()),
+                };
+                let kind = if path.ends_with(".xml") { "application/rss+xml" } else { "text/html" };
+                let _ = write!(
+                    &stream,
+                    "HTTP/1.1 {status}\r\nETag: {etag}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\
+                     Connection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        base
+    }
+
+    fn watcher() -> Watcher {
+        let fetch = FetchConfig { host_delay: Duration::ZERO, retries: 0, ..FetchConfig::default() };
+        Watcher::new(WatchConfig { fetch, interval: Duration::from_secs(60), workers: 2 })
+    }
+
+    fn feeds_of(dir: &std::path::Path, urls: &[String]) -> Feeds {
+        drop(tidings_store::Store::open(dir, tidings_store::Access::Write).expect("a new store"));
+        let feeds = Feeds::open(dir).expect("its feeds");
+        for url in urls {
+            feeds.add(url, None).expect("a feed added");
+        }
+        feeds
+    }
+
+    #[test]
+    fn a_pass_stores_pages_and_summaries_and_the_next_finds_the_feed_unchanged() {
+        let base = serve();
+        let dir = tempfile::tempdir().expect("dir");
+        let feeds = feeds_of(dir.path(), &[format!("{base}/feed.xml")]);
+        let (watcher, mut target) = (watcher(), Recorder::default());
+
+        let first = watcher.pass(&feeds, &mut target, true).expect("a pass");
+        assert_eq!((first.feeds, first.pages, first.added, first.failed), (1, 2, 2, 0));
+        let bridge = target.0.iter().find(|a| a.title.starts_with("Bridge")).expect("the page");
+        assert!(bridge.text.contains("steel frame"), "extracted from the page: {}", bridge.text);
+        let ferry = target.0.iter().find(|a| a.title.starts_with("Ferry")).expect("the item");
+        assert!(ferry.text.contains("summer timetable"), "a missing page keeps the summary: {}", ferry.text);
+
+        let second = watcher.pass(&feeds, &mut target, true).expect("a pass");
+        assert_eq!((second.unchanged, second.pages, second.added), (1, 0, 0));
+        assert_eq!(target.0.len(), 2);
+        assert!(feeds.next_due().expect("due").is_some_and(|t| t > unix_now()), "not due again at once");
+    }
+
+    #[test]
+    fn a_failing_feed_is_recorded_and_backs_off_without_stopping_the_others() {
+        let base = serve();
+        let dir = tempfile::tempdir().expect("dir");
+        let feeds = feeds_of(dir.path(), &[format!("{base}/broken.xml"), format!("{base}/feed.xml")]);
+        let mut target = Recorder::default();
+        let report = watcher().pass(&feeds, &mut target, true).expect("a pass");
+        assert_eq!((report.feeds, report.failed, report.added), (2, 1, 2));
+        let broken = feeds.list().expect("feeds").into_iter().find(|f| f.url.ends_with("broken.xml")).expect("listed");
+        assert_eq!(broken.failures, 1);
+        assert_eq!(broken.last_status, Some(500));
+        assert!(feeds.due(unix_now()).expect("due").is_empty(), "the broken feed waits too");
+    }
+
+    #[test]
+    fn a_feed_waits_as_long_as_it_asks_but_at_most_a_day() {
+        let w = watcher();
+        assert_eq!(w.next_poll(1000, None, None), 1060);
+        assert_eq!(w.next_poll(1000, Some(3600), None), 4600);
+        assert_eq!(w.next_poll(1000, None, Some(Duration::from_secs(7200))), 8200);
+        assert_eq!(w.next_poll(1000, Some(30 * 86_400), None), 1000 + 86_400);
+    }
+}
