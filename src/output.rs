@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use tidings_analyze::Analysis;
 use tidings_article::Article;
-use tidings_cluster::{StoryId, StoryLink, StorySummary, StoryThread};
+use tidings_cluster::{StoryId, StorySummary, StoryThread};
 
 use tidings_engine::Placement;
 
@@ -63,38 +63,14 @@ pub fn assignment_json(article: &Article, p: &Placement) -> Value {
     })
 }
 
-/// `{"story", "title", "articles", "unique_articles", "article_ids", "first_seen",
+/// `{"id", "story", "title", "articles", "unique_articles", "article_ids", "first_seen",
 /// "last_seen", "languages", "sources", "keywords", "entities", "copy_groups", "titles",
-/// "keyphrases", "summary", "storyline", "continues"}`: `storyline` is the id of the
-/// storyline's first story; `continues` the earlier story this one continues, with the
-/// score and the shared names and terms, or null.
+/// "keyphrases", "summary", "storyline", "continues"}`: the store's one story form
+/// (`tidings_store::StoryRow`). `storyline` is the id of the storyline's first story;
+/// `continues` the earlier story this one continues, with the score and the shared names
+/// and terms, or null.
 pub fn story_json(s: &StorySummary, thread: &StoryThread) -> Value {
-    json!({
-        "story": story_id(s.id),
-        "title": s.title,
-        "articles": s.articles,
-        "unique_articles": s.unique_articles,
-        "article_ids": s.article_ids,
-        "first_seen": s.first_seen.map(|p| p.to_display_string()),
-        "last_seen": s.last_seen.map(|p| p.to_display_string()),
-        "languages": s.languages,
-        "sources": s.sources,
-        "keywords": s.keywords,
-        "entities": s.entities,
-        "copy_groups": s.copy_groups.iter().map(|g| json!({
-            "original": g.original, "copies": g.copies, "sources": g.sources,
-        })).collect::<Vec<_>>(),
-        "titles": s.titles,
-        "keyphrases": s.keyphrases,
-        "summary": s.summary,
-        "storyline": story_id(thread.storyline),
-        "continues": thread.continues.as_ref().map(link_json),
-    })
-}
-
-/// `{"story", "score", "shared"}`.
-pub fn link_json(link: &StoryLink) -> Value {
-    json!({"story": story_id(link.story), "score": link.score, "shared": link.shared})
+    serde_json::to_value(tidings_store::StoryRow::from_summary(s, thread)).unwrap_or_default()
 }
 
 /// `{"id", "lang", "lang_confidence", "title", "terms", "entities"}`.
@@ -135,11 +111,8 @@ pub fn print_summary(
     )?;
     out!("{} storylines join {} stories", storylines.len(), linked + storylines.len())?;
     for s in largest.iter().take(top).filter(|s| s.article_ids.len() > 1) {
-        let span = match (s.first_seen, s.last_seen) {
-            (Some(f), Some(l)) if f == l => f.to_display_string(),
-            (Some(f), Some(l)) => format!("{} – {}", f.to_display_string(), l.to_display_string()),
-            _ => "undated".into(),
-        };
+        let (first, last) = (s.first_seen.map(|p| p.to_display_string()), s.last_seen.map(|p| p.to_display_string()));
+        let span = tidings_store::date_span(first.as_deref(), last.as_deref(), str::to_string);
         out!(
             "{:>5} articles  {:>3} sources  {:<8}  {}  {}\n       {}\n       {}",
             s.article_ids.len(),

@@ -36,11 +36,7 @@ pub fn stories(args: StoriesArgs) -> Result<ExitCode> {
 }
 
 fn print_story_line(s: &StoryRow) -> std::io::Result<()> {
-    let span = match (&s.first_seen, &s.last_seen) {
-        (Some(f), Some(l)) if f == l => f.clone(),
-        (Some(f), Some(l)) => format!("{f} – {l}"),
-        _ => "undated".into(),
-    };
+    let span = tidings_store::date_span(s.first_seen.as_deref(), s.last_seen.as_deref(), str::to_string);
     out!(
         "{}  {:>4} articles  {:>3} sources  {:<8}  {}\n         {}",
         s.story,
@@ -148,31 +144,19 @@ pub fn storyline(args: StorylineArgs) -> Result<ExitCode> {
 
 /// Articles in time order, each copy folded under its original: `↳ also in: outlets`.
 fn print_timeline(articles: &[ArticleRow]) -> std::io::Result<()> {
-    for a in articles.iter().filter(|a| a.duplicate_of.is_none()) {
+    for entry in tidings_store::fold_copies(articles) {
+        let a = entry.article;
+        let stray = a.duplicate_of.as_deref().map(|o| format!(" (copy of {o})")).unwrap_or_default();
         out!(
-            "  {:<20}  {:<18}  {}",
+            "  {:<20}  {:<18}  {}{stray}",
             a.published.as_deref().unwrap_or("undated"),
             a.source.as_deref().unwrap_or("—"),
             a.display_title
         )?;
-        let copies: Vec<&str> = articles
-            .iter()
-            .filter(|c| c.duplicate_of.as_deref() == Some(a.id.as_str()))
-            .map(|c| c.source.as_deref().unwrap_or(c.id.as_str()))
-            .collect();
+        let copies: Vec<&str> = entry.copies.iter().map(|c| c.source.as_deref().unwrap_or(c.id.as_str())).collect();
         if !copies.is_empty() {
             out!("  {:<20}  ↳ also ran in: {}", "", copies.join(", "))?;
         }
-    }
-    // Copies whose original is in another story (rare: the original retired first).
-    for a in articles.iter().filter(|a| a.duplicate_of.as_ref().is_some_and(|o| !articles.iter().any(|x| &x.id == o))) {
-        out!(
-            "  {:<20}  {:<18}  {} (copy of {})",
-            a.published.as_deref().unwrap_or("undated"),
-            a.source.as_deref().unwrap_or("—"),
-            a.display_title,
-            a.duplicate_of.as_deref().unwrap_or("")
-        )?;
     }
     Ok(())
 }

@@ -251,6 +251,22 @@ fn foreign_and_corrupt_databases_are_refused_and_left_alone() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no tidings store"));
 }
 
+#[test]
+fn a_damaged_story_row_is_reported_not_shown_empty() {
+    let dir = TestDir::new();
+    let data = dir.path("data");
+    ingest(&data, &[&examples().join("news/norsk.jsonl")]);
+    let conn = rusqlite::Connection::open(data.join("tidings.sqlite")).expect("sqlite");
+    conn.execute("UPDATE stories SET sources = '[\"cut off' WHERE id = 1", []).expect("damaged on purpose");
+    drop(conn);
+    let out = tidings!("story", "--data", &data, "s000001");
+    assert!(!out.status.success(), "a damaged row must not print as a story without sources");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("s000001") && err.contains("damaged") && err.contains("sources"), "{err}");
+    let other = tidings!("story", "--data", &data, "s000002");
+    assert!(other.status.success(), "the other stories still read: {}", String::from_utf8_lossy(&other.stderr));
+}
+
 /// The stories of a storyline, by the ids of their first articles.
 fn storyline_of(data: &Path, story: &str) -> Value {
     let out = tidings!("storyline", "--data", data, story, "--json");

@@ -1,7 +1,6 @@
 //! The JSON API under `/api/v1`. Its shape is described by `openapi.json` (served at
 //! `/api/v1/openapi.json` and checked against real responses by the tests).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
@@ -245,25 +244,9 @@ fn listed_json(s: &ListedStory) -> Value {
     v
 }
 
+/// A story in the one JSON form of every output (see `tidings_store::StoryRow`).
 fn story_json(row: &StoryRow) -> Value {
-    json!({
-        "id": row.story,
-        "title": row.title,
-        "articles": row.articles,
-        "unique_articles": row.unique_articles,
-        "first_seen": row.first_seen,
-        "last_seen": row.last_seen,
-        "languages": row.languages,
-        "sources": row.sources,
-        "keywords": row.keywords,
-        "entities": row.entities,
-        "active": row.active,
-        "titles": row.titles,
-        "keyphrases": row.keyphrases,
-        "summary": row.summary,
-        "storyline": row.storyline,
-        "continues": row.continues,
-    })
+    serde_json::to_value(row).unwrap_or_default()
 }
 
 fn article_json(a: &ArticleRow) -> Value {
@@ -301,19 +284,11 @@ impl StoryDetail {
 
     /// Copy groups: each original with the articles that repeat it.
     pub fn copy_groups(&self) -> Vec<(&ArticleRow, Vec<&ArticleRow>)> {
-        // By id: a large story has thousands of articles, so no search per copy.
-        let by_id: HashMap<&str, &ArticleRow> = self.articles.iter().map(|a| (a.id.as_str(), a)).collect();
-        let mut group_of: HashMap<&str, usize> = HashMap::new();
-        let mut groups: Vec<(&ArticleRow, Vec<&ArticleRow>)> = Vec::new();
-        for a in &self.articles {
-            let Some(original) = a.duplicate_of.as_deref().and_then(|o| by_id.get(o)) else { continue };
-            let i = *group_of.entry(original.id.as_str()).or_insert_with(|| {
-                groups.push((original, Vec::new()));
-                groups.len() - 1
-            });
-            groups[i].1.push(a);
-        }
-        groups
+        tidings_store::fold_copies(&self.articles)
+            .into_iter()
+            .filter(|e| !e.copies.is_empty())
+            .map(|e| (e.article, e.copies))
+            .collect()
     }
 
     /// Outlets and their article counts, most first.

@@ -1,7 +1,6 @@
 //! The web pages: server-rendered HTML (askama templates, which escape everything that
 //! came from articles), usable without JavaScript.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use askama::Template;
@@ -268,22 +267,16 @@ fn titled(title: &str) -> String {
 
 /// "first – last" in the reader's date style.
 fn span_text(first: Option<&str>, last: Option<&str>, dates: DateStyle) -> String {
-    match (first, last) {
-        (Some(a), Some(b)) if a != b => format!("{} – {}", dates.format(a), dates.format(b)),
-        (Some(a), _) => dates.format(a),
-        _ => "undated".into(),
-    }
+    tidings_store::date_span(first, last, |t| dates.format(t))
 }
 
 fn story_page(detail: StoryDetail, dates: DateStyle, storyline_size: i64) -> StoryPage {
-    let groups: HashMap<&str, Vec<&ArticleRow>> =
-        detail.copy_groups().into_iter().map(|(o, copies)| (o.id.as_str(), copies)).collect();
-    let ids: HashSet<&str> = detail.articles.iter().map(|a| a.id.as_str()).collect();
     let mut items = Vec::new();
-    for a in detail.articles.iter().filter(|a| a.duplicate_of.is_none()) {
-        let mut line = article_line(a, dates);
-        if let Some(copies) = groups.get(a.id.as_str()) {
-            line.copies = copies
+    for entry in tidings_store::fold_copies(&detail.articles) {
+        let mut line = article_line(entry.article, dates);
+        if !entry.copies.is_empty() {
+            line.copies = entry
+                .copies
                 .iter()
                 .map(|c| {
                     (
@@ -297,10 +290,6 @@ fn story_page(detail: StoryDetail, dates: DateStyle, storyline_size: i64) -> Sto
             line.copy_outlets = names.join(", ");
         }
         items.push(line);
-    }
-    // Copies whose original is not in this story are listed on their own.
-    for a in detail.articles.iter().filter(|a| a.duplicate_of.as_deref().is_some_and(|o| !ids.contains(o))) {
-        items.push(article_line(a, dates));
     }
     let dated: Vec<(i64, String)> = detail
         .articles

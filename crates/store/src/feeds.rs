@@ -139,21 +139,21 @@ impl Feeds {
         let rows = stmt
             .query_map(args, |r| {
                 Ok(FeedRow {
-                    id: r.get(0)?,
-                    url: r.get(1)?,
-                    title: r.get(2)?,
-                    added_at: r.get(3)?,
-                    etag: r.get(4)?,
-                    last_modified: r.get(5)?,
-                    body_hash: r.get(6)?,
-                    ttl_s: r.get(7)?,
-                    next_poll_ts: r.get(8)?,
-                    last_polled_at: r.get(9)?,
-                    last_ok_at: r.get(10)?,
-                    last_status: r.get(11)?,
-                    last_error: r.get(12)?,
-                    failures: r.get(13)?,
-                    articles: r.get(14)?,
+                    id: r.get("id")?,
+                    url: r.get("url")?,
+                    title: r.get("title")?,
+                    added_at: r.get("added_at")?,
+                    etag: r.get("etag")?,
+                    last_modified: r.get("last_modified")?,
+                    body_hash: r.get("body_hash")?,
+                    ttl_s: r.get("ttl_s")?,
+                    next_poll_ts: r.get("next_poll_ts")?,
+                    last_polled_at: r.get("last_polled_at")?,
+                    last_ok_at: r.get("last_ok_at")?,
+                    last_status: r.get("last_status")?,
+                    last_error: r.get("last_error")?,
+                    failures: r.get("failures")?,
+                    articles: r.get("articles")?,
                 })
             })
             .map_err(|e| self.err(e))?;

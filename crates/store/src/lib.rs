@@ -12,6 +12,7 @@ mod feeds;
 mod lock;
 mod query;
 mod schema;
+mod view;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ pub use query::{
     StoryOrder, StoryRow, StorylineRow, TRENDING_WINDOW, TimeError,
 };
 pub use schema::SCHEMA_VERSION;
+pub use view::{StoryMembers, TimelineEntry, date_span, fold_copies};
 pub use write::{ArticleWrite, BatchEnd, Checkpoint, Replayed, StoryWrite};
 
 /// The database file inside a data directory.

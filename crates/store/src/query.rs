@@ -74,11 +74,12 @@ pub struct SourceRow {
     pub last_published: Option<String>,
 }
 
-/// A story as stored.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// A story: as stored, or as `tidings cluster` made it. Every JSON form of a story
+/// (`--stories` files, `stories --json`, `export`, the API) is this struct's one serializer
+/// (see `view.rs`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoryRow {
     pub story: String,
-    #[serde(skip)]
     pub number: i64,
     pub title: String,
     pub articles: i64,
@@ -89,7 +90,9 @@ pub struct StoryRow {
     pub sources: Vec<String>,
     pub keywords: Vec<String>,
     pub entities: serde_json::Value,
-    pub active: bool,
+    /// Whether it still takes articles (`None` where it is not known: a `cluster` run's
+    /// stories are all finished at its end).
+    pub active: Option<bool>,
     /// The title in each language, when the story was reported in more than one.
     pub titles: std::collections::BTreeMap<String, String>,
     pub keyphrases: Vec<String>,
@@ -98,10 +101,12 @@ pub struct StoryRow {
     /// The storyline it belongs to (its first story's id; the story's own id when nothing
     /// links it to another yet), once a version with storylines wrote it.
     pub storyline: Option<String>,
-    #[serde(skip)]
     pub storyline_number: Option<i64>,
     /// The earlier story it continues.
     pub continues: Option<StoryLinkRow>,
+    /// Its articles and copy groups, where they were at hand (`tidings cluster`); the
+    /// store gives a story's articles separately.
+    pub members: Option<crate::view::StoryMembers>,
 }
 
 /// That a story continues an earlier one: the earlier story, the link's score and the
@@ -187,69 +192,80 @@ const STORY_COLUMNS: &str = "id, title, articles, unique_articles, first_seen, l
                              entities, active, titles, keyphrases, summary, storyline, continues, continues_score, \
                              continues_shared";
 
-/// How many columns [`STORY_COLUMNS`] selects: what a query adds after them starts here.
-const STORY_COLUMN_COUNT: usize = 18;
+const ARTICLE_COLUMNS: &str = "a.seq, a.id, a.published, a.published_ts, s.name AS source, a.lang, a.title, \
+                               a.display_title, a.url, a.story_id, a.duplicate_of, a.similarity";
 
-const ARTICLE_COLUMNS: &str = "a.seq, a.id, a.published, a.published_ts, s.name, a.lang, a.title, a.display_title, \
-                               a.url, a.story_id, a.duplicate_of, a.similarity";
+/// A stored JSON column that does not read back: the row is reported as damaged (see
+/// [`StoreError::sqlite`]) rather than shown as if it were empty.
+#[derive(Debug, thiserror::Error)]
+#[error("story {story}: its {column} column is not the JSON it should be ({reason})")]
+pub(crate) struct DamagedColumn {
+    pub story: String,
+    pub column: &'static str,
+    pub reason: String,
+}
+
+/// A story's JSON column, read by name.
+fn json_column<T: serde::de::DeserializeOwned>(r: &Row<'_>, number: i64, column: &'static str) -> rusqlite::Result<T> {
+    let raw: String = r.get(column)?;
+    serde_json::from_str(&raw).map_err(|e| {
+        let damaged = DamagedColumn { story: crate::story_label(number), column, reason: e.to_string() };
+        let index = r.as_ref().column_index(column).unwrap_or(0);
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(damaged))
+    })
+}
 
 fn story_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
-    let list = |i: usize| -> rusqlite::Result<Vec<String>> {
-        let raw: String = r.get(i)?;
-        Ok(serde_json::from_str(&raw).unwrap_or_default())
-    };
-    let number: i64 = r.get(0)?;
-    let entities: String = r.get(9)?;
+    let number: i64 = r.get("id")?;
+    let json = |column| json_column::<Vec<String>>(r, number, column);
     Ok(StoryRow {
         story: crate::story_label(number),
         number,
-        title: r.get(1)?,
-        articles: r.get(2)?,
-        unique_articles: r.get(3)?,
-        first_seen: r.get(4)?,
-        last_seen: r.get(5)?,
-        languages: list(6)?,
-        sources: list(7)?,
-        keywords: list(8)?,
-        entities: serde_json::from_str(&entities).unwrap_or(serde_json::Value::Null),
-        active: r.get(10)?,
-        titles: {
-            let raw: String = r.get(11)?;
-            serde_json::from_str(&raw).unwrap_or_default()
-        },
-        keyphrases: list(12)?,
-        summary: list(13)?,
-        storyline: r.get::<_, Option<i64>>(14)?.map(crate::story_label),
-        storyline_number: r.get(14)?,
-        continues: match r.get::<_, Option<i64>>(15)? {
-            Some(number) => Some(StoryLinkRow {
-                story: crate::story_label(number),
-                number,
-                score: r.get::<_, Option<f64>>(16)?.unwrap_or(0.0),
-                shared: list(17)?,
+        title: r.get("title")?,
+        articles: r.get("articles")?,
+        unique_articles: r.get("unique_articles")?,
+        first_seen: r.get("first_seen")?,
+        last_seen: r.get("last_seen")?,
+        languages: json("languages")?,
+        sources: json("sources")?,
+        keywords: json("keywords")?,
+        entities: json_column(r, number, "entities")?,
+        active: Some(r.get("active")?),
+        titles: json_column(r, number, "titles")?,
+        keyphrases: json("keyphrases")?,
+        summary: json("summary")?,
+        storyline: r.get::<_, Option<i64>>("storyline")?.map(crate::story_label),
+        storyline_number: r.get("storyline")?,
+        continues: match r.get::<_, Option<i64>>("continues")? {
+            Some(continued) => Some(StoryLinkRow {
+                story: crate::story_label(continued),
+                number: continued,
+                score: r.get::<_, Option<f64>>("continues_score")?.unwrap_or(0.0),
+                shared: json("continues_shared")?,
             }),
             None => None,
         },
+        members: None,
     })
 }
 
 fn article_row(r: &Row<'_>, with_body: bool) -> rusqlite::Result<ArticleRow> {
-    let story_number: i64 = r.get(9)?;
+    let story_number: i64 = r.get("story_id")?;
     Ok(ArticleRow {
-        seq: r.get(0)?,
-        id: r.get(1)?,
-        published: r.get(2)?,
-        published_ts: r.get(3)?,
-        source: r.get(4)?,
-        lang: r.get(5)?,
-        title: r.get(6)?,
-        display_title: r.get(7)?,
-        url: r.get(8)?,
+        seq: r.get("seq")?,
+        id: r.get("id")?,
+        published: r.get("published")?,
+        published_ts: r.get("published_ts")?,
+        source: r.get("source")?,
+        lang: r.get("lang")?,
+        title: r.get("title")?,
+        display_title: r.get("display_title")?,
+        url: r.get("url")?,
         story: crate::story_label(story_number),
         story_number,
-        duplicate_of: r.get(10)?,
-        similarity: r.get(11)?,
-        body: if with_body { Some(r.get(12)?) } else { None },
+        duplicate_of: r.get("duplicate_of")?,
+        similarity: r.get("similarity")?,
+        body: if with_body { Some(r.get("body")?) } else { None },
     })
 }
 
@@ -273,7 +289,10 @@ impl Store {
             );
             (sql, vec![Value::from(now - TRENDING_WINDOW), now.into(), now.into()])
         } else {
-            (format!("SELECT {STORY_COLUMNS}, last_seen_ts, 0.0, 0 FROM stories WHERE 1 = 1"), Vec::new())
+            (
+                format!("SELECT {STORY_COLUMNS}, last_seen_ts, 0.0 AS score, 0 AS recent_n FROM stories WHERE 1 = 1"),
+                Vec::new(),
+            )
         };
         if let Some(t) = f.since {
             sql.push_str(" AND last_seen_ts >= ?");
@@ -313,11 +332,11 @@ impl Store {
                 let row = story_row(r)?;
                 let number = row.number;
                 let cursor = match order {
-                    StoryOrder::Newest => StoryCursor::Newest { last_seen_ts: r.get(STORY_COLUMN_COUNT)?, number },
+                    StoryOrder::Newest => StoryCursor::Newest { last_seen_ts: r.get("last_seen_ts")?, number },
                     StoryOrder::Largest => StoryCursor::Largest { articles: row.articles, number },
-                    StoryOrder::Trending => StoryCursor::Trending { score: r.get(STORY_COLUMN_COUNT + 1)?, number },
+                    StoryOrder::Trending => StoryCursor::Trending { score: r.get("score")?, number },
                 };
-                Ok(ListedStory { row, cursor, recent_articles: r.get(STORY_COLUMN_COUNT + 2)? })
+                Ok(ListedStory { row, cursor, recent_articles: r.get("recent_n")? })
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
