@@ -19,6 +19,8 @@ pub enum StoreError {
     Outdated { path: PathBuf, found: i64, current: i64 },
     #[error("{path} is locked by another writer ({holder}); wait for it to finish and try again")]
     Locked { path: PathBuf, holder: String },
+    #[error("{url}: {}", postgres_message(.source))]
+    Postgres { url: String, source: postgres::Error },
     #[error("{path}: stored record {record} is damaged: {reason}")]
     Damaged { path: PathBuf, record: String, reason: String },
 }
@@ -44,5 +46,21 @@ impl StoreError {
             return Self::NotADatabase(path.to_path_buf());
         }
         Self::Sqlite { path: path.to_path_buf(), source }
+    }
+}
+
+/// A PostgreSQL error with what the server said (the driver's own message is only "db
+/// error" for those) or the cause of a connection failure.
+fn postgres_message(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let mut m = format!("{}: {}", db.severity(), db.message());
+        if let Some(detail) = db.detail() {
+            m.push_str(&format!(" ({detail})"));
+        }
+        return m;
+    }
+    match std::error::Error::source(e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
     }
 }

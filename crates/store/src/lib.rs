@@ -10,6 +10,7 @@
 mod error;
 mod feeds;
 mod lock;
+pub mod pg;
 mod query;
 mod schema;
 mod view;
