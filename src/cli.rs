@@ -132,9 +132,20 @@ pub struct WatchArgs {
 /// Where the store lives.
 #[derive(Args, Clone)]
 pub struct DataArgs {
-    /// The data directory (created by `ingest` when missing).
-    #[arg(long, value_name = "DIR", env = "TIDINGS_DATA", default_value = "tidings-data")]
-    pub data: PathBuf,
+    /// The data directory (created by `ingest` when missing), or a PostgreSQL database:
+    /// postgres://USER@HOST[:PORT]/DB.
+    #[arg(long, value_name = "DIR|URL", env = "TIDINGS_DATA", default_value = "tidings-data")]
+    pub data: String,
+    /// The search index of a PostgreSQL store: a local directory that follows the
+    /// database (each server node keeps its own). A data directory holds its own index.
+    #[arg(long, value_name = "DIR", env = "TIDINGS_INDEX", default_value = "tidings-index")]
+    pub index: PathBuf,
+}
+
+impl DataArgs {
+    pub fn location(&self) -> tidings_store::Location {
+        tidings_store::Location::parse(&self.data, Some(&self.index))
+    }
 }
 
 #[derive(Args)]
@@ -388,9 +399,10 @@ pub struct BenchArgs {
     /// Report throughput for every slice of this many articles.
     #[arg(long, default_value_t = 50_000)]
     pub slice: usize,
-    /// Instead of clustering, measure search latency over the store in DIR.
-    #[arg(long, value_name = "DIR")]
-    pub search: Option<PathBuf>,
+    /// Instead of clustering, measure search latency over the store in DIR (or the
+    /// PostgreSQL store at URL, with its index in ./tidings-index).
+    #[arg(long, value_name = "DIR|URL")]
+    pub search: Option<String>,
     /// Queries of each kind for `--search`.
     #[arg(long, default_value_t = 1000)]
     pub queries: usize,

@@ -133,9 +133,9 @@ type QueryMaker = fn(&[String]) -> String;
 /// Search latency over a store: one-word, two-word and phrase queries (words taken from
 /// stored headlines), each with a one-week date filter, timed from query to the rows of
 /// the top 20 read from SQLite (what `tidings search` does after start-up).
-fn search_latency(data: &std::path::Path, queries: usize) -> Result<ExitCode> {
+fn search_latency(data: &str, queries: usize) -> Result<ExitCode> {
     use tidings_search::SearchRequest;
-    let store = tidings_store::Store::open(data, tidings_store::Access::Read)?;
+    let store = tidings_store::Store::open(&tidings_store::Location::parse(data, None), tidings_store::Access::Read)?;
     let index = super::search::current_index(&store)?;
     let stats = store.stats()?;
     let newest = store.newest_published()?.unwrap_or(0);

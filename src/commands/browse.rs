@@ -10,7 +10,7 @@ use tidings_store::{Access, ArticleRow, Store, StoryFilter, StoryOrder, StoryRow
 use crate::cli::{ExportArgs, ExportKind, StatsArgs, StoriesArgs, StoryArgs, StorylineArgs, StorylinesArgs};
 
 pub fn stories(args: StoriesArgs) -> Result<ExitCode> {
-    let store = Store::open(&args.data.data, Access::Read)?;
+    let store = Store::open(&args.data.location(), Access::Read)?;
     let since = args.since.as_deref().map(|s| parse_since(&store, s)).transpose()?;
     let filter = StoryFilter {
         since,
@@ -49,11 +49,11 @@ fn print_story_line(s: &StoryRow) -> std::io::Result<()> {
 }
 
 pub fn story(args: StoryArgs) -> Result<ExitCode> {
-    let store = Store::open(&args.data.data, Access::Read)?;
+    let store = Store::open(&args.data.location(), Access::Read)?;
     let number = parse_story_label(&args.story)
         .with_context(|| format!("{:?} is not a story id (expected something like s000007)", args.story))?;
     let Some(story) = store.story(number)? else {
-        bail!("no story {} in {}", tidings_store::story_label(number), store.dir().display());
+        bail!("no story {} in {}", tidings_store::story_label(number), store.location());
     };
     let articles = store.story_articles(number)?;
     if args.json {
@@ -98,7 +98,7 @@ fn print_threading(store: &Store, story: &StoryRow) -> Result<()> {
 }
 
 pub fn storylines(args: StorylinesArgs) -> Result<ExitCode> {
-    let store = Store::open(&args.data.data, Access::Read)?;
+    let store = Store::open(&args.data.location(), Access::Read)?;
     for line in store.storylines(args.limit, 0)? {
         if args.json {
             out!("{}", serde_json::to_string(&line)?)?;
@@ -118,11 +118,11 @@ pub fn storylines(args: StorylinesArgs) -> Result<ExitCode> {
 }
 
 pub fn storyline(args: StorylineArgs) -> Result<ExitCode> {
-    let store = Store::open(&args.data.data, Access::Read)?;
+    let store = Store::open(&args.data.location(), Access::Read)?;
     let number = parse_story_label(&args.storyline)
         .with_context(|| format!("{:?} is not a storyline id (expected something like s000007)", args.storyline))?;
     let Some(line) = store.storyline(number)? else {
-        bail!("no storyline {} in {} (its stories continue no other story)", args.storyline, store.dir().display());
+        bail!("no storyline {} in {} (its stories continue no other story)", args.storyline, store.location());
     };
     if args.json {
         out!("{}", serde_json::to_string(&line)?)?;
@@ -162,10 +162,10 @@ fn print_timeline(articles: &[ArticleRow]) -> std::io::Result<()> {
 }
 
 pub fn stats(args: StatsArgs) -> Result<ExitCode> {
-    let store = Store::open(&args.data.data, Access::Read)?;
+    let store = Store::open(&args.data.location(), Access::Read)?;
     let stats = store.stats()?;
-    let db_bytes = std::fs::metadata(store.database_path()).map(|m| m.len()).unwrap_or(0);
-    let index_bytes = tidings_search::index_bytes(store.dir());
+    let db_bytes = store.database_bytes()?.unwrap_or(0);
+    let index_bytes = tidings_search::index_bytes(store.index_dir());
     if args.json {
         let mut v = serde_json::to_value(&stats)?;
         v["database_bytes"] = json!(db_bytes);
@@ -174,7 +174,7 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let per = |bytes: u64| if stats.articles > 0 { bytes / stats.articles as u64 } else { 0 };
-    out!("store       {}", store.dir().display())?;
+    out!("store       {}", store.location())?;
     out!("articles    {} ({} copies) from {} sources", stats.articles, stats.copies, stats.sources)?;
     out!("stories     {} ({} still taking articles)", stats.stories, stats.active_stories)?;
     out!(
@@ -193,7 +193,7 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
 }
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
-    let store = Store::open(&args.data.data, Access::Read)?;
+    let store = Store::open(&args.data.location(), Access::Read)?;
     match args.what {
         ExportKind::Articles => store.for_each_article(0, |a| json_line(&a))?,
         ExportKind::Stories => store.for_each_story(|s| json_line(&s))?,

@@ -9,7 +9,7 @@ use tidings_engine::{CheckpointPolicy, Writer};
 use crate::cli::IngestArgs;
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
-    let mut writer = Writer::open(&args.data.data, CheckpointPolicy::BeforeShortBatch)?;
+    let mut writer = Writer::open(&args.data.location(), CheckpointPolicy::BeforeShortBatch)?;
     let started = std::time::Instant::now();
     let done = writer.ingest_files(&args.inputs)?;
     let store = writer.close()?;
@@ -33,7 +33,7 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         done.bad,
         stats.articles,
         stats.stories,
-        store.dir().display()
+        store.location()
     )?;
     Ok(super::strict_exit(args.strict, done.bad))
 }

@@ -11,7 +11,7 @@ use crate::cli::{ReindexArgs, SearchArgs};
 use crate::commands::browse::parse_since;
 
 pub fn search(args: SearchArgs) -> Result<ExitCode> {
-    let store = Store::open(&args.data.data, Access::Read)?;
+    let store = Store::open(&args.data.location(), Access::Read)?;
     let index = current_index(&store)?;
     let story = match &args.story {
         Some(s) => Some(parse_story_label(s).with_context(|| format!("{s:?} is not a story id"))?),
@@ -52,8 +52,8 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
 }
 
 pub fn reindex(args: ReindexArgs) -> Result<ExitCode> {
-    let store = Store::open(&args.data.data, Access::Read)?;
-    let index = SearchIndex::open(store.dir())?;
+    let store = Store::open(&args.data.location(), Access::Read)?;
+    let index = SearchIndex::open(store.index_dir())?;
     let n = index.rebuild(&store)?;
     out!("indexed {n} articles ({} bytes)", index.disk_bytes())?;
     Ok(ExitCode::SUCCESS)
@@ -62,7 +62,7 @@ pub fn reindex(args: ReindexArgs) -> Result<ExitCode> {
 /// The index, brought up to date first: it is derived from the store and never trusted
 /// when the store has moved on (or when it is missing).
 pub fn current_index(store: &Store) -> Result<SearchIndex> {
-    let index = SearchIndex::open(store.dir())?;
+    let index = SearchIndex::open(store.index_dir())?;
     match index.catch_up(store) {
         Ok(0) => {}
         Ok(caught_up) => tracing::info!("indexed {caught_up} articles the index was missing"),

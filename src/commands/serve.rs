@@ -14,13 +14,13 @@ use crate::commands::watch::watch_config;
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
     let token = token(&args)?;
-    let mut config = ServeConfig::new(args.data.data.clone());
+    let mut config = ServeConfig::new(args.data.location());
     config.max_body = args.max_body_mib.max(1) << 20;
     // The writer (and the store's write lock) is held only when something writes: the
     // API (with a token) or the feed watcher.
     let writes_on = token.is_some();
     let writer = if writes_on || args.watch {
-        let mut writer = Writer::open(&args.data.data, CheckpointPolicy::Periodic)?;
+        let mut writer = Writer::open(&args.data.location(), CheckpointPolicy::Periodic)?;
         // Settle any articles a crash left after the checkpoint before taking requests.
         writer.settle_replay()?;
         Some(Arc::new(SharedWriter::new(writer)))
@@ -50,7 +50,13 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     let watcher = if args.watch {
         let config = watch_config(&args.poll);
         let handle = runtime.handle().clone();
-        Some(tidings_serve::watching::spawn_watcher(&args.data.data, config, state.clone(), handle, stop.clone())?)
+        Some(tidings_serve::watching::spawn_watcher(
+            &args.data.location(),
+            config,
+            state.clone(),
+            handle,
+            stop.clone(),
+        )?)
     } else {
         None
     };

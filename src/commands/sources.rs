@@ -11,7 +11,7 @@ pub fn run(command: SourcesCommand) -> Result<ExitCode> {
     match command {
         SourcesCommand::Add { data, url, title } => {
             check_url(&url)?;
-            let feeds = Feeds::open(&data.data)?;
+            let feeds = Feeds::open(&data.location())?;
             if feeds.add(&url, title.as_deref())? {
                 out!("following {url}")?;
             } else {
@@ -21,7 +21,7 @@ pub fn run(command: SourcesCommand) -> Result<ExitCode> {
         SourcesCommand::Import { data, file } => {
             let xml = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let listed = tidings_ingest::parse_opml(&xml).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            let feeds = Feeds::open(&data.data)?;
+            let feeds = Feeds::open(&data.location())?;
             let (mut added, mut known, mut refused) = (0, 0, 0);
             for feed in &listed {
                 if let Err(e) = check_url(&feed.url) {
@@ -36,7 +36,7 @@ pub fn run(command: SourcesCommand) -> Result<ExitCode> {
             out!("{added} feeds added, {known} already followed, {refused} refused ({} listed)", listed.len())?;
         }
         SourcesCommand::List { data, json } => {
-            let feeds = Feeds::open(&data.data)?.list()?;
+            let feeds = Feeds::open(&data.location())?.list()?;
             for feed in &feeds {
                 if json {
                     out!("{}", serde_json::to_string(feed)?)?;
@@ -49,7 +49,7 @@ pub fn run(command: SourcesCommand) -> Result<ExitCode> {
             }
         }
         SourcesCommand::Remove { data, feed } => {
-            if !Feeds::open(&data.data)?.remove(&feed)? {
+            if !Feeds::open(&data.location())?.remove(&feed)? {
                 bail!("no followed feed is {feed}");
             }
             out!("stopped following {feed} (its articles stay in the store)")?;

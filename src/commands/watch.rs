@@ -13,7 +13,7 @@ use tidings_store::Feeds;
 use crate::cli::{PollArgs, WatchArgs};
 
 pub fn run(args: WatchArgs) -> Result<ExitCode> {
-    let dir = &args.data.data;
+    let dir = &args.data.location();
     let feeds = Feeds::open(dir)?;
     let mut writer = Writer::open(dir, CheckpointPolicy::Periodic)?;
     let watcher = Watcher::new(watch_config(&args.poll));

@@ -94,7 +94,7 @@ mod tests {
     #[test]
     fn stored_and_repeated_articles_are_skipped() {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let mut store = Store::open(dir.path(), tidings_store::Access::Write).expect("a new store");
+        let mut store = Store::open(&dir.path().into(), tidings_store::Access::Write).expect("a new store");
         store.begin_batch().expect("a batch");
         let stored = article("stored", 1);
         store

@@ -414,8 +414,8 @@ mod tests {
     }
 
     fn feeds_of(dir: &std::path::Path, urls: &[String]) -> Feeds {
-        drop(tidings_store::Store::open(dir, tidings_store::Access::Write).expect("a new store"));
-        let feeds = Feeds::open(dir).expect("its feeds");
+        drop(tidings_store::Store::open(&dir.into(), tidings_store::Access::Write).expect("a new store"));
+        let feeds = Feeds::open(&dir.into()).expect("its feeds");
         for url in urls {
             feeds.add(url, None).expect("a feed added");
         }

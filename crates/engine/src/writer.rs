@@ -9,11 +9,11 @@
 //! their placements can change, as they would have with the new articles in one run.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tidings_article::Article;
 use tidings_cluster::StoryId;
-use tidings_store::{Access, ArticleWrite, BatchEnd, Checkpoint, Store, StoryWrite};
+use tidings_store::{Access, ArticleWrite, BatchEnd, Checkpoint, Location, Store, StoryWrite};
 
 use crate::EngineError;
 use crate::accepted::Accepted;
@@ -71,8 +71,8 @@ pub struct Writer {
 
 impl Writer {
     /// Opens the store for writing (failing if another process writes it).
-    pub fn open(dir: &Path, policy: CheckpointPolicy) -> Result<Self, EngineError> {
-        let store = Store::open(dir, Access::Write)?;
+    pub fn open(location: &Location, policy: CheckpointPolicy) -> Result<Self, EngineError> {
+        let store = Store::open(location, Access::Write)?;
         let (stream, resume_at) = resume(&store)?;
         let replay = store.replay_from(resume_at)?;
         if !replay.is_empty() {
@@ -93,7 +93,7 @@ impl Writer {
         let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
         let run = self.store.begin_ingest(&names)?;
         // Its own read connection: the intake runs on the analysis thread.
-        let accepted = Accepted::open(inputs).skipping_stored(Store::open(self.store.dir(), Access::Read)?);
+        let accepted = Accepted::open(inputs).skipping_stored(Store::open(self.store.location(), Access::Read)?);
         let tally = accepted.tally();
         self.add(SortedChunks::new(accepted, SORT_CHUNK))?;
         if let Some(e) = tally.take_error() {
@@ -304,7 +304,7 @@ mod tests {
 
     /// The sample articles in the repository (written by us), in publication order.
     fn sample() -> Vec<Article> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/news");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/news");
         let inputs = [dir.join("international.jsonl"), dir.join("norsk.jsonl")];
         order_by_publication(crate::read_all(&inputs).articles)
     }
@@ -327,15 +327,15 @@ mod tests {
         assert!(articles.len() > 40, "the sample corpus is in examples/news");
         let (once, twice) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
 
-        let mut writer = Writer::open(once.path(), CheckpointPolicy::BeforeShortBatch).expect("a new store");
+        let mut writer = Writer::open(&once.path().into(), CheckpointPolicy::BeforeShortBatch).expect("a new store");
         writer.add_new(articles.clone()).expect("written");
         let at_once = stories(&writer.close().expect("closed"));
 
         let (day1, day2) = articles.split_at(articles.len() / 2);
-        let mut writer = Writer::open(twice.path(), CheckpointPolicy::BeforeShortBatch).expect("a new store");
+        let mut writer = Writer::open(&twice.path().into(), CheckpointPolicy::BeforeShortBatch).expect("a new store");
         assert_eq!(writer.add_new(day1.to_vec()).expect("day 1"), (day1.len() as u64, 0));
         writer.close().expect("closed");
-        let mut writer = Writer::open(twice.path(), CheckpointPolicy::BeforeShortBatch).expect("reopened");
+        let mut writer = Writer::open(&twice.path().into(), CheckpointPolicy::BeforeShortBatch).expect("reopened");
         assert_eq!(writer.replay.len(), day1.len(), "day 1 was one short batch, placed again with day 2");
         writer.add_new(day2.to_vec()).expect("day 2");
         let in_two_runs = stories(&writer.close().expect("closed"));
@@ -348,7 +348,7 @@ mod tests {
     fn articles_stored_or_repeated_are_not_placed_again() {
         let articles = sample();
         let dir = tempfile::tempdir().expect("dir");
-        let mut writer = Writer::open(dir.path(), CheckpointPolicy::Periodic).expect("a new store");
+        let mut writer = Writer::open(&dir.path().into(), CheckpointPolicy::Periodic).expect("a new store");
         let mut twice = articles.clone();
         twice.extend(articles.iter().take(5).cloned());
         assert_eq!(writer.add_new(twice).expect("written"), (articles.len() as u64, 5));
@@ -361,10 +361,10 @@ mod tests {
     fn a_periodic_writer_checkpoints_on_close_and_resumes_without_replay() {
         let articles = sample();
         let dir = tempfile::tempdir().expect("dir");
-        let mut writer = Writer::open(dir.path(), CheckpointPolicy::Periodic).expect("a new store");
+        let mut writer = Writer::open(&dir.path().into(), CheckpointPolicy::Periodic).expect("a new store");
         writer.add_new(articles.clone()).expect("written");
         writer.close().expect("closed");
-        let writer = Writer::open(dir.path(), CheckpointPolicy::Periodic).expect("reopened");
+        let writer = Writer::open(&dir.path().into(), CheckpointPolicy::Periodic).expect("reopened");
         assert!(writer.replay.is_empty());
         assert_eq!(writer.seq, articles.len() as i64);
     }
@@ -372,8 +372,8 @@ mod tests {
     #[test]
     fn a_second_writer_is_refused_while_the_first_is_open() {
         let dir = tempfile::tempdir().expect("dir");
-        let _first = Writer::open(dir.path(), CheckpointPolicy::Periodic).expect("a new store");
-        let second = Writer::open(dir.path(), CheckpointPolicy::Periodic).err().expect("refused");
+        let _first = Writer::open(&dir.path().into(), CheckpointPolicy::Periodic).expect("a new store");
+        let second = Writer::open(&dir.path().into(), CheckpointPolicy::Periodic).err().expect("refused");
         assert!(second.is_locked(), "{second}");
     }
 
@@ -389,7 +389,7 @@ mod tests {
         ];
         std::fs::write(&input, lines.join("\n")).expect("input written");
         let data = dir.path().join("data");
-        let mut writer = Writer::open(&data, CheckpointPolicy::BeforeShortBatch).expect("a new store");
+        let mut writer = Writer::open(&data.clone().into(), CheckpointPolicy::BeforeShortBatch).expect("a new store");
         let done = writer.ingest_files(std::slice::from_ref(&input)).expect("ingested");
         assert_eq!(done, FilesIngested { added: 2, skipped: 0, bad: 2 });
         let again = writer.ingest_files(std::slice::from_ref(&input)).expect("ingested again");

@@ -2,14 +2,14 @@
 //! the store's writer (when the operator allows writes) and a short-lived page cache.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tidings_engine::{RejectedRecord, SharedWriter};
 use tidings_search::SearchIndex;
-use tidings_store::{Access, Store};
+use tidings_store::{Access, Location, Store};
 
 use crate::error::ApiError;
 
@@ -36,7 +36,7 @@ pub struct IngestReport {
 /// Settings of a running server.
 #[derive(Clone)]
 pub struct ServeConfig {
-    pub data: PathBuf,
+    pub data: Location,
     /// The bearer token that allows `POST /api/v1/articles`; `None` turns writes off.
     pub token: Option<String>,
     /// Largest request body accepted, in bytes.
@@ -46,7 +46,7 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
-    pub fn new(data: PathBuf) -> Self {
+    pub fn new(data: Location) -> Self {
         Self { data, token: None, max_body: 16 << 20, request_timeout: Duration::from_secs(30) }
     }
 }
@@ -70,7 +70,7 @@ impl AppState {
     /// Opens read connections and the search index (brought up to date).
     pub fn open(config: ServeConfig, writer: Option<Arc<SharedWriter>>) -> Result<Self, ApiError> {
         let pool = Pool::new(&config.data)?;
-        let index = SearchIndex::open(&config.data)?;
+        let index = SearchIndex::open(config.data.index_dir())?;
         match pool.with_store(|s| Ok(index.catch_up(s))) {
             Ok(Err(e)) if e.is_read_only() => {
                 tracing::warn!("{e}; serving the search index as it is, which may miss the newest articles")
@@ -165,21 +165,21 @@ impl AppState {
 
 /// Read connections, opened on demand and kept for reuse.
 struct Pool {
-    dir: PathBuf,
+    location: Location,
     idle: Mutex<Vec<Store>>,
 }
 
 impl Pool {
-    fn new(dir: &Path) -> Result<Self, ApiError> {
-        let first = Store::open(dir, Access::Read)?;
-        Ok(Self { dir: dir.to_path_buf(), idle: Mutex::new(vec![first]) })
+    fn new(location: &Location) -> Result<Self, ApiError> {
+        let first = Store::open(location, Access::Read)?;
+        Ok(Self { location: location.clone(), idle: Mutex::new(vec![first]) })
     }
 
     fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
         let reused = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         let store = match reused {
             Some(s) => s,
-            None => Store::open(&self.dir, Access::Read)?,
+            None => Store::open(&self.location, Access::Read)?,
         };
         let result = f(&store);
         if let Ok(mut idle) = self.idle.lock() {

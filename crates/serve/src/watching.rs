@@ -2,25 +2,24 @@
 //! through the server's writer; the search index and page cache then catch up as after a
 //! POST.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use tidings_article::Article;
 use tidings_engine::{ArticleTarget, EngineError, SharedWriter, WatchConfig, Watcher};
-use tidings_store::Feeds;
+use tidings_store::{Feeds, Location};
 
 use crate::state::AppState;
 
-/// Starts the watcher over the feeds of the store in `dir`; it stops when `stop` is set.
+/// Starts the watcher over the feeds of the store at `location`; it stops when `stop` is set.
 pub fn spawn_watcher(
-    dir: &Path,
+    location: &Location,
     config: WatchConfig,
     state: Arc<AppState>,
     runtime: tokio::runtime::Handle,
     stop: Arc<AtomicBool>,
 ) -> Result<std::thread::JoinHandle<Result<(), EngineError>>, EngineError> {
-    let feeds = Feeds::open(dir)?;
+    let feeds = Feeds::open(location)?;
     let writer = state.writer.clone().ok_or(EngineError::Closed)?;
     let watcher = Watcher::new(config);
     Ok(std::thread::spawn(move || {

@@ -31,15 +31,6 @@ impl StoreError {
     }
 
     pub(crate) fn sqlite(path: &Path, source: rusqlite::Error) -> Self {
-        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &source
-            && let Some(damaged) = inner.downcast_ref::<crate::query::DamagedColumn>()
-        {
-            return Self::Damaged {
-                path: path.to_path_buf(),
-                record: damaged.story.clone(),
-                reason: format!("its {} column is not the JSON it should be ({})", damaged.column, damaged.reason),
-            };
-        }
         if let rusqlite::Error::SqliteFailure(e, _) = &source
             && e.code == rusqlite::ErrorCode::NotADatabase
         {

@@ -3,13 +3,13 @@
 //!
 //! [`Feeds`] has a connection of its own and does not take the writer lock: a user can
 //! add or remove a feed while a watcher (which holds the lock to store articles) runs,
-//! and the watcher reads the list afresh on every pass. SQLite serialises the writes.
+//! and the watcher reads the list afresh on every pass. The database serialises the writes.
 
-use std::path::{Path, PathBuf};
+use rusqlite::{Connection, OpenFlags};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
-
-use crate::{Access, DATABASE_FILE, Store, StoreError, schema};
+use crate::sql::{Columns, Conn, Dialect};
+use crate::write::now;
+use crate::{Access, DATABASE_FILE, Location, Store, StoreError, pg, schema};
 
 /// One followed feed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -50,50 +50,79 @@ pub struct PollRecord {
     pub title: Option<String>,
 }
 
-/// The feed list of a data directory.
+/// The feed list of a store.
 pub struct Feeds {
-    conn: Connection,
-    db: PathBuf,
+    conn: Conn,
 }
 
-const COLUMNS: &str = "id, url, title, added_at, etag, last_modified, body_hash, ttl_s, next_poll_ts, \
-    last_polled_at, last_ok_at, last_status, last_error, failures, articles";
+/// The columns of a feed, by name (PostgreSQL's times as RFC 3339 text, as SQLite keeps them).
+fn columns(d: Dialect) -> String {
+    let time = |c: &str| match d {
+        Dialect::Sqlite => c.to_string(),
+        Dialect::Postgres => format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS {c}"),
+    };
+    format!(
+        "id, url, title, {}, etag, last_modified, body_hash, ttl_s, next_poll_ts, {}, {}, last_status, last_error, \
+         failures, articles",
+        time("added_at"),
+        time("last_polled_at"),
+        time("last_ok_at")
+    )
+}
+
+fn feed_row(r: &dyn Columns) -> Result<FeedRow, StoreError> {
+    Ok(FeedRow {
+        id: r.int("id")?,
+        url: r.text("url")?,
+        title: r.opt_text("title")?,
+        added_at: r.text("added_at")?,
+        etag: r.opt_text("etag")?,
+        last_modified: r.opt_text("last_modified")?,
+        body_hash: r.opt_text("body_hash")?,
+        ttl_s: r.opt_int("ttl_s")?,
+        next_poll_ts: r.int("next_poll_ts")?,
+        last_polled_at: r.opt_text("last_polled_at")?,
+        last_ok_at: r.opt_text("last_ok_at")?,
+        last_status: r.opt_int("last_status")?,
+        last_error: r.opt_text("last_error")?,
+        failures: r.int("failures")?,
+        articles: r.int("articles")?,
+    })
+}
 
 impl Feeds {
-    /// Opens the feed list of the store in `dir`, creating (or migrating) the store when
-    /// no writer holds it; a running writer has migrated it already.
-    pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        match Store::open(dir, Access::Write) {
+    /// Opens the feed list of the store at `location`, creating (or migrating) the store
+    /// when no writer holds it; a running writer has migrated it already.
+    pub fn open(location: &Location) -> Result<Self, StoreError> {
+        match Store::open(location, Access::Write) {
             Ok(store) => drop(store),
             Err(StoreError::Locked { .. }) => {}
             Err(e) => return Err(e),
         }
-        let db = dir.join(DATABASE_FILE);
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&db, flags).map_err(|e| StoreError::sqlite(&db, e))?;
-        schema::prepare(&conn, &db, Access::Read)?;
-        Ok(Self { conn, db })
-    }
-
-    fn err(&self, e: rusqlite::Error) -> StoreError {
-        StoreError::sqlite(&self.db, e)
+        let conn = match location {
+            Location::Directory(dir) => {
+                let db = dir.join(DATABASE_FILE);
+                let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                let conn = Connection::open_with_flags(&db, flags).map_err(|e| StoreError::sqlite(&db, e))?;
+                schema::prepare(&conn, &db, Access::Read)?;
+                Conn::Sqlite { conn, path: db }
+            }
+            Location::Postgres { url, .. } => Conn::postgres(pg::connect(url, Access::Read)?, pg::redact(url)),
+        };
+        Ok(Self { conn })
     }
 
     /// Adds a feed; `false` when it is already followed (its title is filled in if it had
     /// none).
     pub fn add(&self, url: &str, title: Option<&str>) -> Result<bool, StoreError> {
-        let added = self
-            .conn
-            .execute(
-                "INSERT INTO feeds (url, title, added_at) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-                 ON CONFLICT (url) DO NOTHING",
-                params![url, title],
-            )
-            .map_err(|e| self.err(e))?;
+        let sql = format!(
+            "INSERT INTO feeds (url, title, added_at) VALUES (?1, ?2, {}) ON CONFLICT (url) DO NOTHING",
+            now(self.conn.dialect())
+        );
+        let added = self.conn.execute(&sql, &[url.into(), title.into()])?;
         if added == 0 && title.is_some() {
             self.conn
-                .execute("UPDATE feeds SET title = ?2 WHERE url = ?1 AND title IS NULL", params![url, title])
-                .map_err(|e| self.err(e))?;
+                .execute("UPDATE feeds SET title = ?2 WHERE url = ?1 AND title IS NULL", &[url.into(), title.into()])?;
         }
         Ok(added > 0)
     }
@@ -101,125 +130,112 @@ impl Feeds {
     /// Stops following a feed, given by URL or number. Its articles stay in the store.
     pub fn remove(&self, url_or_id: &str) -> Result<bool, StoreError> {
         let Some(id) = self.find(url_or_id)? else { return Ok(false) };
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        tx.execute("DELETE FROM feed_items WHERE feed = ?1", [id]).map_err(|e| self.err(e))?;
-        tx.execute("DELETE FROM feeds WHERE id = ?1", [id]).map_err(|e| self.err(e))?;
-        tx.commit().map_err(|e| self.err(e))?;
+        self.conn.batch("BEGIN")?;
+        let result = self
+            .conn
+            .execute("DELETE FROM feed_items WHERE feed = ?1", &[id.into()])
+            .and_then(|_| self.conn.execute("DELETE FROM feeds WHERE id = ?1", &[id.into()]))
+            .and_then(|_| self.conn.batch("COMMIT"));
+        self.rollback_on_error(result)?;
         Ok(true)
+    }
+
+    fn rollback_on_error<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        if result.is_err() {
+            let _ = self.conn.batch("ROLLBACK");
+        }
+        result
     }
 
     fn find(&self, url_or_id: &str) -> Result<Option<i64>, StoreError> {
         let by_id = url_or_id.parse::<i64>().ok();
         self.conn
-            .query_row("SELECT id FROM feeds WHERE url = ?1 OR id = ?2", params![url_or_id, by_id], |r| r.get(0))
-            .optional()
-            .map_err(|e| self.err(e))
+            .row("SELECT id FROM feeds WHERE url = ?1 OR id = ?2", &[url_or_id.into(), by_id.into()], |r| r.int("id"))
     }
 
     /// Every feed, in the order they were added.
     pub fn list(&self) -> Result<Vec<FeedRow>, StoreError> {
-        self.rows(&format!("SELECT {COLUMNS} FROM feeds ORDER BY id"), params![])
+        let sql = format!("SELECT {} FROM feeds ORDER BY id", columns(self.conn.dialect()));
+        self.conn.rows(&sql, &[], feed_row)
     }
 
     /// Feeds due at `now` (Unix seconds), the longest overdue first.
     pub fn due(&self, now: i64) -> Result<Vec<FeedRow>, StoreError> {
-        self.rows(
-            &format!("SELECT {COLUMNS} FROM feeds WHERE next_poll_ts <= ?1 ORDER BY next_poll_ts, id"),
-            params![now],
-        )
+        let sql = format!(
+            "SELECT {} FROM feeds WHERE next_poll_ts <= ?1 ORDER BY next_poll_ts, id",
+            columns(self.conn.dialect())
+        );
+        self.conn.rows(&sql, &[now.into()], feed_row)
     }
 
     /// When the next feed is due (Unix seconds), if any feed is followed.
     pub fn next_due(&self) -> Result<Option<i64>, StoreError> {
-        self.conn.query_row("SELECT min(next_poll_ts) FROM feeds", [], |r| r.get(0)).map_err(|e| self.err(e))
-    }
-
-    fn rows(&self, sql: &str, args: impl rusqlite::Params) -> Result<Vec<FeedRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(args, |r| {
-                Ok(FeedRow {
-                    id: r.get("id")?,
-                    url: r.get("url")?,
-                    title: r.get("title")?,
-                    added_at: r.get("added_at")?,
-                    etag: r.get("etag")?,
-                    last_modified: r.get("last_modified")?,
-                    body_hash: r.get("body_hash")?,
-                    ttl_s: r.get("ttl_s")?,
-                    next_poll_ts: r.get("next_poll_ts")?,
-                    last_polled_at: r.get("last_polled_at")?,
-                    last_ok_at: r.get("last_ok_at")?,
-                    last_status: r.get("last_status")?,
-                    last_error: r.get("last_error")?,
-                    failures: r.get("failures")?,
-                    articles: r.get("articles")?,
-                })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+        Ok(self.conn.row("SELECT min(next_poll_ts) AS due FROM feeds", &[], |r| r.opt_int("due"))?.flatten())
     }
 
     /// Whether an item (by guid or link) of the feed was handled already.
     pub fn seen(&self, feed: i64, key: &str) -> Result<bool, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT 1 FROM feed_items WHERE feed = ?1 AND key = ?2")
-            .map_err(|e| self.err(e))?;
-        stmt.exists(params![feed, key]).map_err(|e| self.err(e))
+        let found = self.conn.row(
+            "SELECT 1 AS found FROM feed_items WHERE feed = ?1 AND key = ?2",
+            &[feed.into(), key.into()],
+            |_| Ok(()),
+        )?;
+        Ok(found.is_some())
     }
 
     /// Records items as handled, each with the article it gave (if any).
     pub fn mark_seen(&self, feed: i64, items: &[(String, Option<String>)]) -> Result<(), StoreError> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        {
-            let mut stmt = tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO feed_items (feed, key, seen_at, article)
-                     VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?3)",
-                )
-                .map_err(|e| self.err(e))?;
-            for (key, article) in items {
-                stmt.execute(params![feed, key, article]).map_err(|e| self.err(e))?;
-            }
-        }
-        tx.commit().map_err(|e| self.err(e))
+        let sql = format!(
+            "INSERT INTO feed_items (feed, key, seen_at, article) VALUES (?1, ?2, {}, ?3)
+             ON CONFLICT (feed, key) DO UPDATE SET seen_at = excluded.seen_at, article = excluded.article",
+            now(self.conn.dialect())
+        );
+        self.conn.batch("BEGIN")?;
+        let result = items
+            .iter()
+            .try_for_each(|(key, article)| {
+                self.conn.execute(&sql, &[feed.into(), key.as_str().into(), article.clone().into()]).map(drop)
+            })
+            .and_then(|()| self.conn.batch("COMMIT"));
+        self.rollback_on_error(result)
     }
 
     /// Records a poll's outcome and when the feed is next due.
     pub fn record_poll(&self, feed: i64, poll: &PollRecord) -> Result<(), StoreError> {
         let ok = poll.error.is_none();
-        self.conn
-            .execute(
-                "UPDATE feeds SET
-                    last_polled_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
-                    last_ok_at = CASE WHEN ?2 THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') ELSE last_ok_at END,
-                    last_status = ?3,
-                    last_error = ?4,
-                    failures = CASE WHEN ?2 THEN 0 ELSE failures + 1 END,
-                    etag = coalesce(?5, etag),
-                    last_modified = coalesce(?6, last_modified),
-                    body_hash = coalesce(?7, body_hash),
-                    ttl_s = coalesce(?8, ttl_s),
-                    next_poll_ts = ?9,
-                    articles = articles + ?10,
-                    title = coalesce(title, ?11)
-                 WHERE id = ?1",
-                params![
-                    feed,
-                    ok,
-                    poll.status,
-                    poll.error,
-                    poll.etag,
-                    poll.last_modified,
-                    poll.body_hash,
-                    poll.ttl_s,
-                    poll.next_poll_ts,
-                    poll.articles,
-                    poll.title
-                ],
-            )
-            .map_err(|e| self.err(e))?;
+        let now = now(self.conn.dialect());
+        let sql = format!(
+            "UPDATE feeds SET
+                last_polled_at = {now},
+                last_ok_at = CASE WHEN ?2 THEN {now} ELSE last_ok_at END,
+                last_status = ?3,
+                last_error = ?4,
+                failures = CASE WHEN ?2 THEN 0 ELSE failures + 1 END,
+                etag = coalesce(?5, etag),
+                last_modified = coalesce(?6, last_modified),
+                body_hash = coalesce(?7, body_hash),
+                ttl_s = coalesce(?8, ttl_s),
+                next_poll_ts = ?9,
+                articles = articles + ?10,
+                title = coalesce(title, ?11)
+             WHERE id = ?1"
+        );
+        self.conn.execute(
+            &sql,
+            &[
+                feed.into(),
+                ok.into(),
+                poll.status.map(i64::from).into(),
+                poll.error.clone().into(),
+                poll.etag.clone().into(),
+                poll.last_modified.clone().into(),
+                poll.body_hash.clone().into(),
+                poll.ttl_s.into(),
+                poll.next_poll_ts.into(),
+                poll.articles.into(),
+                poll.title.clone().into(),
+            ],
+        )?;
         Ok(())
     }
 }
@@ -231,7 +247,7 @@ mod tests {
     #[test]
     fn feeds_are_added_once_polled_and_removed() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let feeds = Feeds::open(dir.path()).expect("opens a new store");
+        let feeds = Feeds::open(&dir.path().into()).expect("opens a new store");
         assert!(feeds.add("https://nordlys.example/rss", Some("Nordlys")).expect("add"));
         assert!(!feeds.add("https://nordlys.example/rss", None).expect("add again"));
         assert!(feeds.add("https://tt.example/feed", None).expect("add"));
@@ -267,8 +283,8 @@ mod tests {
     #[test]
     fn the_list_can_change_while_a_writer_holds_the_store() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let _writer = Store::open(dir.path(), Access::Write).expect("writer");
-        let feeds = Feeds::open(dir.path()).expect("opens beside the writer");
+        let _writer = Store::open(&dir.path().into(), Access::Write).expect("writer");
+        let feeds = Feeds::open(&dir.path().into()).expect("opens beside the writer");
         assert!(feeds.add("https://nrk.example/toppsaker.rss", None).expect("add"));
     }
 }

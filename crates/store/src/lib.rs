@@ -1,18 +1,23 @@
-//! The persistent news store: SQLite as the source of truth for articles, stories, their
+//! The persistent news store: the source of truth for articles, stories, their
 //! assignments and copy groups, plus the clusterer's checkpoint so that the stream can be
-//! resumed run after run.
+//! resumed run after run. Two databases hold it: SQLite in a data directory (the embedded
+//! default) and PostgreSQL (`pg`), behind one [`Store`] whose queries are written once
+//! where the dialects agree (`sql`).
 //!
-//! The schema is versioned (`PRAGMA user_version`) and marked as ours
-//! (`PRAGMA application_id`), so that a foreign or newer database is refused with a clear
-//! error instead of being written to. Only one process writes at a time (a lock file in
-//! the data directory); readers can always read (WAL).
+//! The schema is versioned and marked as ours (SQLite: `PRAGMA user_version` and
+//! `application_id`; PostgreSQL: the `tidings_meta` table), so that a foreign or newer
+//! database is refused with a clear error instead of being written to. Only one process
+//! writes at a time (a lock file in the data directory; an advisory lock on PostgreSQL);
+//! readers can always read.
 
 mod error;
 mod feeds;
+mod location;
 mod lock;
 pub mod pg;
 mod query;
 mod schema;
+mod sql;
 mod view;
 mod write;
 
@@ -22,6 +27,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use error::StoreError;
 pub use feeds::{FeedRow, Feeds, PollRecord};
+pub use location::Location;
 pub use query::{
     ArticleRow, ArticleTime, ListedStory, ListedStoryline, SourceRow, Stats, StoryCursor, StoryFilter, StoryLinkRow,
     StoryOrder, StoryRow, StorylineRow, TRENDING_WINDOW, TimeError,
@@ -29,6 +35,8 @@ pub use query::{
 pub use schema::SCHEMA_VERSION;
 pub use view::{StoryMembers, TimelineEntry, date_span, fold_copies};
 pub use write::{ArticleWrite, BatchEnd, Checkpoint, Replayed, StoryWrite};
+
+use sql::Conn;
 
 /// The database file inside a data directory.
 pub const DATABASE_FILE: &str = "tidings.sqlite";
@@ -44,8 +52,8 @@ pub enum Access {
 
 /// An open store.
 pub struct Store {
-    conn: Connection,
-    dir: PathBuf,
+    conn: Conn,
+    location: Location,
     _lock: Option<lock::WriterLock>,
     sources: std::collections::HashMap<String, i64>,
     /// The lowest seq written in the open batch.
@@ -53,41 +61,66 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the store in `dir`. With [`Access::Write`] the directory and database are
-    /// created when missing and the writer lock is taken (another writer → an error that
-    /// says so).
-    pub fn open(dir: &Path, access: Access) -> Result<Self, StoreError> {
-        let db = dir.join(DATABASE_FILE);
-        let (conn, lock) = match access {
-            Access::Write => {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
-                let lock = lock::WriterLock::acquire(dir)?;
-                (Connection::open(&db).map_err(|e| StoreError::sqlite(&db, e))?, Some(lock))
-            }
-            Access::Read => {
-                if !db.is_file() {
-                    return Err(StoreError::Missing(dir.to_path_buf()));
-                }
-                (open_for_reading(&db)?, None)
+    /// Opens the store at `location`. With [`Access::Write`] the store is created when
+    /// missing (a directory and its database, or the schema in an empty PostgreSQL
+    /// database) and the writer lock is taken (another writer → an error that says so).
+    pub fn open(location: &Location, access: Access) -> Result<Self, StoreError> {
+        let (conn, lock) = match location {
+            Location::Directory(dir) => open_sqlite(dir, access)?,
+            Location::Postgres { url, .. } => {
+                let client = pg::connect(url, access)?;
+                (Conn::postgres(client, pg::redact(url)), None)
             }
         };
-        schema::prepare(&conn, &db, access)?;
-        Ok(Self { conn, dir: dir.to_path_buf(), _lock: lock, sources: Default::default(), batch_min_seq: None })
+        Ok(Self { conn, location: location.clone(), _lock: lock, sources: Default::default(), batch_min_seq: None })
     }
 
-    /// The data directory.
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// Where the store is.
+    pub fn location(&self) -> &Location {
+        &self.location
     }
 
-    /// The database file.
+    /// The directory of the search index that follows this store.
+    pub fn index_dir(&self) -> &Path {
+        self.location.index_dir()
+    }
+
+    /// The database as a user would name it: the SQLite file, or the URL without its
+    /// password.
     pub fn database_path(&self) -> PathBuf {
-        self.dir.join(DATABASE_FILE)
+        self.conn.shown()
     }
 
-    fn err(&self, e: rusqlite::Error) -> StoreError {
-        StoreError::sqlite(&self.database_path(), e)
+    /// The database's size on disk in bytes, where it can be told.
+    pub fn database_bytes(&self) -> Result<Option<u64>, StoreError> {
+        match &self.location {
+            Location::Directory(dir) => Ok(std::fs::metadata(dir.join(DATABASE_FILE)).ok().map(|m| m.len())),
+            Location::Postgres { .. } => self
+                .conn
+                .row("SELECT pg_database_size(current_database()) AS bytes", &[], |r| r.int("bytes"))
+                .map(|n| n.map(|n| n.max(0) as u64)),
+        }
     }
+}
+
+/// The SQLite database of a data directory, with the writer's lock file for a writer.
+fn open_sqlite(dir: &Path, access: Access) -> Result<(Conn, Option<lock::WriterLock>), StoreError> {
+    let db = dir.join(DATABASE_FILE);
+    let (conn, lock) = match access {
+        Access::Write => {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+            let lock = lock::WriterLock::acquire(dir)?;
+            (Connection::open(&db).map_err(|e| StoreError::sqlite(&db, e))?, Some(lock))
+        }
+        Access::Read => {
+            if !db.is_file() {
+                return Err(StoreError::Missing(dir.to_path_buf()));
+            }
+            (open_for_reading(&db)?, None)
+        }
+    };
+    schema::prepare(&conn, &db, access)?;
+    Ok((Conn::Sqlite { conn, path: db }, lock))
 }
 
 /// A read-only connection. A database in WAL mode needs its shared-memory file even for

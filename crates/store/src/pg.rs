@@ -42,39 +42,35 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// An open connection to a tidings store on PostgreSQL.
-pub struct PgStore {
-    pub(crate) client: Client,
-    /// The URL without its password, for messages.
-    pub(crate) shown: String,
+/// Connects to the database at `url` and checks its schema. With [`Access::Write`] an
+/// empty database gets the schema, an older one is migrated, and the writer's lock is
+/// taken for the connection's life (another writer → [`StoreError::Locked`] naming it).
+pub(crate) fn connect(url: &str, access: Access) -> Result<Client, StoreError> {
+    let shown = redact(url);
+    let role = match access {
+        Access::Write => "writer",
+        Access::Read => "reader",
+    };
+    let mut config: Config = url.parse().map_err(|e| pg_error(&shown, e))?;
+    config.application_name(&format!("tidings {role} on {} (pid {})", host_name(), std::process::id()));
+    config.connect_timeout(std::time::Duration::from_secs(10));
+    let client = config.connect(NoTls).map_err(|e| pg_error(&shown, e))?;
+    let mut setup = Setup { client, shown };
+    if access == Access::Write {
+        setup.take_writer_lock()?;
+    }
+    setup.prepare(access)?;
+    Ok(setup.client)
 }
 
-impl PgStore {
-    /// Connects to the database at `url` and checks its schema. With [`Access::Write`] an
-    /// empty database gets the schema, an older one is migrated, and the writer's lock is
-    /// taken (another writer → [`StoreError::Locked`] naming it).
-    pub fn open(url: &str, access: Access) -> Result<Self, StoreError> {
-        let shown = redact(url);
-        let role = match access {
-            Access::Write => "writer",
-            Access::Read => "reader",
-        };
-        let mut config: Config = url.parse().map_err(|e| pg_error(&shown, e))?;
-        config.application_name(&format!("tidings {role} on {} (pid {})", host_name(), std::process::id()));
-        let client = config.connect(NoTls).map_err(|e| pg_error(&shown, e))?;
-        let mut store = Self { client, shown };
-        if access == Access::Write {
-            store.take_writer_lock()?;
-        }
-        store.prepare(access)?;
-        Ok(store)
-    }
+/// A connection being checked before the store uses it.
+struct Setup {
+    client: Client,
+    /// The URL without its password, for messages.
+    shown: String,
+}
 
-    /// The schema version stored in the database (0 for an empty one).
-    pub fn schema_version(&mut self) -> Result<i64, StoreError> {
-        Ok(self.state()?.version)
-    }
-
+impl Setup {
     fn err(&self, e: postgres::Error) -> StoreError {
         pg_error(&self.shown, e)
     }

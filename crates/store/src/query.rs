@@ -1,7 +1,6 @@
 //! Reads: story lists, one story's timeline, articles, statistics and full exports.
 
-use rusqlite::{OptionalExtension, Row, params, params_from_iter, types::Value};
-
+use crate::sql::{Columns, Dialect, Value};
 use crate::{Store, StoreError};
 
 /// When an article appeared (Unix time, if dated) and in which outlet.
@@ -188,59 +187,72 @@ pub struct Stats {
     pub schema_version: i64,
 }
 
-const STORY_COLUMNS: &str = "id, title, articles, unique_articles, first_seen, last_seen, languages, sources, keywords, \
-                             entities, active, titles, keyphrases, summary, storyline, continues, continues_score, \
-                             continues_shared";
+/// The columns of a story, by name. PostgreSQL keeps lists as JSONB and hands them over
+/// as text, as SQLite stores them.
+fn story_columns(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => {
+            "id, title, articles, unique_articles, first_seen, last_seen, languages, sources, keywords, entities, \
+             active, titles, keyphrases, summary, storyline, continues, continues_score, continues_shared"
+        }
+        Dialect::Postgres => {
+            "id, title, articles, unique_articles, first_seen, last_seen, languages::text AS languages, \
+             sources::text AS sources, keywords::text AS keywords, entities::text AS entities, active, \
+             titles::text AS titles, keyphrases::text AS keyphrases, summary::text AS summary, storyline, continues, \
+             continues_score, continues_shared::text AS continues_shared"
+        }
+    }
+}
 
 const ARTICLE_COLUMNS: &str = "a.seq, a.id, a.published, a.published_ts, s.name AS source, a.lang, a.title, \
                                a.display_title, a.url, a.story_id, a.duplicate_of, a.similarity";
 
-/// A stored JSON column that does not read back: the row is reported as damaged (see
-/// [`StoreError::sqlite`]) rather than shown as if it were empty.
-#[derive(Debug, thiserror::Error)]
-#[error("story {story}: its {column} column is not the JSON it should be ({reason})")]
-pub(crate) struct DamagedColumn {
-    pub story: String,
-    pub column: &'static str,
-    pub reason: String,
+/// Unix seconds as an RFC 3339 UTC time, in SQL.
+fn iso_time(d: Dialect, seconds: &str) -> String {
+    match d {
+        Dialect::Sqlite => format!("strftime('%Y-%m-%dT%H:%M:%SZ', {seconds}, 'unixepoch')"),
+        Dialect::Postgres => {
+            format!("to_char(to_timestamp({seconds}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+        }
+    }
 }
 
-/// A story's JSON column, read by name.
-fn json_column<T: serde::de::DeserializeOwned>(r: &Row<'_>, number: i64, column: &'static str) -> rusqlite::Result<T> {
-    let raw: String = r.get(column)?;
+/// A story's JSON column, read by name; one that does not parse makes the row damaged
+/// rather than empty.
+fn json_column<T: serde::de::DeserializeOwned>(r: &dyn Columns, number: i64, column: &str) -> Result<T, StoreError> {
+    let raw = r.text(column)?;
     serde_json::from_str(&raw).map_err(|e| {
-        let damaged = DamagedColumn { story: crate::story_label(number), column, reason: e.to_string() };
-        let index = r.as_ref().column_index(column).unwrap_or(0);
-        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(damaged))
+        r.damaged(crate::story_label(number), format!("its {column} column is not the JSON it should be ({e})"))
     })
 }
 
-fn story_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
-    let number: i64 = r.get("id")?;
+fn story_row(r: &dyn Columns) -> Result<StoryRow, StoreError> {
+    let number = r.int("id")?;
     let json = |column| json_column::<Vec<String>>(r, number, column);
+    let storyline = r.opt_int("storyline")?;
     Ok(StoryRow {
         story: crate::story_label(number),
         number,
-        title: r.get("title")?,
-        articles: r.get("articles")?,
-        unique_articles: r.get("unique_articles")?,
-        first_seen: r.get("first_seen")?,
-        last_seen: r.get("last_seen")?,
+        title: r.text("title")?,
+        articles: r.int("articles")?,
+        unique_articles: r.int("unique_articles")?,
+        first_seen: r.opt_text("first_seen")?,
+        last_seen: r.opt_text("last_seen")?,
         languages: json("languages")?,
         sources: json("sources")?,
         keywords: json("keywords")?,
         entities: json_column(r, number, "entities")?,
-        active: Some(r.get("active")?),
+        active: Some(r.flag("active")?),
         titles: json_column(r, number, "titles")?,
         keyphrases: json("keyphrases")?,
         summary: json("summary")?,
-        storyline: r.get::<_, Option<i64>>("storyline")?.map(crate::story_label),
-        storyline_number: r.get("storyline")?,
-        continues: match r.get::<_, Option<i64>>("continues")? {
+        storyline: storyline.map(crate::story_label),
+        storyline_number: storyline,
+        continues: match r.opt_int("continues")? {
             Some(continued) => Some(StoryLinkRow {
                 story: crate::story_label(continued),
                 number: continued,
-                score: r.get::<_, Option<f64>>("continues_score")?.unwrap_or(0.0),
+                score: r.opt_real("continues_score")?.unwrap_or(0.0),
                 shared: json("continues_shared")?,
             }),
             None => None,
@@ -249,27 +261,31 @@ fn story_row(r: &Row<'_>) -> rusqlite::Result<StoryRow> {
     })
 }
 
-fn article_row(r: &Row<'_>, with_body: bool) -> rusqlite::Result<ArticleRow> {
-    let story_number: i64 = r.get("story_id")?;
+fn article_row(r: &dyn Columns, with_body: bool) -> Result<ArticleRow, StoreError> {
+    let story_number = r.int("story_id")?;
     Ok(ArticleRow {
-        seq: r.get("seq")?,
-        id: r.get("id")?,
-        published: r.get("published")?,
-        published_ts: r.get("published_ts")?,
-        source: r.get("source")?,
-        lang: r.get("lang")?,
-        title: r.get("title")?,
-        display_title: r.get("display_title")?,
-        url: r.get("url")?,
+        seq: r.int("seq")?,
+        id: r.text("id")?,
+        published: r.opt_text("published")?,
+        published_ts: r.opt_int("published_ts")?,
+        source: r.opt_text("source")?,
+        lang: r.text("lang")?,
+        title: r.text("title")?,
+        display_title: r.text("display_title")?,
+        url: r.opt_text("url")?,
         story: crate::story_label(story_number),
         story_number,
-        duplicate_of: r.get("duplicate_of")?,
-        similarity: r.get("similarity")?,
-        body: if with_body { Some(r.get("body")?) } else { None },
+        duplicate_of: r.opt_text("duplicate_of")?,
+        similarity: r.real("similarity")?,
+        body: if with_body { Some(r.text("body")?) } else { None },
     })
 }
 
 impl Store {
+    fn dialect(&self) -> Dialect {
+        self.conn.dialect()
+    }
+
     /// Stories matching a filter, in the filter's order.
     pub fn stories(&self, f: &StoryFilter) -> Result<Vec<StoryRow>, StoreError> {
         Ok(self.list_stories(f)?.into_iter().map(|l| l.row).collect())
@@ -277,22 +293,27 @@ impl Store {
 
     /// Stories matching a filter, each with its cursor.
     pub fn list_stories(&self, f: &StoryFilter) -> Result<Vec<ListedStory>, StoreError> {
+        let d = self.dialect();
+        let columns = story_columns(d);
         let now = self.newest_published()?.unwrap_or(0);
         let (mut sql, mut args) = if f.order == StoryOrder::Trending {
+            let greatest = if d == Dialect::Postgres { "greatest" } else { "max" };
             let sql = format!(
                 "WITH recent AS (SELECT story_id, count(*) AS n FROM articles WHERE published_ts >= ?
                                  GROUP BY story_id),
                       scored AS (SELECT stories.*, recent.n AS recent_n,
-                                 recent.n * {TRENDING_WINDOW}.0 / (max(? - coalesce(first_seen_ts, ?), 0) + {TRENDING_WINDOW})
+                                 CAST(recent.n * {TRENDING_WINDOW} AS DOUBLE PRECISION)
+                                 / ({greatest}(? - coalesce(first_seen_ts, ?), 0) + {TRENDING_WINDOW})
                                  AS score FROM stories JOIN recent ON recent.story_id = stories.id)
-                 SELECT {STORY_COLUMNS}, last_seen_ts, score, recent_n FROM scored WHERE 1 = 1"
+                 SELECT {columns}, last_seen_ts, score, recent_n FROM scored WHERE 1 = 1"
             );
             (sql, vec![Value::from(now - TRENDING_WINDOW), now.into(), now.into()])
         } else {
-            (
-                format!("SELECT {STORY_COLUMNS}, last_seen_ts, 0.0 AS score, 0 AS recent_n FROM stories WHERE 1 = 1"),
-                Vec::new(),
-            )
+            let sql = format!(
+                "SELECT {columns}, last_seen_ts, CAST(0 AS DOUBLE PRECISION) AS score, CAST(0 AS BIGINT) AS recent_n
+                 FROM stories WHERE 1 = 1"
+            );
+            (sql, Vec::new())
         };
         if let Some(t) = f.since {
             sql.push_str(" AND last_seen_ts >= ?");
@@ -304,109 +325,105 @@ impl Store {
         }
         for (list, value) in [("languages", &f.lang), ("sources", &f.source)] {
             if let Some(v) = value {
-                sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM json_each({list}) WHERE value = ?)"));
+                sql.push_str(&match d {
+                    Dialect::Sqlite => format!(" AND EXISTS (SELECT 1 FROM json_each({list}) WHERE value = ?)"),
+                    Dialect::Postgres => format!(" AND {list} @> jsonb_build_array(CAST(? AS TEXT))"),
+                });
                 args.push(v.clone().into());
             }
         }
         if let Some(e) = &f.entity {
-            sql.push_str(
-                " AND EXISTS (SELECT 1 FROM json_each(entities) WHERE json_extract(value, '$.key') = ?
-                   OR lower(json_extract(value, '$.name')) = lower(?))",
-            );
+            sql.push_str(match d {
+                Dialect::Sqlite => {
+                    " AND EXISTS (SELECT 1 FROM json_each(entities) WHERE json_extract(value, '$.key') = ?
+                       OR lower(json_extract(value, '$.name')) = lower(?))"
+                }
+                Dialect::Postgres => {
+                    " AND EXISTS (SELECT 1 FROM jsonb_array_elements(entities) AS e(value)
+                       WHERE e.value->>'key' = ? OR lower(e.value->>'name') = lower(?))"
+                }
+            });
             args.push(e.clone().into());
             args.push(e.clone().into());
         }
         push_after(&mut sql, &mut args, f.after);
+        // Undated stories last, in both databases.
         sql.push_str(match f.order {
-            StoryOrder::Newest => " ORDER BY last_seen_ts DESC, id DESC",
+            StoryOrder::Newest => " ORDER BY last_seen_ts DESC NULLS LAST, id DESC",
             StoryOrder::Largest => " ORDER BY articles DESC, id DESC",
             StoryOrder::Trending => " ORDER BY score DESC, id DESC",
         });
         sql.push_str(" LIMIT ? OFFSET ?");
         args.push((f.limit as i64).into());
         args.push((f.offset as i64).into());
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let order = f.order;
-        let rows = stmt
-            .query_map(params_from_iter(args), |r| {
-                let row = story_row(r)?;
-                let number = row.number;
-                let cursor = match order {
-                    StoryOrder::Newest => StoryCursor::Newest { last_seen_ts: r.get("last_seen_ts")?, number },
-                    StoryOrder::Largest => StoryCursor::Largest { articles: row.articles, number },
-                    StoryOrder::Trending => StoryCursor::Trending { score: r.get("score")?, number },
-                };
-                Ok(ListedStory { row, cursor, recent_articles: r.get("recent_n")? })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+        self.conn.rows(&sql, &args, |r| {
+            let row = story_row(r)?;
+            let number = row.number;
+            let cursor = match order {
+                StoryOrder::Newest => StoryCursor::Newest { last_seen_ts: r.opt_int("last_seen_ts")?, number },
+                StoryOrder::Largest => StoryCursor::Largest { articles: row.articles, number },
+                StoryOrder::Trending => StoryCursor::Trending { score: r.real("score")?, number },
+            };
+            Ok(ListedStory { row, cursor, recent_articles: r.int("recent_n")? })
+        })
     }
 
     /// Publication times of a story's articles with their outlets, in time order (for
     /// its timeline chart).
     pub fn story_times(&self, number: i64) -> Result<Vec<ArticleTime>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT a.published_ts, s.name FROM articles a LEFT JOIN sources s ON s.id = a.source_id
-                 WHERE a.story_id = ?1 ORDER BY a.published_ts",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([number], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+        self.conn.rows(
+            "SELECT a.published_ts, s.name FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+             WHERE a.story_id = ?1 ORDER BY a.published_ts NULLS FIRST, a.seq",
+            &[number.into()],
+            |r| Ok((r.opt_int("published_ts")?, r.opt_text("name")?)),
+        )
     }
 
     /// Outlets, those with the most articles first.
     pub fn sources(&self, limit: usize) -> Result<Vec<SourceRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT s.name, count(*) AS n, strftime('%Y-%m-%dT%H:%M:%SZ', min(a.published_ts), 'unixepoch'),
-                        strftime('%Y-%m-%dT%H:%M:%SZ', max(a.published_ts), 'unixepoch')
-                 FROM sources s JOIN articles a ON a.source_id = s.id
-                 GROUP BY s.id ORDER BY n DESC, s.name LIMIT ?1",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([limit as i64], |r| {
-                Ok(SourceRow {
-                    name: r.get(0)?,
-                    articles: r.get(1)?,
-                    first_published: r.get(2)?,
-                    last_published: r.get(3)?,
-                })
+        let d = self.dialect();
+        let sql = format!(
+            "SELECT s.name, count(*) AS n, {} AS first_published, {} AS last_published
+             FROM sources s JOIN articles a ON a.source_id = s.id
+             GROUP BY s.id, s.name ORDER BY n DESC, s.name LIMIT ?1",
+            iso_time(d, "min(a.published_ts)"),
+            iso_time(d, "max(a.published_ts)")
+        );
+        self.conn.rows(&sql, &[(limit as i64).into()], |r| {
+            Ok(SourceRow {
+                name: r.text("name")?,
+                articles: r.int("n")?,
+                first_published: r.opt_text("first_published")?,
+                last_published: r.opt_text("last_published")?,
             })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+        })
     }
 
     /// One outlet's articles, newest first.
     pub fn source_articles(&self, name: &str, limit: usize, offset: usize) -> Result<Vec<ArticleRow>, StoreError> {
         let sql = format!(
             "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
-             WHERE s.name = ?1 ORDER BY a.published_ts DESC, a.seq DESC LIMIT ?2 OFFSET ?3"
+             WHERE s.name = ?1 ORDER BY a.published_ts DESC NULLS LAST, a.seq DESC LIMIT ?2 OFFSET ?3"
         );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![name, limit as i64, offset as i64], |r| article_row(r, false))
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+        self.conn.rows(&sql, &[name.into(), (limit as i64).into(), (offset as i64).into()], |r| article_row(r, false))
     }
 
     /// One story by its number.
     pub fn story(&self, number: i64) -> Result<Option<StoryRow>, StoreError> {
-        let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = ?1");
-        self.conn.query_row(&sql, [number], story_row).optional().map_err(|e| self.err(e))
+        let sql = format!("SELECT {} FROM stories WHERE id = ?1", story_columns(self.dialect()));
+        self.conn.row(&sql, &[number.into()], story_row)
     }
 
     /// The storyline of the story with this number (its first story or any other), if it
     /// has more than one story.
     pub fn storyline(&self, story: i64) -> Result<Option<StorylineRow>, StoreError> {
         let number = self.story(story)?.and_then(|s| s.storyline_number).unwrap_or(story);
-        let sql = format!("SELECT {STORY_COLUMNS} FROM stories WHERE storyline = ?1 ORDER BY first_seen_ts, id");
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let stories: Vec<StoryRow> =
-            stmt.query_map([number], story_row).and_then(|rows| rows.collect()).map_err(|e| self.err(e))?;
+        let sql = format!(
+            "SELECT {} FROM stories WHERE storyline = ?1 ORDER BY first_seen_ts NULLS FIRST, id",
+            story_columns(self.dialect())
+        );
+        let stories = self.conn.rows(&sql, &[number.into()], story_row)?;
         if stories.len() < 2 {
             return Ok(None);
         }
@@ -424,39 +441,36 @@ impl Store {
 
     /// Storylines of more than one story, the most recently continued first.
     pub fn storylines(&self, limit: usize, offset: usize) -> Result<Vec<ListedStoryline>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT s.storyline, count(*), sum(s.articles), min(s.first_seen), max(s.last_seen),
-                        (SELECT l.title FROM stories l WHERE l.storyline = s.storyline
-                         ORDER BY l.last_seen_ts DESC, l.id DESC LIMIT 1)
-                 FROM stories s WHERE s.storyline IS NOT NULL
-                 GROUP BY s.storyline HAVING count(*) > 1
-                 ORDER BY max(s.last_seen_ts) DESC, s.storyline DESC LIMIT ?1 OFFSET ?2",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![limit as i64, offset as i64], |r| {
-                let number: i64 = r.get(0)?;
+        self.conn.rows(
+            "SELECT s.storyline, count(*) AS stories, CAST(sum(s.articles) AS BIGINT) AS articles,
+                    min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen,
+                    (SELECT l.title FROM stories l WHERE l.storyline = s.storyline
+                     ORDER BY l.last_seen_ts DESC NULLS LAST, l.id DESC LIMIT 1) AS title
+             FROM stories s WHERE s.storyline IS NOT NULL
+             GROUP BY s.storyline HAVING count(*) > 1
+             ORDER BY max(s.last_seen_ts) DESC NULLS LAST, s.storyline DESC LIMIT ?1 OFFSET ?2",
+            &[(limit as i64).into(), (offset as i64).into()],
+            |r| {
+                let number = r.int("storyline")?;
                 Ok(ListedStoryline {
                     storyline: crate::story_label(number),
                     number,
-                    stories: r.get(1)?,
-                    articles: r.get(2)?,
-                    first_seen: r.get(3)?,
-                    last_seen: r.get(4)?,
-                    title: r.get(5)?,
+                    stories: r.int("stories")?,
+                    articles: r.int("articles")?,
+                    first_seen: r.opt_text("first_seen")?,
+                    last_seen: r.opt_text("last_seen")?,
+                    title: r.text("title")?,
                 })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+            },
+        )
     }
 
     /// How many stories a storyline has.
     pub fn storyline_size(&self, number: i64) -> Result<i64, StoreError> {
-        self.conn
-            .query_row("SELECT count(*) FROM stories WHERE storyline = ?1", [number], |r| r.get(0))
-            .map_err(|e| self.err(e))
+        let n = self
+            .conn
+            .row("SELECT count(*) AS n FROM stories WHERE storyline = ?1", &[number.into()], |r| r.int("n"))?;
+        Ok(n.unwrap_or(0))
     }
 
     /// A story's articles as a timeline: by publication time, then stream order.
@@ -465,9 +479,7 @@ impl Store {
             "SELECT {ARTICLE_COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id
              WHERE a.story_id = ?1 ORDER BY a.published_ts NULLS LAST, a.seq"
         );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([number], |r| article_row(r, false)).map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+        self.conn.rows(&sql, &[number.into()], |r| article_row(r, false))
     }
 
     /// One article by id, with its body.
@@ -475,7 +487,7 @@ impl Store {
         let sql = format!(
             "SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?1"
         );
-        self.conn.query_row(&sql, [id], |r| article_row(r, true)).optional().map_err(|e| self.err(e))
+        self.conn.row(&sql, &[id.into()], |r| article_row(r, true))
     }
 
     /// Articles by seq, with bodies (for search results).
@@ -483,12 +495,9 @@ impl Store {
         let sql = format!(
             "SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.seq = ?1"
         );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let mut out = Vec::with_capacity(seqs.len());
         for seq in seqs {
-            if let Some(a) = stmt.query_row([seq], |r| article_row(r, true)).optional().map_err(|e| self.err(e))? {
-                out.push(a);
-            }
+            out.extend(self.conn.row(&sql, &[(*seq).into()], |r| article_row(r, true))?);
         }
         Ok(out)
     }
@@ -504,36 +513,25 @@ impl Store {
             "SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id
              WHERE a.seq >= ?1 ORDER BY a.seq"
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([from_seq]).map_err(|e| self.err(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            f(article_row(r, true).map_err(|e| self.err(e))?)?;
-        }
-        Ok(())
+        self.conn.each(&sql, &[from_seq.into()], |r| f(article_row(r, true)?))
     }
 
     /// Calls `f` with every story, by number; stops at `f`'s first error.
     pub fn for_each_story<E: From<StoreError>>(&self, mut f: impl FnMut(StoryRow) -> Result<(), E>) -> Result<(), E> {
-        let sql = format!("SELECT {STORY_COLUMNS} FROM stories ORDER BY id");
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            f(story_row(r).map_err(|e| self.err(e))?)?;
-        }
-        Ok(())
+        let sql = format!("SELECT {} FROM stories ORDER BY id", story_columns(self.dialect()));
+        self.conn.each(&sql, &[], |r| f(story_row(r)?))
     }
 
     /// The latest generation and the lowest seq written since `after` (for a derived
     /// index catching up): `(generation, from_seq)`.
     pub fn changes_since(&self, after: i64) -> Result<(i64, Option<i64>), StoreError> {
-        self.conn
-            .query_row(
-                "SELECT (SELECT coalesce(max(generation), 0) FROM generations),
-                        (SELECT min(from_seq) FROM generations WHERE generation > ?1)",
-                [after],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(|e| self.err(e))
+        let found = self.conn.row(
+            "SELECT (SELECT coalesce(max(generation), 0) FROM generations) AS latest,
+                    (SELECT min(from_seq) FROM generations WHERE generation > ?1) AS from_seq",
+            &[after.into()],
+            |r| Ok((r.int("latest")?, r.opt_int("from_seq")?)),
+        )?;
+        Ok(found.unwrap_or((0, None)))
     }
 
     /// A time given by a user: `2019-04-01`, an RFC 3339 time, or a span (`24h`, `7d`,
@@ -558,40 +556,44 @@ impl Store {
 
     /// The latest publication time in the store (Unix seconds).
     pub fn newest_published(&self) -> Result<Option<i64>, StoreError> {
-        self.conn.query_row("SELECT max(published_ts) FROM articles", [], |r| r.get(0)).map_err(|e| self.err(e))
+        let found = self.conn.row("SELECT max(published_ts) AS newest FROM articles", &[], |r| r.opt_int("newest"))?;
+        Ok(found.flatten())
     }
 
     pub fn stats(&self) -> Result<Stats, StoreError> {
-        let one = |sql: &str| -> Result<i64, StoreError> {
-            self.conn.query_row(sql, [], |r| r.get(0)).map_err(|e| self.err(e))
-        };
+        let one = |sql: &str| -> Result<i64, StoreError> { Ok(self.conn.row(sql, &[], |r| r.int("n"))?.unwrap_or(0)) };
         let text = |sql: &str| -> Result<Option<String>, StoreError> {
-            self.conn.query_row(sql, [], |r| r.get(0)).optional().map_err(|e| self.err(e)).map(Option::flatten)
+            Ok(self.conn.row(sql, &[], |r| r.opt_text("t"))?.flatten())
         };
         let pairs = |sql: &str| -> Result<Vec<(String, i64)>, StoreError> {
-            let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
-            rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+            self.conn.rows(sql, &[], |r| Ok((r.text("name")?, r.int("n")?)))
+        };
+        let schema_version = match self.dialect() {
+            Dialect::Sqlite => one("SELECT user_version AS n FROM pragma_user_version")?,
+            Dialect::Postgres => {
+                one("SELECT CAST(value AS BIGINT) AS n FROM tidings_meta WHERE key = 'schema_version'")?
+            }
         };
         Ok(Stats {
-            articles: one("SELECT count(*) FROM articles")?,
-            stories: one("SELECT count(*) FROM stories")?,
-            active_stories: one("SELECT count(*) FROM stories WHERE active")?,
-            copies: one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")?,
-            sources: one("SELECT count(*) FROM sources")?,
+            articles: one("SELECT count(*) AS n FROM articles")?,
+            stories: one("SELECT count(*) AS n FROM stories")?,
+            active_stories: one("SELECT count(*) AS n FROM stories WHERE active")?,
+            copies: one("SELECT count(*) AS n FROM articles WHERE duplicate_of IS NOT NULL")?,
+            sources: one("SELECT count(*) AS n FROM sources")?,
             first_published: text(
-                "SELECT published FROM articles WHERE published_ts IS NOT NULL ORDER BY published_ts LIMIT 1",
+                "SELECT published AS t FROM articles WHERE published_ts IS NOT NULL ORDER BY published_ts, seq LIMIT 1",
             )?,
             last_published: text(
-                "SELECT published FROM articles WHERE published_ts IS NOT NULL ORDER BY published_ts DESC LIMIT 1",
+                "SELECT published AS t FROM articles WHERE published_ts IS NOT NULL
+                 ORDER BY published_ts DESC, seq DESC LIMIT 1",
             )?,
-            languages: pairs("SELECT lang, count(*) AS n FROM articles GROUP BY lang ORDER BY n DESC, lang")?,
+            languages: pairs("SELECT lang AS name, count(*) AS n FROM articles GROUP BY lang ORDER BY n DESC, lang")?,
             top_sources: pairs(
-                "SELECT s.name, count(*) AS n FROM articles a JOIN sources s ON s.id = a.source_id
-                 GROUP BY s.id ORDER BY n DESC, s.name LIMIT 10",
+                "SELECT s.name AS name, count(*) AS n FROM articles a JOIN sources s ON s.id = a.source_id
+                 GROUP BY s.id, s.name ORDER BY n DESC, s.name LIMIT 10",
             )?,
-            ingest_runs: one("SELECT count(*) FROM ingests")?,
-            schema_version: one("PRAGMA user_version")?,
+            ingest_runs: one("SELECT count(*) AS n FROM ingests")?,
+            schema_version,
         })
     }
 }
@@ -600,7 +602,7 @@ impl Store {
 fn push_after(sql: &mut String, args: &mut Vec<Value>, after: Option<StoryCursor>) {
     match after {
         None => {}
-        // SQLite sorts NULL below every number, so undated stories come last.
+        // Undated stories come last (NULLS LAST in the order).
         Some(StoryCursor::Newest { last_seen_ts: Some(ts), number }) => {
             sql.push_str(" AND (last_seen_ts < ? OR last_seen_ts IS NULL OR (last_seen_ts = ? AND id < ?))");
             args.extend([ts.into(), ts.into(), number.into()]);

@@ -5,8 +5,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tidings_store::pg::{PG_SCHEMA_VERSION, PgStore};
-use tidings_store::{Access, StoreError};
+use tidings_store::pg::PG_SCHEMA_VERSION;
+use tidings_store::{Access, Location, Store, StoreError};
 
 /// A database of its own for one test, dropped at the end.
 struct TestDatabase {
@@ -43,6 +43,11 @@ impl TestDatabase {
         format!("{base}/{}", self.name)
     }
 
+    fn open(&self, access: Access) -> Result<Store, StoreError> {
+        let index = std::env::temp_dir().join(format!("{}-index", self.name));
+        Store::open(&Location::parse(&self.url(), Some(&index)), access)
+    }
+
     fn sql(&self, sql: &str) {
         let mut client = postgres::Client::connect(&self.url(), postgres::NoTls).expect("connects");
         client.batch_execute(sql).expect("the statement runs");
@@ -60,36 +65,36 @@ impl Drop for TestDatabase {
 #[test]
 fn an_empty_database_gets_the_schema_and_then_reads() {
     let Some(db) = TestDatabase::create() else { return };
-    let missing = PgStore::open(&db.url(), Access::Read).err().expect("an empty database is no store yet");
+    let missing = db.open(Access::Read).err().expect("an empty database is no store yet");
     assert!(matches!(missing, StoreError::Missing(_)), "{missing}");
-    let mut writer = PgStore::open(&db.url(), Access::Write).expect("migrated");
-    assert_eq!(writer.schema_version().expect("a version"), PG_SCHEMA_VERSION);
+    let writer = db.open(Access::Write).expect("migrated");
+    assert_eq!(writer.stats().expect("stats").schema_version, PG_SCHEMA_VERSION);
     drop(writer);
-    let mut reader = PgStore::open(&db.url(), Access::Read).expect("readable");
-    assert_eq!(reader.schema_version().expect("a version"), PG_SCHEMA_VERSION);
-    let mut again = PgStore::open(&db.url(), Access::Write).expect("migrating twice changes nothing");
-    assert_eq!(again.schema_version().expect("a version"), PG_SCHEMA_VERSION);
+    let reader = db.open(Access::Read).expect("readable");
+    assert_eq!(reader.stats().expect("stats").schema_version, PG_SCHEMA_VERSION);
+    let again = db.open(Access::Write).expect("migrating twice changes nothing");
+    assert_eq!(again.stats().expect("stats").schema_version, PG_SCHEMA_VERSION);
 }
 
 #[test]
 fn a_second_writer_is_refused_at_once_naming_the_first() {
     let Some(db) = TestDatabase::create() else { return };
-    let first = PgStore::open(&db.url(), Access::Write).expect("the first writer");
+    let first = db.open(Access::Write).expect("the first writer");
     let started = std::time::Instant::now();
-    let second = PgStore::open(&db.url(), Access::Write).err().expect("a second writer is refused");
+    let second = db.open(Access::Write).err().expect("a second writer is refused");
     assert!(started.elapsed() < std::time::Duration::from_secs(5), "refused at once, not after a wait");
     let StoreError::Locked { holder, .. } = &second else { panic!("not a lock error: {second}") };
     assert!(holder.contains("tidings writer") && holder.contains(&std::process::id().to_string()), "{holder}");
-    assert!(PgStore::open(&db.url(), Access::Read).is_ok(), "readers are never locked out");
+    assert!(db.open(Access::Read).is_ok(), "readers are never locked out");
     drop(first);
-    assert!(PgStore::open(&db.url(), Access::Write).is_ok(), "the lock ends with its connection");
+    assert!(db.open(Access::Write).is_ok(), "the lock ends with its connection");
 }
 
 #[test]
 fn foreign_and_newer_databases_are_refused_and_left_alone() {
     let Some(foreign) = TestDatabase::create() else { return };
     foreign.sql("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('mine')");
-    let refused = PgStore::open(&foreign.url(), Access::Write).err().expect("not ours");
+    let refused = foreign.open(Access::Write).err().expect("not ours");
     assert!(matches!(refused, StoreError::Foreign(_)), "{refused}");
     let mut client = postgres::Client::connect(&foreign.url(), postgres::NoTls).expect("connects");
     let tables: i64 = client
@@ -99,9 +104,9 @@ fn foreign_and_newer_databases_are_refused_and_left_alone() {
     assert_eq!(tables, 1, "nothing was created in a database that is not ours");
 
     let Some(newer) = TestDatabase::create() else { return };
-    drop(PgStore::open(&newer.url(), Access::Write).expect("a store"));
+    drop(newer.open(Access::Write).expect("a store"));
     newer.sql("UPDATE tidings_meta SET value = '99' WHERE key = 'schema_version'");
-    let refused = PgStore::open(&newer.url(), Access::Write).err().expect("newer than this build");
+    let refused = newer.open(Access::Write).err().expect("newer than this build");
     assert!(matches!(refused, StoreError::TooNew { found: 99, .. }), "{refused}");
     assert!(!refused.to_string().contains("***") || refused.to_string().contains("postgres://"));
 }
