@@ -207,7 +207,7 @@ pub(crate) enum Conn {
         path: PathBuf,
     },
     Postgres {
-        client: RefCell<postgres::Client>,
+        client: Box<RefCell<postgres::Client>>,
         shown: String,
         statements: RefCell<HashMap<String, postgres::Statement>>,
     },
@@ -215,7 +215,7 @@ pub(crate) enum Conn {
 
 impl Conn {
     pub(crate) fn postgres(client: postgres::Client, shown: String) -> Self {
-        Conn::Postgres { client: RefCell::new(client), shown, statements: RefCell::default() }
+        Conn::Postgres { client: Box::new(RefCell::new(client)), shown, statements: RefCell::default() }
     }
 
     pub(crate) fn dialect(&self) -> Dialect {
