@@ -10,6 +10,7 @@ mod errors;
 mod hostile;
 mod serve;
 mod store;
+mod target;
 mod watch;
 
 use std::path::{Path, PathBuf};

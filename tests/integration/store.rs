@@ -7,19 +7,18 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::target::Target;
 use crate::{TestDir, examples, json_lines, stdout, tidings};
 
-fn ingest(data: &Path, inputs: &[&Path]) -> std::process::Output {
-    let mut cmd = assert_cmd::Command::cargo_bin("tidings").expect("binary builds");
-    cmd.arg("ingest").arg("--data").arg(data).args(inputs);
-    let out = cmd.output().expect("tidings runs");
-    assert!(out.status.success(), "ingest failed: {}", String::from_utf8_lossy(&out.stderr));
+fn ingest(store: &Target, inputs: &[&Path]) -> std::process::Output {
+    let out = store.run("ingest", inputs);
+    assert!(out.status.success(), "ingest into {} failed: {}", store.name(), String::from_utf8_lossy(&out.stderr));
     out
 }
 
 /// Every stored article as `id → story`, from `tidings export`.
-fn stored_stories(data: &Path) -> HashMap<String, String> {
-    let out = tidings!("export", "--data", data, "articles");
+fn stored_stories(store: &Target) -> HashMap<String, String> {
+    let out = store.run("export", &["articles"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut map = HashMap::new();
     for line in stdout(&out).lines() {
@@ -63,31 +62,36 @@ fn split_by_day(dir: &TestDir, files: &[&Path], day: &str) -> (std::path::PathBu
 #[test]
 fn ingesting_twice_adds_nothing_and_browsing_works() {
     let dir = TestDir::new();
-    let data = dir.path("data");
-    let first = stdout(&ingest(&data, &[&examples().join("news")]));
+    for store in Target::all(&dir) {
+        ingesting_twice_adds_nothing_and_browsing_works_in(&store);
+    }
+}
+
+fn ingesting_twice_adds_nothing_and_browsing_works_in(data: &Target) {
+    let first = stdout(&ingest(data, &[&examples().join("news")]));
     let n = crate::sample_articles();
     assert!(first.starts_with(&format!("{n} articles added, 0 already stored")), "{first}");
-    let before = stored_stories(&data);
-    let second = stdout(&ingest(&data, &[&examples().join("news")]));
+    let before = stored_stories(data);
+    let second = stdout(&ingest(data, &[&examples().join("news")]));
     assert!(second.starts_with(&format!("0 articles added, {n} already stored")), "{second}");
-    assert_eq!(stored_stories(&data), before);
+    assert_eq!(stored_stories(data), before);
 
-    let stories = tidings!("stories", "--data", &data, "--largest", "--limit", "3", "--json");
+    let stories = data.run("stories", &["--largest", "--limit", "3", "--json"]);
     let stories: Vec<Value> = stdout(&stories).lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
     assert_eq!(stories.len(), 3);
     assert!(stories[0]["articles"].as_i64() >= stories[1]["articles"].as_i64());
     let vladivostok = stories.iter().find(|s| s["title"].as_str().is_some_and(|t| t.contains("Vladivostok")));
     let story = vladivostok.expect("the summit is among the largest stories")["story"].as_str().expect("id");
 
-    let timeline = stdout(&tidings!("story", "--data", &data, story));
+    let timeline = stdout(&data.run("story", &[story]));
     assert!(timeline.contains("Vladivostok") && timeline.contains("2019-04-25"), "{timeline}");
-    let json = tidings!("story", "--data", &data, story, "--json");
+    let json = data.run("story", &[story, "--json"]);
     let json: Value = serde_json::from_str(&stdout(&json)).expect("JSON");
     assert_eq!(json["articles"].as_array().map(Vec::len), Some(8));
 
-    let german = stdout(&tidings!("stories", "--data", &data, "--lang", "de", "--json", "--limit", "100"));
+    let german = stdout(&data.run("stories", &["--lang", "de", "--json", "--limit", "100"]));
     assert!(german.lines().all(|l| l.contains("\"de\"")) && !german.is_empty());
-    let stats = tidings!("stats", "--data", &data, "--json");
+    let stats = data.run("stats", &["--json"]);
     let stats: Value = serde_json::from_str(&stdout(&stats)).expect("JSON");
     assert_eq!(stats["articles"], crate::sample_articles());
     assert_eq!(stats["copies"], 4);
@@ -101,10 +105,12 @@ fn day_one_then_day_two_gives_the_stories_of_one_run() {
     let files = [news.join("norsk.jsonl"), news.join("international.jsonl")];
     let files: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
     let (day1, day2) = split_by_day(&dir, &files, "2019-04-10");
-    let data = dir.path("data");
-    ingest(&data, &[&day1]);
-    ingest(&data, &[&day2]);
-    assert_eq!(stored_stories(&data), clustered_at_once(&dir, &files));
+    let at_once = clustered_at_once(&dir, &files);
+    for store in Target::all(&dir) {
+        ingest(&store, &[&day1]);
+        ingest(&store, &[&day2]);
+        assert_eq!(stored_stories(&store), at_once, "{}", store.name());
+    }
 }
 
 #[test]
@@ -117,17 +123,19 @@ fn a_split_stream_of_many_batches_resumes_exactly() {
     let files: Vec<_> =
         parts.iter().enumerate().map(|(i, p)| dir.write(&format!("part{i}.jsonl"), p.join("\n") + "\n")).collect();
     let whole = dir.write("whole.jsonl", lines.join("\n") + "\n");
-    let data = dir.path("data");
-    for f in &files {
-        ingest(&data, &[f]);
+    let at_once = clustered_at_once(&dir, &[&whole]);
+    for store in Target::all(&dir) {
+        for f in &files {
+            ingest(&store, &[f]);
+        }
+        assert_eq!(stored_stories(&store), at_once, "{}", store.name());
     }
-    assert_eq!(stored_stories(&data), clustered_at_once(&dir, &[&whole]));
 }
 
 /// Story rows agree with the articles: every article's story exists and counts it.
-fn assert_consistent(data: &Path) {
+fn assert_consistent(data: &Target) {
     let articles = stored_stories(data);
-    let out = tidings!("export", "--data", data, "stories");
+    let out = data.run("export", &["stories"]);
     let mut counted: HashMap<String, i64> = HashMap::new();
     for story in articles.values() {
         *counted.entry(story.clone()).or_default() += 1;
@@ -147,54 +155,54 @@ fn a_killed_ingest_loses_nothing_and_a_second_writer_is_refused() {
     let dir = TestDir::new();
     let generated = tidings!("generate", "--articles", "16000", "--seed", "3");
     let input = dir.write("big.jsonl", &generated.stdout);
-    let data = dir.path("data");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tidings"))
-        .arg("ingest")
-        .arg("--data")
-        .arg(&data)
-        .arg(&input)
+    for store in Target::all(&dir) {
+        killed_ingest_in(&store, &input);
+    }
+}
+
+fn killed_ingest_in(data: &Target, input: &Path) {
+    let mut child = data
+        .command("ingest", &[input])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("ingest starts");
 
     // Wait for the first committed batch, then try a second writer and kill the first.
-    let db = data.join("tidings.sqlite");
     let deadline = Instant::now() + Duration::from_secs(120);
-    let committed = || -> i64 {
-        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
-        rusqlite::Connection::open_with_flags(&db, flags)
-            .and_then(|c| c.query_row("SELECT count(*) FROM articles", [], |r| r.get(0)))
-            .unwrap_or(0)
-    };
-    while committed() == 0 {
+    while data.committed_articles() == 0 {
         assert!(Instant::now() < deadline, "no batch committed in time");
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(child.try_wait().expect("wait").is_none(), "the ingest finished before it could be killed");
-    let second = tidings!("ingest", "--data", &data, &input);
+    let second = data.run("ingest", &[input]);
     assert!(!second.status.success());
     let message = String::from_utf8_lossy(&second.stderr);
-    assert!(message.contains("locked by another writer"), "{message}");
+    assert!(message.contains("locked by another writer"), "{}: {message}", data.name());
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
-    let partial = committed();
-    assert!(partial > 0 && partial < 16000, "killed mid-run ({partial} articles committed)");
+    let partial = data.committed_articles();
+    assert!(partial > 0 && partial < 16000, "killed mid-run ({partial} articles committed in {})", data.name());
 
-    ingest(&data, &[&input]);
-    let stored = stored_stories(&data);
+    ingest(data, &[input]);
+    let stored = stored_stories(data);
     assert_eq!(stored.len(), 16000);
-    assert_consistent(&data);
+    assert_consistent(data);
 }
 
 #[test]
 fn search_finds_compound_parts_phrases_and_filters() {
     let dir = TestDir::new();
-    let data = dir.path("data");
-    ingest(&data, &[&examples().join("news")]);
+    for store in Target::all(&dir) {
+        search_in(&store);
+    }
+}
+
+fn search_in(data: &Target) {
+    ingest(data, &[&examples().join("news")]);
     let ids = |args: &[&str]| -> HashSet<String> {
-        let mut cmd = assert_cmd::Command::cargo_bin("tidings").expect("binary builds");
-        cmd.arg("search").arg("--data").arg(&data).arg("--json").args(args);
+        let mut cmd = data.command("search", &["--json"]);
+        cmd.args(args);
         let out = cmd.output().expect("runs");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         stdout(&out)
@@ -215,9 +223,9 @@ fn search_finds_compound_parts_phrases_and_filters() {
     assert!(!later.is_empty() && later.len() < all.len() && later.is_subset(&all));
 
     // The index is derived: removed, it is rebuilt on the next search.
-    std::fs::remove_dir_all(data.join("index")).expect("index removed");
+    std::fs::remove_dir_all(data.index_dir().join("index")).expect("index removed");
     assert!(ids(&["atomprogram"]).contains("dagbladet-2019-04-25-kim-putin"));
-    let bad = tidings!("search", "--data", &data, "((((((((((x");
+    let bad = data.run("search", &["((((((((((x"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot read the query"));
 }
@@ -253,9 +261,10 @@ fn foreign_and_corrupt_databases_are_refused_and_left_alone() {
 
 #[test]
 fn a_damaged_story_row_is_reported_not_shown_empty() {
+    // SQLite only: PostgreSQL's JSONB columns refuse JSON that does not parse.
     let dir = TestDir::new();
+    ingest(&Target::sqlite(&dir), &[&examples().join("news/norsk.jsonl")]);
     let data = dir.path("data");
-    ingest(&data, &[&examples().join("news/norsk.jsonl")]);
     let conn = rusqlite::Connection::open(data.join("tidings.sqlite")).expect("sqlite");
     conn.execute("UPDATE stories SET sources = '[\"cut off' WHERE id = 1", []).expect("damaged on purpose");
     drop(conn);
@@ -268,8 +277,8 @@ fn a_damaged_story_row_is_reported_not_shown_empty() {
 }
 
 /// The stories of a storyline, by the ids of their first articles.
-fn storyline_of(data: &Path, story: &str) -> Value {
-    let out = tidings!("storyline", "--data", data, story, "--json");
+fn storyline_of(data: &Target, story: &str) -> Value {
+    let out = data.run("storyline", &[story, "--json"]);
     assert!(out.status.success(), "{}", crate::stderr(&out));
     serde_json::from_str(&stdout(&out)).expect("one JSON object")
 }
@@ -281,29 +290,34 @@ fn storylines_link_continuing_stories_and_grow_across_runs() {
     // The Arctic meeting is announced and held in September; the rescue base it led to
     // is funded in October, in a later run.
     let (before, after) = split_by_day(&dir, &[&corpus], "2026-10-01");
-    let data = dir.path("data");
-    assert!(ingest(&data, &[&before]).status.success());
-    let stories = stored_stories(&data);
+    for store in Target::all(&dir) {
+        storylines_in(&store, &before, &after);
+    }
+}
+
+fn storylines_in(data: &Target, before: &Path, after: &Path) {
+    assert!(ingest(data, &[before]).status.success());
+    let stories = stored_stories(data);
     let meeting = &stories["xl-arctic-meeting-en"];
-    let line = storyline_of(&data, meeting);
+    let line = storyline_of(data, meeting);
     let ids = |line: &Value| -> Vec<String> {
         line["stories"].as_array().expect("stories").iter().map(|s| s["story"].as_str().unwrap().to_string()).collect()
     };
     assert_eq!(ids(&line), [stories["xl-arctic-announce-nb"].clone(), meeting.clone()]);
     assert!(line["stories"][1]["continues"]["shared"].as_array().unwrap().iter().any(|n| n == "Ingrid Solheim"));
 
-    assert!(ingest(&data, &[&after]).status.success());
+    assert!(ingest(data, &[after]).status.success());
     // (The second run replays the first one's last, unfinished batch: story ids may change.)
-    let stories = stored_stories(&data);
-    let line = storyline_of(&data, &stories["xl-arctic-hammerfest-nb"]);
+    let stories = stored_stories(data);
+    let line = storyline_of(data, &stories["xl-arctic-hammerfest-nb"]);
     let members = ids(&line);
     assert_eq!(members.len(), 3, "{members:?}");
     for part in ["xl-arctic-announce-en", "xl-arctic-meeting-sv", "xl-arctic-hammerfest-en"] {
         assert!(members.contains(&stories[part]), "{part} is not in {members:?}");
     }
     // Similar events that continue nothing stay out of any storyline.
-    let out = tidings!("storyline", "--data", &data, &stories["xl-riksbank-cut-sv"]);
+    let out = data.run("storyline", &[&stories["xl-riksbank-cut-sv"]]);
     assert!(!out.status.success() && crate::stderr(&out).contains("no storyline"), "{}", stdout(&out));
-    let listed = tidings!("storylines", "--data", &data);
+    let listed = data.run("storylines", &[] as &[&str]);
     assert!(stdout(&listed).contains(&line["storyline"].as_str().unwrap().to_string()), "{}", stdout(&listed));
 }

@@ -208,3 +208,78 @@ mod tests {
         assert!(is_postgres_url("postgresql://db/x") && !is_postgres_url("./postgres"));
     }
 }
+
+/// For tests (of this crate and of the binary): a database of its own on the test server,
+/// dropped at the end. Not part of the store's API.
+#[doc(hidden)]
+pub mod testing {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use postgres::{Client, NoTls};
+
+    /// The server tests use: `TIDINGS_TEST_POSTGRES`, or the local one.
+    fn admin_url() -> String {
+        std::env::var("TIDINGS_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    }
+
+    pub struct TestDatabase {
+        admin: String,
+        name: String,
+    }
+
+    impl TestDatabase {
+        /// A new, empty database; `None` (with a message) where no server answers, unless
+        /// `TIDINGS_REQUIRE_POSTGRES=1`, which makes that a panic.
+        pub fn create() -> Option<TestDatabase> {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let admin = admin_url();
+            let mut client = match Client::connect(&admin, NoTls) {
+                Ok(c) => c,
+                Err(e) if std::env::var("TIDINGS_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
+                    panic!("TIDINGS_REQUIRE_POSTGRES=1 but {admin} does not answer: {e}")
+                }
+                Err(e) => {
+                    eprintln!(
+                        "skipped: no PostgreSQL at {admin} ({e}); set TIDINGS_REQUIRE_POSTGRES=1 to fail instead"
+                    );
+                    return None;
+                }
+            };
+            let name = format!("tidings_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+            // One statement per call: a multi-statement string runs as one transaction,
+            // where CREATE DATABASE may not.
+            client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).expect("no leftover");
+            client.batch_execute(&format!("CREATE DATABASE {name}")).expect("a test database");
+            Some(TestDatabase { admin, name })
+        }
+
+        pub fn url(&self) -> String {
+            let base = self.admin.rsplit_once('/').map_or(self.admin.as_str(), |(b, _)| b);
+            format!("{base}/{}", self.name)
+        }
+
+        pub fn name(&self) -> &str {
+            &self.name
+        }
+
+        /// Runs SQL in the database.
+        pub fn sql(&self, sql: &str) {
+            let mut client = Client::connect(&self.url(), NoTls).expect("the test database answers");
+            client.batch_execute(sql).expect("the statement runs");
+        }
+
+        /// The first column of the first row of a query, as a number.
+        pub fn number(&self, sql: &str) -> i64 {
+            let mut client = Client::connect(&self.url(), NoTls).expect("the test database answers");
+            client.query_one(sql, &[]).expect("the query runs").get(0)
+        }
+    }
+
+    impl Drop for TestDatabase {
+        fn drop(&mut self) {
+            if let Ok(mut client) = Client::connect(&self.admin, NoTls) {
+                let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            }
+        }
+    }
+}
