@@ -38,10 +38,22 @@ impl Server {
         Server::start_command(Command::new(bin), data, token, extra)
     }
 
+    /// Starts `tidings serve` over a test store of either kind.
+    pub fn start_target(target: &crate::target::Target, token: Option<&str>) -> Server {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("tidings"));
+        cmd.args(["serve", "--bind", "127.0.0.1:0"]).args(target.data_args());
+        Server::spawn(cmd, token)
+    }
+
     /// Starts `tidings serve` through `cmd`: the binary itself, or a command that runs it
     /// (as another user, say) with the rest of the arguments.
     pub fn start_command(mut cmd: Command, data: &Path, token: Option<&str>, extra: &[&str]) -> Server {
         cmd.args(["serve", "--bind", "127.0.0.1:0", "--data"]).arg(data).args(extra);
+        Server::spawn(cmd, token)
+    }
+
+    /// Runs a prepared `serve` command and reads the address it bound.
+    fn spawn(mut cmd: Command, token: Option<&str>) -> Server {
         cmd.env_remove("TIDINGS_TOKEN");
         if let Some(t) = token {
             cmd.env("TIDINGS_TOKEN", t);
