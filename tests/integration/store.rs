@@ -375,3 +375,18 @@ fn both_stores_give_the_same_stories_cards_storylines_and_api_answers() {
     };
     assert_eq!(stats(&a), stats(&b));
 }
+
+#[test]
+fn an_index_pointed_at_another_postgres_store_is_rebuilt_for_it() {
+    let dir = TestDir::new();
+    let (Some(a), Some(b)) = (Target::postgres(&dir), Target::postgres(&dir)) else { return };
+    // Both use the same index directory (`dir/pg-index`), as a careless operator might.
+    assert_eq!(a.index_dir(), b.index_dir());
+    ingest(&a, &[&examples().join("news/norsk.jsonl")]);
+    ingest(&b, &[&examples().join("news/international.jsonl")]);
+    let hits = |store: &Target, query: &str| stdout(&store.run("search", &["--json", query])).lines().count();
+    assert!(hits(&a, "ulveflokk") > 0, "a Norwegian story in the Norwegian store");
+    assert_eq!(hits(&b, "ulveflokk"), 0, "the index now follows the international store");
+    assert!(hits(&b, "Vladivostok") > 0);
+    assert!(hits(&a, "ulveflokk") > 0, "and back again");
+}

@@ -104,6 +104,10 @@ pub struct SearchIndex {
 struct Payload {
     format: u64,
     generation: i64,
+    /// The store it follows, where the store has an identity (PostgreSQL: an index
+    /// directory is given apart from the database, and could be pointed at another one).
+    #[serde(default)]
+    store: Option<String>,
 }
 
 impl SearchIndex {
@@ -166,6 +170,13 @@ impl SearchIndex {
     /// meanwhile (they see the last commit); catch-ups must not overlap (tantivy's writer
     /// lock refuses a second writer), so callers run them one at a time.
     pub fn catch_up(&self, store: &Store) -> Result<u64, SearchError> {
+        let identity = store.identity()?;
+        if Self::payload_of(&self.index).and_then(|p| p.store) != identity {
+            // It follows another store (or none yet): start again from nothing.
+            let writer = self.writer()?;
+            writer.delete_all_documents().map_err(|e| self.err(e))?;
+            self.commit(writer, 0, identity.as_deref())?;
+        }
         let seen = self.generation();
         let (generation, from_seq) = store.changes_since(seen)?;
         if generation == seen {
@@ -182,7 +193,7 @@ impl SearchIndex {
             indexed += 1;
             writer.add_document(self.document(&a)).map(|_| ()).map_err(|e| self.err(e))
         })?;
-        self.commit(writer, generation)?;
+        self.commit(writer, generation, identity.as_deref())?;
         Ok(indexed)
     }
 
@@ -190,7 +201,7 @@ impl SearchIndex {
     pub fn rebuild(&self, store: &Store) -> Result<u64, SearchError> {
         let writer = self.writer()?;
         writer.delete_all_documents().map_err(|e| self.err(e))?;
-        self.commit(writer, 0)?;
+        self.commit(writer, 0, store.identity()?.as_deref())?;
         self.catch_up(store)
     }
 
@@ -198,9 +209,14 @@ impl SearchIndex {
         self.index.writer(WRITER_MEMORY).map_err(|e| self.err(e))
     }
 
-    fn commit(&self, mut writer: IndexWriter<TantivyDocument>, generation: i64) -> Result<(), SearchError> {
+    fn commit(
+        &self,
+        mut writer: IndexWriter<TantivyDocument>,
+        generation: i64,
+        store: Option<&str>,
+    ) -> Result<(), SearchError> {
         // The fields of `Payload`.
-        let payload = serde_json::json!({"format": INDEX_FORMAT, "generation": generation}).to_string();
+        let payload = serde_json::json!({"format": INDEX_FORMAT, "generation": generation, "store": store}).to_string();
         let mut prepared = writer.prepare_commit().map_err(|e| self.err(e))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(|e| self.err(e))?;

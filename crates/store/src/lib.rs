@@ -91,6 +91,18 @@ impl Store {
         self.conn.shown()
     }
 
+    /// What tells this store from any other, where a derived index could be pointed at
+    /// another one by mistake: a PostgreSQL store's id (made when its schema was created).
+    /// A data directory holds its own index, so it needs none.
+    pub fn identity(&self) -> Result<Option<String>, StoreError> {
+        match &self.location {
+            Location::Directory(_) => Ok(None),
+            Location::Postgres { .. } => {
+                self.conn.row("SELECT value FROM tidings_meta WHERE key = 'store_id'", &[], |r| r.text("value"))
+            }
+        }
+    }
+
     /// The database's size on disk in bytes, where it can be told.
     pub fn database_bytes(&self) -> Result<Option<u64>, StoreError> {
         match &self.location {
