@@ -69,6 +69,8 @@ pub struct Accepted {
     /// runs on the analysis thread).
     store: Option<Store>,
     tally: Arc<Tally>,
+    /// Records read and checked, not yet passed on.
+    ready: std::collections::VecDeque<(Article, Novelty)>,
     /// Bad records per file, so that a file of a million bad lines prints a few messages
     /// and a count, not a million messages.
     bad_per_file: FxHashMap<Arc<str>, u64>,
@@ -76,6 +78,9 @@ pub struct Accepted {
 
 /// Bad records of one file shown in the log; the rest are counted.
 const SHOWN_PER_FILE: u64 = 10;
+
+/// Articles whose ids the store is asked about at once.
+const STORE_CHECK_CHUNK: usize = 512;
 
 impl Accepted {
     pub fn open(inputs: &[PathBuf]) -> Self {
@@ -85,6 +90,7 @@ impl Accepted {
             filter: NewArticles::default(),
             store: None,
             tally: Arc::default(),
+            ready: Default::default(),
             bad_per_file: FxHashMap::default(),
         };
         problems.iter().for_each(|b| accepted.report(b));
@@ -103,11 +109,30 @@ impl Accepted {
         self.tally.clone()
     }
 
-    fn novelty(&mut self, article: &Article) -> Result<Novelty, StoreError> {
-        match &self.store {
-            Some(store) => self.filter.check(article, store),
-            None => Ok(self.filter.check_repeat(article)),
+    /// Reads the next records (a chunk of them when a store is asked, so that it is asked
+    /// once per chunk) and queues them with their novelty; bad records are reported as
+    /// they come. `false` at the end of the input.
+    fn fill(&mut self) -> Result<bool, StoreError> {
+        let want = if self.store.is_some() { STORE_CHECK_CHUNK } else { 1 };
+        let mut chunk = Vec::with_capacity(want);
+        while chunk.len() < want {
+            match self.reader.next() {
+                Some(Ok(article)) => chunk.push(article),
+                Some(Err(b)) => self.report(&b),
+                None => break,
+            }
         }
+        if chunk.is_empty() {
+            return Ok(false);
+        }
+        match &self.store {
+            Some(store) => self.ready.extend(self.filter.check_all(chunk, store)?),
+            None => self.ready.extend(chunk.into_iter().map(|a| {
+                let novelty = self.filter.check_repeat(&a);
+                (a, novelty)
+            })),
+        }
+        Ok(true)
     }
 
     fn report(&mut self, b: &BadRecord) {
@@ -139,22 +164,12 @@ impl Iterator for Accepted {
 
     fn next(&mut self) -> Option<Article> {
         loop {
-            let Some(record) = self.reader.next() else {
-                self.report_hidden();
-                return None;
-            };
-            match record {
-                Ok(article) => match self.novelty(&article) {
-                    Ok(Novelty::New) => {
-                        self.tally.accepted.fetch_add(1, Ordering::Relaxed);
-                        return Some(article);
-                    }
-                    Ok(Novelty::Stored) => {
-                        self.tally.stored.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Ok(Novelty::Repeated(first)) => {
-                        let reason = format!("duplicate id {:?} (first seen at {first}), skipped", article.id);
-                        self.report(&BadRecord::new(article.origin.clone(), reason))
+            let Some((article, novelty)) = self.ready.pop_front() else {
+                match self.fill() {
+                    Ok(true) => continue,
+                    Ok(false) => {
+                        self.report_hidden();
+                        return None;
                     }
                     Err(e) => {
                         if let Ok(mut slot) = self.tally.error.lock() {
@@ -162,8 +177,20 @@ impl Iterator for Accepted {
                         }
                         return None;
                     }
-                },
-                Err(b) => self.report(&b),
+                }
+            };
+            match novelty {
+                Novelty::New => {
+                    self.tally.accepted.fetch_add(1, Ordering::Relaxed);
+                    return Some(article);
+                }
+                Novelty::Stored => {
+                    self.tally.stored.fetch_add(1, Ordering::Relaxed);
+                }
+                Novelty::Repeated(first) => {
+                    let reason = format!("duplicate id {:?} (first seen at {first}), skipped", article.id);
+                    self.report(&BadRecord::new(article.origin.clone(), reason))
+                }
             }
         }
     }

@@ -42,19 +42,33 @@ impl NewArticles {
         }
     }
 
-    /// Whether `article` is new to this input and to `store`.
-    pub fn check(&mut self, article: &Article, store: &Store) -> Result<Novelty, StoreError> {
-        match self.check_repeat(article) {
-            Novelty::New if store.contains(&article.id)? => Ok(Novelty::Stored),
-            novelty => Ok(novelty),
-        }
+    /// Whether each of `articles` is new to this input and to `store`, in their order
+    /// (the store is asked once for them all).
+    pub fn check_all(&mut self, articles: Vec<Article>, store: &Store) -> Result<Vec<(Article, Novelty)>, StoreError> {
+        let checked: Vec<(Article, Novelty)> = articles
+            .into_iter()
+            .map(|a| {
+                let novelty = self.check_repeat(&a);
+                (a, novelty)
+            })
+            .collect();
+        let candidates: Vec<&str> =
+            checked.iter().filter(|(_, n)| *n == Novelty::New).map(|(a, _)| a.id.as_str()).collect();
+        let stored = store.stored_among(&candidates)?;
+        Ok(checked
+            .into_iter()
+            .map(|(a, n)| match n {
+                Novelty::New if stored.contains(&a.id) => (a, Novelty::Stored),
+                n => (a, n),
+            })
+            .collect())
     }
 
     /// The new articles of `articles`, in their order, and how many were skipped.
     pub fn keep_new(&mut self, articles: Vec<Article>, store: &Store) -> Result<Kept, StoreError> {
         let mut kept = Kept { new: Vec::with_capacity(articles.len()), skipped: 0 };
-        for article in articles {
-            match self.check(&article, store)? {
+        for (article, novelty) in self.check_all(articles, store)? {
+            match novelty {
                 Novelty::New => kept.new.push(article),
                 Novelty::Stored | Novelty::Repeated(_) => kept.skipped += 1,
             }

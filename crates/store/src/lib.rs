@@ -58,6 +58,8 @@ pub struct Store {
     sources: std::collections::HashMap<String, i64>,
     /// The lowest seq written in the open batch.
     batch_min_seq: Option<i64>,
+    /// PostgreSQL: the open batch's articles, copied in at its end.
+    pending: Vec<Vec<sql::Value>>,
 }
 
 impl Store {
@@ -72,7 +74,14 @@ impl Store {
                 (Conn::postgres(client, pg::redact(url)), None)
             }
         };
-        Ok(Self { conn, location: location.clone(), _lock: lock, sources: Default::default(), batch_min_seq: None })
+        Ok(Self {
+            conn,
+            location: location.clone(),
+            _lock: lock,
+            sources: Default::default(),
+            batch_min_seq: None,
+            pending: Vec::new(),
+        })
     }
 
     /// Where the store is.

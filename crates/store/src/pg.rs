@@ -54,6 +54,8 @@ pub(crate) fn connect(url: &str, access: Access) -> Result<Client, StoreError> {
     let mut config: Config = url.parse().map_err(|e| pg_error(&shown, e))?;
     config.application_name(&format!("tidings {role} on {} (pid {})", host_name(), std::process::id()));
     config.connect_timeout(std::time::Duration::from_secs(10));
+    // The store's queries are short; compiling them (JIT) costs more than it saves.
+    config.options("-c jit=off");
     let client = config.connect(NoTls).map_err(|e| pg_error(&shown, e))?;
     let mut setup = Setup { client, shown };
     if access == Access::Write {

@@ -346,6 +346,32 @@ impl Conn {
     }
 }
 
+impl Conn {
+    /// Loads rows into a table with binary COPY (PostgreSQL only; `None` on SQLite, where
+    /// the caller inserts row by row, which costs no round trips there). `types` are the
+    /// columns' types in the order of `columns`.
+    pub(crate) fn copy_in(
+        &self,
+        table: &str,
+        columns: &str,
+        types: &[postgres::types::Type],
+        rows: &[Vec<Value>],
+    ) -> Option<Result<(), StoreError>> {
+        let Conn::Postgres { client, shown, .. } = self else { return None };
+        let run = || -> Result<(), postgres::Error> {
+            let mut client = client.borrow_mut();
+            let sink = client.copy_in(&format!("COPY {table} ({columns}) FROM STDIN (FORMAT binary)"))?;
+            let mut writer = postgres::binary_copy::BinaryCopyInWriter::new(sink, types);
+            for row in rows {
+                let values: Vec<&(dyn ToSql + Sync)> = row.iter().map(Value::pg).collect();
+                writer.write(&values)?;
+            }
+            writer.finish().map(drop)
+        };
+        Some(run().map_err(|e| Self::pg_error(shown, e)))
+    }
+}
+
 /// `?1` → `$1`, and a bare `?` → the next number: SQLite's placeholders in PostgreSQL's
 /// spelling. The store's SQL has no `?` inside string literals.
 pub(crate) fn pg_placeholders(sql: &str) -> String {

@@ -82,6 +82,23 @@ impl Store {
         Ok(self.conn.row("SELECT 1 AS found FROM articles WHERE id = ?1", &[id.into()], |_| Ok(()))?.is_some())
     }
 
+    /// Which of these ids the store has, in one query (a round trip per id would cost
+    /// more than the check on PostgreSQL).
+    pub fn stored_among(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let sql = match self.conn.dialect() {
+            Dialect::Sqlite => "SELECT a.id FROM json_each(?1) AS j JOIN articles a ON a.id = j.value",
+            Dialect::Postgres => {
+                "SELECT a.id FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB)) AS j(id)
+                 JOIN articles a ON a.id = j.id"
+            }
+        };
+        let list = serde_json::Value::from(ids.to_vec()).to_string();
+        Ok(self.conn.rows(sql, &[list.into()], |r| r.text("id"))?.into_iter().collect())
+    }
+
     /// The seq the next new article gets.
     pub fn next_seq(&self) -> Result<i64, StoreError> {
         let next = self.conn.row("SELECT coalesce(max(seq) + 1, 0) AS n FROM articles", &[], |r| r.int("n"))?;
@@ -161,47 +178,86 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a placed article (a replayed one gets its new placement).
+    /// Stores a placed article (a replayed one gets its new placement). On PostgreSQL the
+    /// batch's articles are copied in together when it ends.
     pub fn put_article(&mut self, w: &ArticleWrite<'_>) -> Result<(), StoreError> {
         let a = w.article;
         let source = match a.source.as_deref() {
             Some(name) => Some(self.source_id(name)?),
             None => None,
         };
-        let sql = format!(
-            "INSERT INTO articles (seq, id, published, published_ts, source_id, lang_hint, lang, title,
-                display_title, body, url, section, story_id, duplicate_of, similarity, origin_file,
-                origin_record, ingested_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, {})
-             ON CONFLICT (seq) DO UPDATE SET story_id = excluded.story_id, lang = excluded.lang,
-                duplicate_of = excluded.duplicate_of, similarity = excluded.similarity,
-                display_title = excluded.display_title",
-            now(self.conn.dialect())
-        );
-        self.conn.execute(
-            &sql,
-            &[
-                w.seq.into(),
-                a.id.as_str().into(),
-                a.published.map(|p| p.to_display_string()).into(),
-                a.published.map(|p| p.seconds()).into(),
-                source.into(),
-                a.lang.clone().into(),
-                w.lang.into(),
-                a.title.as_str().into(),
-                w.display_title.into(),
-                a.text.as_str().into(),
-                a.url.clone().into(),
-                a.section.clone().into(),
-                story_number(w.story).into(),
-                w.duplicate_of.into(),
-                f64::from(w.similarity).into(),
-                (*a.origin.file).into(),
-                a.origin.record.map(|n| n as i64).into(),
-            ],
-        )?;
+        let row = vec![
+            w.seq.into(),
+            a.id.as_str().into(),
+            a.published.map(|p| p.to_display_string()).into(),
+            a.published.map(|p| p.seconds()).into(),
+            source.into(),
+            a.lang.clone().into(),
+            w.lang.into(),
+            a.title.as_str().into(),
+            w.display_title.into(),
+            a.text.as_str().into(),
+            a.url.clone().into(),
+            a.section.clone().into(),
+            story_number(w.story).into(),
+            w.duplicate_of.into(),
+            f64::from(w.similarity).into(),
+            (*a.origin.file).into(),
+            a.origin.record.map(|n| n as i64).into(),
+        ];
+        match self.conn.dialect() {
+            Dialect::Postgres => self.pending.push(row),
+            Dialect::Sqlite => {
+                let sql = format!(
+                    "INSERT INTO articles ({ARTICLE_WRITE_COLUMNS}, ingested_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, {})
+                     ON CONFLICT (seq) DO UPDATE SET {ARTICLE_UPDATE}",
+                    now(Dialect::Sqlite)
+                );
+                self.conn.execute(&sql, &row)?;
+            }
+        }
         self.batch_min_seq = Some(self.batch_min_seq.map_or(w.seq, |m| m.min(w.seq)));
         Ok(())
+    }
+
+    /// PostgreSQL: the batch's articles, copied into a temporary table and moved into
+    /// `articles` with one statement (a replayed article gets its new placement).
+    fn flush_articles(&mut self) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        use postgres::types::Type;
+        self.conn.batch(
+            "CREATE TEMP TABLE IF NOT EXISTS articles_in (LIKE articles INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
+        )?;
+        let types = [
+            Type::INT8,
+            Type::TEXT,
+            Type::TEXT,
+            Type::INT8,
+            Type::INT8,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::INT8,
+            Type::TEXT,
+            Type::FLOAT8,
+            Type::TEXT,
+            Type::INT8,
+        ];
+        let rows = std::mem::take(&mut self.pending);
+        if let Some(copied) = self.conn.copy_in("articles_in", ARTICLE_WRITE_COLUMNS, &types, &rows) {
+            copied?;
+        }
+        self.conn.batch(&format!(
+            "INSERT INTO articles ({ARTICLE_WRITE_COLUMNS}) SELECT {ARTICLE_WRITE_COLUMNS} FROM articles_in ORDER BY seq
+             ON CONFLICT (seq) DO UPDATE SET {ARTICLE_UPDATE}"
+        ))
     }
 
     fn source_id(&mut self, name: &str) -> Result<i64, StoreError> {
@@ -225,20 +281,20 @@ impl Store {
 
     /// Writes the batch's stories and checkpoint and commits the batch.
     pub fn end_batch(&mut self, end: &BatchEnd) -> Result<(), StoreError> {
-        let result = self.write_batch_end(end).and_then(|()| self.conn.batch("COMMIT"));
+        let result =
+            self.flush_articles().and_then(|()| self.write_batch_end(end)).and_then(|()| self.conn.batch("COMMIT"));
         if let Err(e) = result {
             // Nothing of the batch stays; the caller stops the run with the error.
             let _ = self.conn.batch("ROLLBACK");
             self.sources.clear();
+            self.pending.clear();
             return Err(e);
         }
         Ok(())
     }
 
     fn write_batch_end(&self, end: &BatchEnd) -> Result<(), StoreError> {
-        for story in &end.stories {
-            write_story(&self.conn, story)?;
-        }
+        write_stories(&self.conn, &end.stories)?;
         for id in &end.maybe_empty {
             self.conn.execute(
                 "DELETE FROM stories WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = ?1)",
@@ -260,94 +316,209 @@ impl Store {
     }
 }
 
+/// The columns an article is written with, in the order of its values.
+const ARTICLE_WRITE_COLUMNS: &str = "seq, id, published, published_ts, source_id, lang_hint, lang, title, \
+    display_title, body, url, section, story_id, duplicate_of, similarity, origin_file, origin_record";
+
+/// What a replayed article's new placement changes.
+const ARTICLE_UPDATE: &str = "story_id = excluded.story_id, lang = excluded.lang, \
+    duplicate_of = excluded.duplicate_of, similarity = excluded.similarity, display_title = excluded.display_title";
+
 /// A list as the JSON text a story column holds.
 fn json_list(items: &[String]) -> Value {
     serde_json::Value::from(items.to_vec()).to_string().into()
 }
 
-/// Writes a story with its storyline: that of the story it continues, or its own id. If
-/// the story was stored before in another storyline, every story that continues it,
-/// directly or not, moves along; otherwise nothing else is touched, so that rewriting a
-/// story of a storyline of thousands costs one row. Stories are written in order of
-/// creation and links point to older stories, so a continued story is always placed first.
-fn write_story(conn: &Conn, story: &StoryWrite) -> Result<(), StoreError> {
+/// The columns a story is written with, in the order of its values.
+const STORY_WRITE_COLUMNS: &str = "id, title, articles, unique_articles, first_seen, last_seen, first_seen_ts, \
+    last_seen_ts, languages, sources, keywords, entities, active, titles, keyphrases, summary, continues, \
+    continues_score, continues_shared, storyline";
+
+/// What rewriting a stored story changes: everything.
+const STORY_UPDATE: &str = "title = excluded.title, articles = excluded.articles, \
+    unique_articles = excluded.unique_articles, first_seen = excluded.first_seen, last_seen = excluded.last_seen, \
+    first_seen_ts = excluded.first_seen_ts, last_seen_ts = excluded.last_seen_ts, languages = excluded.languages, \
+    sources = excluded.sources, keywords = excluded.keywords, entities = excluded.entities, \
+    active = excluded.active, titles = excluded.titles, keyphrases = excluded.keyphrases, \
+    summary = excluded.summary, continues = excluded.continues, continues_score = excluded.continues_score, \
+    continues_shared = excluded.continues_shared, storyline = excluded.storyline";
+
+/// The ids of a JSON array of numbers, as a subquery.
+fn json_ids(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => "SELECT value FROM json_each(?1)",
+        Dialect::Postgres => {
+            "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB))"
+        }
+    }
+}
+
+/// Writes a batch's stories, each with its storyline: that of the story it continues, or
+/// its own id. If a story was stored before in another storyline, every story that
+/// continues it, directly or not, moves along; otherwise nothing else is touched, so that
+/// rewriting a story of a storyline of thousands costs one row. Stories come in order of
+/// creation and links point to older stories, so a continued story is always placed
+/// first. The stored storylines are read in one query and the rows written together
+/// (copied in on PostgreSQL), so a batch costs a few round trips, not a few per story.
+fn write_stories(conn: &Conn, stories: &[StoryWrite]) -> Result<(), StoreError> {
+    if stories.is_empty() {
+        return Ok(());
+    }
+    let d = conn.dialect();
+    let wanted: Vec<i64> = stories
+        .iter()
+        .flat_map(|s| [Some(story_number(s.summary.id)), s.continues.as_ref().map(|l| story_number(l.story))])
+        .flatten()
+        .collect();
+    let sql = format!("SELECT id, storyline FROM stories WHERE id IN ({})", json_ids(d));
+    let list = serde_json::Value::from(wanted).to_string();
+    // Stored stories and their storylines (`None`: stored without one yet).
+    let mut known: std::collections::HashMap<i64, Option<i64>> =
+        conn.rows(&sql, &[list.into()], |r| Ok((r.int("id")?, r.opt_int("storyline")?)))?.into_iter().collect();
+    let mut rows = Vec::with_capacity(stories.len());
+    for story in stories {
+        let number = story_number(story.summary.id);
+        let before = known.get(&number).copied();
+        let storyline = match &story.continues {
+            Some(link) => {
+                let continued = story_number(link.story);
+                known.get(&continued).map_or(number, |line| line.unwrap_or(continued))
+            }
+            None => number,
+        };
+        known.insert(number, Some(storyline));
+        rows.push(story_values(conn, story, storyline)?);
+        if before.is_some_and(|b| b != Some(storyline)) {
+            for moved in move_storyline(conn, number, storyline)? {
+                known.insert(moved, Some(storyline));
+            }
+        }
+    }
+    if let Some(copied) = copy_stories(conn, &rows) {
+        return copied;
+    }
+    let placeholders: Vec<String> =
+        (1..=20).map(|n| if matches!(n, 9..=12 | 14..=16 | 19) { json_param(d, n) } else { format!("?{n}") }).collect();
+    let sql = format!(
+        "INSERT INTO stories ({STORY_WRITE_COLUMNS}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {STORY_UPDATE}",
+        placeholders.join(", ")
+    );
+    rows.iter().try_for_each(|row| conn.execute(&sql, row).map(drop))
+}
+
+/// Moves every stored story that continues story `number`, directly or not, into
+/// `storyline`; returns their ids. Walked a link at a time by the `continues` index (a
+/// storyline holds a few stories): a recursive query left to PostgreSQL's planner without
+/// statistics scanned the whole table at every step.
+fn move_storyline(conn: &Conn, number: i64, storyline: i64) -> Result<Vec<i64>, StoreError> {
+    let mut moved = Vec::new();
+    let mut seen = std::collections::HashSet::from([number]);
+    let mut frontier = vec![number];
+    while let Some(story) = frontier.pop() {
+        for next in conn.rows("SELECT id FROM stories WHERE continues = ?1", &[story.into()], |r| r.int("id"))? {
+            if seen.insert(next) {
+                moved.push(next);
+                frontier.push(next);
+            }
+        }
+    }
+    for id in &moved {
+        conn.execute("UPDATE stories SET storyline = ?2 WHERE id = ?1", &[(*id).into(), storyline.into()])?;
+    }
+    Ok(moved)
+}
+
+/// PostgreSQL: the stories copied into a temporary table (JSON as text) and upserted with
+/// one statement. `None` on SQLite.
+fn copy_stories(conn: &Conn, rows: &[Vec<Value>]) -> Option<Result<(), StoreError>> {
+    use postgres::types::Type;
+    if conn.dialect() != Dialect::Postgres {
+        return None;
+    }
+    let run = || -> Result<(), StoreError> {
+        conn.batch(
+            "CREATE TEMP TABLE IF NOT EXISTS stories_in (
+                id BIGINT, title TEXT, articles BIGINT, unique_articles BIGINT, first_seen TEXT, last_seen TEXT,
+                first_seen_ts BIGINT, last_seen_ts BIGINT, languages TEXT, sources TEXT, keywords TEXT,
+                entities TEXT, active BOOLEAN, titles TEXT, keyphrases TEXT, summary TEXT, continues BIGINT,
+                continues_score DOUBLE PRECISION, continues_shared TEXT, storyline BIGINT
+             ) ON COMMIT DELETE ROWS",
+        )?;
+        let (i, t, f, b) = (Type::INT8, Type::TEXT, Type::FLOAT8, Type::BOOL);
+        let types = [
+            i.clone(),
+            t.clone(),
+            i.clone(),
+            i.clone(),
+            t.clone(),
+            t.clone(),
+            i.clone(),
+            i.clone(),
+            t.clone(),
+            t.clone(),
+            t.clone(),
+            t.clone(),
+            b,
+            t.clone(),
+            t.clone(),
+            t.clone(),
+            i.clone(),
+            f,
+            t,
+            i,
+        ];
+        if let Some(copied) = conn.copy_in("stories_in", STORY_WRITE_COLUMNS, &types, rows) {
+            copied?;
+        }
+        let json = |c: &str| format!("CAST({c} AS JSONB)");
+        conn.batch(&format!(
+            "INSERT INTO stories ({STORY_WRITE_COLUMNS})
+             SELECT id, title, articles, unique_articles, first_seen, last_seen, first_seen_ts, last_seen_ts,
+                    {}, {}, {}, {}, active, {}, {}, {}, continues, continues_score, {}, storyline
+             FROM stories_in ORDER BY id
+             ON CONFLICT (id) DO UPDATE SET {STORY_UPDATE}",
+            json("languages"),
+            json("sources"),
+            json("keywords"),
+            json("entities"),
+            json("titles"),
+            json("keyphrases"),
+            json("summary"),
+            json("continues_shared")
+        ))
+    };
+    Some(run())
+}
+
+/// A story's values in the order of [`STORY_WRITE_COLUMNS`].
+fn story_values(conn: &Conn, story: &StoryWrite, storyline: i64) -> Result<Vec<Value>, StoreError> {
     let StoryWrite { summary: s, active, continues } = story;
     let number = story_number(s.id);
-    let before: Option<Option<i64>> =
-        conn.row("SELECT storyline FROM stories WHERE id = ?1", &[number.into()], |r| r.opt_int("storyline"))?;
-    let storyline = match continues {
-        Some(link) => conn
-            .row(
-                "SELECT coalesce(storyline, id) AS line FROM stories WHERE id = ?1",
-                &[story_number(link.story).into()],
-                |r| r.int("line"),
-            )?
-            .unwrap_or(number),
-        None => number,
-    };
-    let d = conn.dialect();
-    let j = |n| json_param(d, n);
-    let sql = format!(
-        "INSERT INTO stories (id, title, articles, unique_articles, first_seen, last_seen, first_seen_ts,
-            last_seen_ts, languages, sources, keywords, entities, active, titles, keyphrases, summary,
-            continues, continues_score, continues_shared, storyline)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, {}, {}, {}, {}, ?13, {}, {}, {}, ?17, ?18, {}, ?20)
-         ON CONFLICT (id) DO UPDATE SET title = excluded.title, articles = excluded.articles,
-            unique_articles = excluded.unique_articles, first_seen = excluded.first_seen,
-            last_seen = excluded.last_seen, first_seen_ts = excluded.first_seen_ts,
-            last_seen_ts = excluded.last_seen_ts, languages = excluded.languages, sources = excluded.sources,
-            keywords = excluded.keywords, entities = excluded.entities, active = excluded.active,
-            titles = excluded.titles, keyphrases = excluded.keyphrases, summary = excluded.summary,
-            continues = excluded.continues, continues_score = excluded.continues_score,
-            continues_shared = excluded.continues_shared, storyline = excluded.storyline",
-        j(9),
-        j(10),
-        j(11),
-        j(12),
-        j(14),
-        j(15),
-        j(16),
-        j(19)
-    );
     let entities = serde_json::to_string(&s.entities).map_err(|e| StoreError::Damaged {
         path: conn.shown(),
         record: crate::story_label(number),
         reason: format!("its entities cannot be written as JSON ({e})"),
     })?;
-    conn.execute(
-        &sql,
-        &[
-            number.into(),
-            s.title.as_str().into(),
-            (s.articles as i64).into(),
-            (s.unique_articles as i64).into(),
-            s.first_seen.map(|p| p.to_display_string()).into(),
-            s.last_seen.map(|p| p.to_display_string()).into(),
-            s.first_seen.map(|p| p.seconds()).into(),
-            s.last_seen.map(|p| p.seconds()).into(),
-            json_list(&s.languages),
-            json_list(&s.sources),
-            json_list(&s.keywords),
-            entities.into(),
-            (*active).into(),
-            serde_json::json!(s.titles).to_string().into(),
-            json_list(&s.keyphrases),
-            json_list(&s.summary),
-            continues.as_ref().map(|l| story_number(l.story)).into(),
-            continues.as_ref().map(|l| l.score).into(),
-            json_list(continues.as_ref().map(|l| l.shared.as_slice()).unwrap_or_default()),
-            storyline.into(),
-        ],
-    )?;
-    if before.is_some_and(|b| b != Some(storyline)) {
-        conn.execute(
-            "WITH RECURSIVE line(id) AS (
-                 SELECT id FROM stories WHERE continues = ?1
-                 UNION SELECT s.id FROM stories s JOIN line ON s.continues = line.id
-             )
-             UPDATE stories SET storyline = ?2 WHERE id IN (SELECT id FROM line)",
-            &[number.into(), storyline.into()],
-        )?;
-    }
-    Ok(())
+    Ok(vec![
+        number.into(),
+        s.title.as_str().into(),
+        (s.articles as i64).into(),
+        (s.unique_articles as i64).into(),
+        s.first_seen.map(|p| p.to_display_string()).into(),
+        s.last_seen.map(|p| p.to_display_string()).into(),
+        s.first_seen.map(|p| p.seconds()).into(),
+        s.last_seen.map(|p| p.seconds()).into(),
+        json_list(&s.languages),
+        json_list(&s.sources),
+        json_list(&s.keywords),
+        entities.into(),
+        (*active).into(),
+        serde_json::json!(s.titles).to_string().into(),
+        json_list(&s.keyphrases),
+        json_list(&s.summary),
+        continues.as_ref().map(|l| story_number(l.story)).into(),
+        continues.as_ref().map(|l| l.score).into(),
+        json_list(continues.as_ref().map(|l| l.shared.as_slice()).unwrap_or_default()),
+        storyline.into(),
+    ])
 }

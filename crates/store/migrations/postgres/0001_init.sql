@@ -71,8 +71,6 @@ CREATE INDEX stories_last_seen ON stories (last_seen_ts);
 CREATE INDEX stories_size ON stories (articles);
 CREATE INDEX stories_continues ON stories (continues);
 CREATE INDEX stories_storyline ON stories (storyline, first_seen_ts);
-CREATE INDEX stories_languages ON stories USING gin (languages);
-CREATE INDEX stories_sources ON stories USING gin (sources);
 
 CREATE VIEW copy_groups AS
 SELECT o.story_id           AS story_id,
