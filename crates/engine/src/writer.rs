@@ -28,6 +28,10 @@ const CHECKPOINT_EVERY: i64 = 64 * BATCH as i64;
 /// Articles between progress lines in the log.
 const PROGRESS_EVERY: i64 = 10 * BATCH as i64;
 
+/// A writer that placed this many articles refreshes the database's planner statistics
+/// when it closes (PostgreSQL; see `Store::refresh_statistics`).
+const ANALYZE_AFTER: i64 = BATCH as i64;
+
 /// New articles from files are put in publication order this many at a time, so that
 /// memory stays bounded however large the input; a day's news fits in one chunk many
 /// times over.
@@ -67,6 +71,8 @@ pub struct Writer {
     /// Stored articles after the checkpoint, placed again before the first new ones.
     replay: Vec<tidings_store::Replayed>,
     last_batch_full: bool,
+    /// The seq of the first article placed by this writer.
+    opened_at: i64,
 }
 
 impl Writer {
@@ -78,7 +84,16 @@ impl Writer {
         if !replay.is_empty() {
             tracing::info!("replaying {} stored articles after the checkpoint", replay.len());
         }
-        Ok(Self { store, stream, seq: resume_at, last_checkpoint: resume_at, policy, replay, last_batch_full: false })
+        Ok(Self {
+            store,
+            stream,
+            seq: resume_at,
+            last_checkpoint: resume_at,
+            policy,
+            replay,
+            last_batch_full: false,
+            opened_at: resume_at,
+        })
     }
 
     /// The store written to.
@@ -139,6 +154,9 @@ impl Writer {
             let checkpoint = Checkpoint { next_seq: self.seq, format: STATE_FORMAT, state };
             self.store.begin_batch()?;
             self.store.end_batch(&BatchEnd { checkpoint: Some(checkpoint), ..BatchEnd::default() })?;
+        }
+        if self.seq - self.opened_at >= ANALYZE_AFTER {
+            self.store.refresh_statistics()?;
         }
         Ok(self.store)
     }

@@ -126,19 +126,16 @@ impl StoriesParams {
             ..SearchRequest::default()
         };
         let hits = state.index()?.search(&request)?;
-        let mut numbers: Vec<i64> = Vec::new();
-        for a in store.articles_by_seq(&hits.hits.iter().map(|h| h.seq).collect::<Vec<_>>())? {
-            if !numbers.contains(&a.story_number) {
-                numbers.push(a.story_number);
-            }
-        }
-        let mut stories = Vec::new();
-        for n in numbers.iter().skip(skip).take(limit) {
-            if let Some(row) = store.story(*n)? {
+        let numbers = store.stories_of_articles(&hits.hits.iter().map(|h| h.seq).collect::<Vec<_>>())?;
+        let page: Vec<i64> = numbers.iter().skip(skip).take(limit).copied().collect();
+        let stories: Vec<ListedStory> = store
+            .stories_by_number(&page)?
+            .into_iter()
+            .map(|row| {
                 let cursor = StoryCursor::Largest { articles: row.articles, number: row.number };
-                stories.push(ListedStory { row, cursor, recent_articles: 0 });
-            }
-        }
+                ListedStory { row, cursor, recent_articles: 0 }
+            })
+            .collect();
         let next = skip + stories.len();
         let next_cursor = (numbers.len() > next).then(|| format!("q{next}"));
         Ok(StoryPage { stories, next_cursor })

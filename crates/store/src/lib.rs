@@ -112,6 +112,16 @@ impl Store {
         }
     }
 
+    /// After a bulk write: PostgreSQL's planner statistics brought up to date (`ANALYZE`),
+    /// so that its plans do not wait for autovacuum, which may be slow or off. Nothing to
+    /// do for SQLite.
+    pub fn refresh_statistics(&self) -> Result<(), StoreError> {
+        match self.conn.dialect() {
+            sql::Dialect::Postgres => self.conn.batch("ANALYZE articles, stories, sources"),
+            sql::Dialect::Sqlite => Ok(()),
+        }
+    }
+
     /// The database's size on disk in bytes, where it can be told.
     pub fn database_bytes(&self) -> Result<Option<u64>, StoreError> {
         match &self.location {

@@ -291,29 +291,29 @@ impl Store {
         Ok(self.list_stories(f)?.into_iter().map(|l| l.row).collect())
     }
 
-    /// Stories matching a filter, each with its cursor.
+    /// Stories matching a filter, each with its cursor. The page's ids and sort keys are
+    /// found first, and only its stories' columns read: a store of a million stories
+    /// sorts keys, never cards.
     pub fn list_stories(&self, f: &StoryFilter) -> Result<Vec<ListedStory>, StoreError> {
         let d = self.dialect();
-        let columns = story_columns(d);
         let now = self.newest_published()?.unwrap_or(0);
         let (mut sql, mut args) = if f.order == StoryOrder::Trending {
             let greatest = if d == Dialect::Postgres { "greatest" } else { "max" };
             let sql = format!(
                 "WITH recent AS (SELECT story_id, count(*) AS n FROM articles WHERE published_ts >= ?
                                  GROUP BY story_id),
-                      scored AS (SELECT stories.*, recent.n AS recent_n,
+                      scored AS (SELECT stories.id, last_seen_ts, first_seen_ts, articles, languages, sources,
+                                 entities, recent.n AS recent_n,
                                  CAST(recent.n * {TRENDING_WINDOW} AS DOUBLE PRECISION)
                                  / ({greatest}(? - coalesce(first_seen_ts, ?), 0) + {TRENDING_WINDOW})
                                  AS score FROM stories JOIN recent ON recent.story_id = stories.id)
-                 SELECT {columns}, last_seen_ts, score, recent_n FROM scored WHERE 1 = 1"
+                 SELECT id, last_seen_ts, articles, score, recent_n FROM scored WHERE 1 = 1"
             );
             (sql, vec![Value::from(now - TRENDING_WINDOW), now.into(), now.into()])
         } else {
-            let sql = format!(
-                "SELECT {columns}, last_seen_ts, CAST(0 AS DOUBLE PRECISION) AS score, CAST(0 AS BIGINT) AS recent_n
-                 FROM stories WHERE 1 = 1"
-            );
-            (sql, Vec::new())
+            let sql = "SELECT id, last_seen_ts, articles, CAST(0 AS DOUBLE PRECISION) AS score,
+                       CAST(0 AS BIGINT) AS recent_n FROM stories WHERE 1 = 1";
+            (sql.to_string(), Vec::new())
         };
         if let Some(t) = f.since {
             sql.push_str(" AND last_seen_ts >= ?");
@@ -348,24 +348,31 @@ impl Store {
         }
         push_after(&mut sql, &mut args, f.after);
         // Undated stories last, in both databases.
-        sql.push_str(match f.order {
-            StoryOrder::Newest => " ORDER BY last_seen_ts DESC NULLS LAST, id DESC",
-            StoryOrder::Largest => " ORDER BY articles DESC, id DESC",
-            StoryOrder::Trending => " ORDER BY score DESC, id DESC",
-        });
+        let order = |prefix: &str| match f.order {
+            StoryOrder::Newest => format!(" ORDER BY {prefix}last_seen_ts DESC NULLS LAST, {prefix}id DESC"),
+            StoryOrder::Largest => format!(" ORDER BY {prefix}articles DESC, {prefix}id DESC"),
+            StoryOrder::Trending => format!(" ORDER BY {prefix}score DESC, {prefix}id DESC"),
+        };
+        sql.push_str(&order(""));
         sql.push_str(" LIMIT ? OFFSET ?");
         args.push((f.limit as i64).into());
         args.push((f.offset as i64).into());
+        let page = format!(
+            "SELECT {}, k.last_seen_ts AS k_last_seen_ts, k.score AS k_score, k.recent_n AS k_recent_n
+             FROM ({sql}) AS k JOIN stories ON stories.id = k.id{}",
+            story_columns(d).split(", ").map(|c| format!("stories.{c}")).collect::<Vec<_>>().join(", "),
+            order("k.")
+        );
         let order = f.order;
-        self.conn.rows(&sql, &args, |r| {
+        self.conn.rows(&page, &args, |r| {
             let row = story_row(r)?;
             let number = row.number;
             let cursor = match order {
-                StoryOrder::Newest => StoryCursor::Newest { last_seen_ts: r.opt_int("last_seen_ts")?, number },
+                StoryOrder::Newest => StoryCursor::Newest { last_seen_ts: r.opt_int("k_last_seen_ts")?, number },
                 StoryOrder::Largest => StoryCursor::Largest { articles: row.articles, number },
-                StoryOrder::Trending => StoryCursor::Trending { score: r.real("score")?, number },
+                StoryOrder::Trending => StoryCursor::Trending { score: r.real("k_score")?, number },
             };
-            Ok(ListedStory { row, cursor, recent_articles: r.int("recent_n")? })
+            Ok(ListedStory { row, cursor, recent_articles: r.int("k_recent_n")? })
         })
     }
 
@@ -490,16 +497,47 @@ impl Store {
         self.conn.row(&sql, &[id.into()], |r| article_row(r, true))
     }
 
-    /// Articles by seq, with bodies (for search results).
-    pub fn articles_by_seq(&self, seqs: &[i64]) -> Result<Vec<ArticleRow>, StoreError> {
-        let sql = format!(
-            "SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.seq = ?1"
-        );
-        let mut out = Vec::with_capacity(seqs.len());
-        for seq in seqs {
-            out.extend(self.conn.row(&sql, &[(*seq).into()], |r| article_row(r, true))?);
+    /// The stories of some articles (by seq), each once, in the order of its first article
+    /// asked for; one query (for story search pages, which need no bodies).
+    pub fn stories_of_articles(&self, seqs: &[i64]) -> Result<Vec<i64>, StoreError> {
+        if seqs.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let sql = format!("SELECT seq, story_id FROM articles WHERE seq IN ({})", seq_list(self.dialect()));
+        let json = serde_json::Value::from(seqs.to_vec()).to_string();
+        let story_of: std::collections::HashMap<i64, i64> =
+            self.conn.rows(&sql, &[json.into()], |r| Ok((r.int("seq")?, r.int("story_id")?)))?.into_iter().collect();
+        let mut seen = std::collections::HashSet::new();
+        Ok(seqs.iter().filter_map(|s| story_of.get(s).copied()).filter(|n| seen.insert(*n)).collect())
+    }
+
+    /// Stories by number, in the order asked (missing ones left out); one query.
+    pub fn stories_by_number(&self, numbers: &[i64]) -> Result<Vec<StoryRow>, StoreError> {
+        if numbers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let d = self.dialect();
+        let sql = format!("SELECT {} FROM stories WHERE id IN ({})", story_columns(d), seq_list(d));
+        let json = serde_json::Value::from(numbers.to_vec()).to_string();
+        let mut found: std::collections::HashMap<i64, StoryRow> =
+            self.conn.rows(&sql, &[json.into()], story_row)?.into_iter().map(|s| (s.number, s)).collect();
+        Ok(numbers.iter().filter_map(|n| found.remove(n)).collect())
+    }
+
+    /// Articles by seq, with bodies (for search results), in the order asked; one query.
+    pub fn articles_by_seq(&self, seqs: &[i64]) -> Result<Vec<ArticleRow>, StoreError> {
+        if seqs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = seq_list(self.dialect());
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+             WHERE a.seq IN ({list})"
+        );
+        let json = serde_json::Value::from(seqs.to_vec()).to_string();
+        let mut found: std::collections::HashMap<i64, ArticleRow> =
+            self.conn.rows(&sql, &[json.into()], |r| article_row(r, true))?.into_iter().map(|a| (a.seq, a)).collect();
+        Ok(seqs.iter().filter_map(|seq| found.remove(seq)).collect())
     }
 
     /// Calls `f` with every article from `from_seq` on (with bodies), in stream order,
@@ -595,6 +633,16 @@ impl Store {
             ingest_runs: one("SELECT count(*) AS n FROM ingests")?,
             schema_version,
         })
+    }
+}
+
+/// The numbers of a JSON array bound to `?1`, as a subquery.
+fn seq_list(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => "SELECT value FROM json_each(?1)",
+        Dialect::Postgres => {
+            "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB))"
+        }
     }
 }
 

@@ -67,8 +67,9 @@ CREATE TABLE stories (
     continues_shared JSONB NOT NULL DEFAULT '[]',
     storyline        BIGINT
 );
-CREATE INDEX stories_last_seen ON stories (last_seen_ts);
-CREATE INDEX stories_size ON stories (articles);
+-- In the story lists' orders (newest first, undated last; largest first).
+CREATE INDEX stories_last_seen ON stories (last_seen_ts DESC NULLS LAST, id DESC);
+CREATE INDEX stories_size ON stories (articles DESC, id DESC);
 CREATE INDEX stories_continues ON stories (continues);
 CREATE INDEX stories_storyline ON stories (storyline, first_seen_ts);
 
