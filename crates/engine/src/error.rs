@@ -21,10 +21,3 @@ pub enum EngineError {
     #[error("cannot store the articles of {feed}: {source}")]
     Feed { feed: String, source: Box<EngineError> },
 }
-
-impl EngineError {
-    /// Whether the error is the store's writer lock held by another process.
-    pub fn is_locked(&self) -> bool {
-        matches!(self, EngineError::Store(StoreError::Locked { .. }))
-    }
-}

@@ -22,7 +22,6 @@ use tidings_ingest::{FeedDocument, PageHints, page_article, parse_feed_document}
 use tidings_store::{FeedRow, Feeds, PollRecord};
 
 use crate::EngineError;
-use crate::shared::SharedWriter;
 use crate::writer::Writer;
 
 /// The longest a feed waits between polls, whatever its ttl says.
@@ -40,12 +39,6 @@ pub trait ArticleTarget {
 impl ArticleTarget for Writer {
     fn add_new(&mut self, articles: Vec<Article>) -> Result<u64, EngineError> {
         Ok(Writer::add_new(self, articles)?.0)
-    }
-}
-
-impl ArticleTarget for &SharedWriter {
-    fn add_new(&mut self, articles: Vec<Article>) -> Result<u64, EngineError> {
-        Ok(SharedWriter::add_new(self, articles)?.0)
     }
 }
 

@@ -96,11 +96,6 @@ impl Writer {
         })
     }
 
-    /// The store written to.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Places and stores every new article of some files (in publication order, a chunk at
     /// a time), recording the run in the store. Articles the store has are skipped; bad
     /// records are reported in the log and counted.
@@ -392,7 +387,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let _first = Writer::open(&dir.path().into(), CheckpointPolicy::Periodic).expect("a new store");
         let second = Writer::open(&dir.path().into(), CheckpointPolicy::Periodic).err().expect("refused");
-        assert!(second.is_locked(), "{second}");
+        assert!(matches!(second, EngineError::Store(tidings_store::StoreError::Locked { .. })), "{second}");
     }
 
     #[test]

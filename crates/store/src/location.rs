@@ -36,10 +36,6 @@ impl Location {
             Location::Postgres { index, .. } => index,
         }
     }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Location::Postgres { .. })
-    }
 }
 
 impl From<&Path> for Location {
@@ -72,7 +68,7 @@ mod tests {
     fn urls_are_postgres_and_anything_else_a_directory() {
         let pg = Location::parse("postgres://news@db:5433/tidings", None);
         assert_eq!(pg.index_dir(), Path::new(DEFAULT_INDEX_DIR));
-        assert!(pg.is_postgres());
+        assert!(matches!(pg, Location::Postgres { .. }));
         let dir = Location::parse("./data", Some(Path::new("ignored")));
         assert_eq!(dir, Location::Directory(PathBuf::from("./data")));
         assert_eq!(Location::parse("postgresql://u:pw@h/d", None).to_string(), "postgresql://u:***@h/d");

@@ -1,6 +1,6 @@
 //! Reads: story lists, one story's timeline, articles, statistics and full exports.
 
-use crate::sql::{Columns, Dialect, Value};
+use crate::sql::{Columns, Dialect, Value, number_list};
 use crate::{Store, StoreError};
 
 /// When an article appeared (Unix time, if dated) and in which outlet.
@@ -296,8 +296,8 @@ impl Store {
     /// sorts keys, never cards.
     pub fn list_stories(&self, f: &StoryFilter) -> Result<Vec<ListedStory>, StoreError> {
         let d = self.dialect();
-        let now = self.newest_published()?.unwrap_or(0);
         let (mut sql, mut args) = if f.order == StoryOrder::Trending {
+            let now = self.newest_published()?.unwrap_or(0);
             let greatest = if d == Dialect::Postgres { "greatest" } else { "max" };
             let sql = format!(
                 "WITH recent AS (SELECT story_id, count(*) AS n FROM articles WHERE published_ts >= ?
@@ -503,7 +503,7 @@ impl Store {
         if seqs.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!("SELECT seq, story_id FROM articles WHERE seq IN ({})", seq_list(self.dialect()));
+        let sql = format!("SELECT seq, story_id FROM articles WHERE seq IN ({})", number_list(self.dialect()));
         let json = serde_json::Value::from(seqs.to_vec()).to_string();
         let story_of: std::collections::HashMap<i64, i64> =
             self.conn.rows(&sql, &[json.into()], |r| Ok((r.int("seq")?, r.int("story_id")?)))?.into_iter().collect();
@@ -517,7 +517,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let d = self.dialect();
-        let sql = format!("SELECT {} FROM stories WHERE id IN ({})", story_columns(d), seq_list(d));
+        let sql = format!("SELECT {} FROM stories WHERE id IN ({})", story_columns(d), number_list(d));
         let json = serde_json::Value::from(numbers.to_vec()).to_string();
         let mut found: std::collections::HashMap<i64, StoryRow> =
             self.conn.rows(&sql, &[json.into()], story_row)?.into_iter().map(|s| (s.number, s)).collect();
@@ -529,7 +529,7 @@ impl Store {
         if seqs.is_empty() {
             return Ok(Vec::new());
         }
-        let list = seq_list(self.dialect());
+        let list = number_list(self.dialect());
         let sql = format!(
             "SELECT {ARTICLE_COLUMNS}, a.body FROM articles a LEFT JOIN sources s ON s.id = a.source_id
              WHERE a.seq IN ({list})"
@@ -633,16 +633,6 @@ impl Store {
             ingest_runs: one("SELECT count(*) AS n FROM ingests")?,
             schema_version,
         })
-    }
-}
-
-/// The numbers of a JSON array bound to `?1`, as a subquery.
-fn seq_list(d: Dialect) -> &'static str {
-    match d {
-        Dialect::Sqlite => "SELECT value FROM json_each(?1)",
-        Dialect::Postgres => {
-            "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB))"
-        }
     }
 }
 

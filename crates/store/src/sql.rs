@@ -118,6 +118,37 @@ pub(crate) trait Columns {
     fn damaged(&self, record: String, reason: String) -> StoreError;
 }
 
+/// The typed getters of [`Columns`], each the row type's own `get` (the two databases'
+/// rows differ only there).
+macro_rules! typed_getters {
+    () => {
+        fn int(&self, c: &str) -> Result<i64, StoreError> {
+            self.get(c)
+        }
+        fn opt_int(&self, c: &str) -> Result<Option<i64>, StoreError> {
+            self.get(c)
+        }
+        fn real(&self, c: &str) -> Result<f64, StoreError> {
+            self.get(c)
+        }
+        fn opt_real(&self, c: &str) -> Result<Option<f64>, StoreError> {
+            self.get(c)
+        }
+        fn text(&self, c: &str) -> Result<String, StoreError> {
+            self.get(c)
+        }
+        fn opt_text(&self, c: &str) -> Result<Option<String>, StoreError> {
+            self.get(c)
+        }
+        fn flag(&self, c: &str) -> Result<bool, StoreError> {
+            self.get(c)
+        }
+        fn blob(&self, c: &str) -> Result<Vec<u8>, StoreError> {
+            self.get(c)
+        }
+    };
+}
+
 struct SqliteRow<'r, 's> {
     row: &'r rusqlite::Row<'s>,
     path: &'r Path,
@@ -130,30 +161,7 @@ impl SqliteRow<'_, '_> {
 }
 
 impl Columns for SqliteRow<'_, '_> {
-    fn int(&self, c: &str) -> Result<i64, StoreError> {
-        self.get(c)
-    }
-    fn opt_int(&self, c: &str) -> Result<Option<i64>, StoreError> {
-        self.get(c)
-    }
-    fn real(&self, c: &str) -> Result<f64, StoreError> {
-        self.get(c)
-    }
-    fn opt_real(&self, c: &str) -> Result<Option<f64>, StoreError> {
-        self.get(c)
-    }
-    fn text(&self, c: &str) -> Result<String, StoreError> {
-        self.get(c)
-    }
-    fn opt_text(&self, c: &str) -> Result<Option<String>, StoreError> {
-        self.get(c)
-    }
-    fn flag(&self, c: &str) -> Result<bool, StoreError> {
-        self.get(c)
-    }
-    fn blob(&self, c: &str) -> Result<Vec<u8>, StoreError> {
-        self.get(c)
-    }
+    typed_getters!();
     fn damaged(&self, record: String, reason: String) -> StoreError {
         StoreError::Damaged { path: self.path.to_path_buf(), record, reason }
     }
@@ -171,30 +179,7 @@ impl PgRow<'_> {
 }
 
 impl Columns for PgRow<'_> {
-    fn int(&self, c: &str) -> Result<i64, StoreError> {
-        self.get(c)
-    }
-    fn opt_int(&self, c: &str) -> Result<Option<i64>, StoreError> {
-        self.get(c)
-    }
-    fn real(&self, c: &str) -> Result<f64, StoreError> {
-        self.get(c)
-    }
-    fn opt_real(&self, c: &str) -> Result<Option<f64>, StoreError> {
-        self.get(c)
-    }
-    fn text(&self, c: &str) -> Result<String, StoreError> {
-        self.get(c)
-    }
-    fn opt_text(&self, c: &str) -> Result<Option<String>, StoreError> {
-        self.get(c)
-    }
-    fn flag(&self, c: &str) -> Result<bool, StoreError> {
-        self.get(c)
-    }
-    fn blob(&self, c: &str) -> Result<Vec<u8>, StoreError> {
-        self.get(c)
-    }
+    typed_getters!();
     fn damaged(&self, record: String, reason: String) -> StoreError {
         StoreError::Damaged { path: PathBuf::from(self.shown), record, reason }
     }
@@ -369,6 +354,25 @@ impl Conn {
             writer.finish().map(drop)
         };
         Some(run().map_err(|e| Self::pg_error(shown, e)))
+    }
+}
+
+/// The numbers of a JSON array bound to `?1`, as a subquery (a list of ids in one
+/// parameter, the same way in both databases).
+pub(crate) fn number_list(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => "SELECT value FROM json_each(?1)",
+        Dialect::Postgres => {
+            "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB))"
+        }
+    }
+}
+
+/// The strings of a JSON array bound to `?1`, as a table `j(value)`.
+pub(crate) fn text_list(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => "json_each(?1) AS j",
+        Dialect::Postgres => "jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB)) AS j(value)",
     }
 }
 

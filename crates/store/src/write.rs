@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tidings_article::{Article, Origin, parse_published};
 use tidings_cluster::{StoryId, StoryLink, StorySummary};
 
-use crate::sql::{Conn, Dialect, Value};
+use crate::sql::{Conn, Dialect, Value, number_list, text_list};
 use crate::{Store, StoreError, story_number};
 
 /// The current time in SQL, for the `…_at` columns (text in SQLite, timestamptz in
@@ -77,26 +77,15 @@ pub struct Replayed {
 }
 
 impl Store {
-    /// Whether an article with this id is stored.
-    pub fn contains(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.conn.row("SELECT 1 AS found FROM articles WHERE id = ?1", &[id.into()], |_| Ok(()))?.is_some())
-    }
-
     /// Which of these ids the store has, in one query (a round trip per id would cost
     /// more than the check on PostgreSQL).
     pub fn stored_among(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>, StoreError> {
         if ids.is_empty() {
             return Ok(Default::default());
         }
-        let sql = match self.conn.dialect() {
-            Dialect::Sqlite => "SELECT a.id FROM json_each(?1) AS j JOIN articles a ON a.id = j.value",
-            Dialect::Postgres => {
-                "SELECT a.id FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB)) AS j(id)
-                 JOIN articles a ON a.id = j.id"
-            }
-        };
+        let sql = format!("SELECT a.id FROM {} JOIN articles a ON a.id = j.value", text_list(self.conn.dialect()));
         let list = serde_json::Value::from(ids.to_vec()).to_string();
-        Ok(self.conn.rows(sql, &[list.into()], |r| r.text("id"))?.into_iter().collect())
+        Ok(self.conn.rows(&sql, &[list.into()], |r| r.text("id"))?.into_iter().collect())
     }
 
     /// The seq the next new article gets.
@@ -343,16 +332,6 @@ const STORY_UPDATE: &str = "title = excluded.title, articles = excluded.articles
     summary = excluded.summary, continues = excluded.continues, continues_score = excluded.continues_score, \
     continues_shared = excluded.continues_shared, storyline = excluded.storyline";
 
-/// The ids of a JSON array of numbers, as a subquery.
-fn json_ids(d: Dialect) -> &'static str {
-    match d {
-        Dialect::Sqlite => "SELECT value FROM json_each(?1)",
-        Dialect::Postgres => {
-            "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB))"
-        }
-    }
-}
-
 /// Writes a batch's stories, each with its storyline: that of the story it continues, or
 /// its own id. If a story was stored before in another storyline, every story that
 /// continues it, directly or not, moves along; otherwise nothing else is touched, so that
@@ -370,7 +349,7 @@ fn write_stories(conn: &Conn, stories: &[StoryWrite]) -> Result<(), StoreError> 
         .flat_map(|s| [Some(story_number(s.summary.id)), s.continues.as_ref().map(|l| story_number(l.story))])
         .flatten()
         .collect();
-    let sql = format!("SELECT id, storyline FROM stories WHERE id IN ({})", json_ids(d));
+    let sql = format!("SELECT id, storyline FROM stories WHERE id IN ({})", number_list(d));
     let list = serde_json::Value::from(wanted).to_string();
     // Stored stories and their storylines (`None`: stored without one yet).
     let mut known: std::collections::HashMap<i64, Option<i64>> =
