@@ -189,11 +189,14 @@ pub struct StoriesArgs {
     #[arg(long)]
     pub entity: Option<String>,
     /// Largest first instead of newest first.
-    #[arg(long, conflicts_with = "trending")]
+    #[arg(long, conflicts_with_all = ["trending", "breaking"])]
     pub largest: bool,
     /// Growing stories first: articles in the 12 hours before the newest article, weighed against the story's age.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "breaking")]
     pub trending: bool,
+    /// Breaking stories first (those whose pace surged in the last hour), then the newest.
+    #[arg(long)]
+    pub breaking: bool,
     /// One JSON object per line instead of a table.
     #[arg(long)]
     pub json: bool,

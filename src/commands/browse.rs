@@ -17,9 +17,10 @@ pub fn stories(args: StoriesArgs) -> Result<ExitCode> {
         lang: args.lang,
         source: args.source,
         entity: args.entity,
-        order: match (args.largest, args.trending) {
-            (true, _) => StoryOrder::Largest,
-            (_, true) => StoryOrder::Trending,
+        order: match (args.largest, args.trending, args.breaking) {
+            (true, _, _) => StoryOrder::Largest,
+            (_, true, _) => StoryOrder::Trending,
+            (_, _, true) => StoryOrder::Breaking,
             _ => StoryOrder::Newest,
         },
         limit: args.limit,
@@ -37,8 +38,9 @@ pub fn stories(args: StoriesArgs) -> Result<ExitCode> {
 
 fn print_story_line(s: &StoryRow) -> std::io::Result<()> {
     let span = tidings_store::date_span(s.first_seen.as_deref(), s.last_seen.as_deref(), str::to_string);
+    let breaking = s.breaking_since.as_deref().map(|t| format!("  BREAKING since {t}")).unwrap_or_default();
     out!(
-        "{}  {:>4} articles  {:>3} sources  {:<8}  {}\n         {}",
+        "{}  {:>4} articles  {:>3} sources  {:<8}  {}{breaking}\n         {}",
         s.story,
         s.articles,
         s.sources.len(),

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `tidings` binary: one test binary, one module per command,
 //! with a small harness (`tidings!` runs the binary, `TestDir` holds files).
 
+mod alerts;
 mod analyze;
 mod bench_corpora;
 mod browser;

@@ -18,6 +18,11 @@ pub enum Precision {
 }
 
 impl Published {
+    /// The instant `seconds` after the Unix epoch (`None` outside the representable range).
+    pub fn instant(seconds: i64) -> Option<Self> {
+        Some(Self { at: Timestamp::from_second(seconds).ok()?, precision: Precision::Instant })
+    }
+
     /// Seconds since the Unix epoch.
     pub fn seconds(&self) -> i64 {
         self.at.as_second()

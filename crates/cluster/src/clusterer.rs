@@ -1,10 +1,11 @@
 //! The online clusterer: articles in publication order, each joining the most similar
 //! active story or starting a new one.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tidings_analyze::{Analysis, Lang, Term};
 use tidings_article::{Precision, Published};
 
+use crate::breaking::StreamPace;
 use crate::config::ClusterConfig;
 use crate::posting::{Postings, StoryId};
 use crate::story::{ActiveStory, Member, StorySummary};
@@ -98,6 +99,13 @@ pub struct Clusterer {
     /// Parallel stories merged since the last [`Clusterer::settle`] (see `merge_twins`).
     #[serde(skip)]
     early: Vec<Move>,
+    /// How fast the stream's new stories grow: the baseline of breaking news.
+    stream_pace: StreamPace,
+    /// Active stories that are breaking.
+    breaking: FxHashSet<StoryId>,
+    /// Stories that stopped breaking at the last [`Clusterer::settle`].
+    #[serde(skip)]
+    calmed: Vec<StoryId>,
 }
 
 impl Clusterer {
@@ -117,6 +125,9 @@ impl Clusterer {
             merged_into: FxHashMap::default(),
             tentative: Vec::new(),
             early: Vec::new(),
+            stream_pace: StreamPace::default(),
+            breaking: FxHashSet::default(),
+            calmed: Vec::new(),
         }
     }
 
@@ -156,6 +167,7 @@ impl Clusterer {
             }
         };
         self.join(assignment.story, doc, &text, &entities, &query);
+        self.track_pace(assignment.story, doc, true, assignment.new_story);
         if !assignment.new_story
             && let Some((second, sim)) = found.runner_up
             && sim >= bar
@@ -217,6 +229,7 @@ impl Clusterer {
         self.seq += 1;
         story.record(member(doc), self.seq);
         story.record_copy(original.id, original.source, doc.id, doc.source);
+        self.track_pace(id, doc, false, false);
         self.after_article(doc);
         Assignment { story: id, similarity, new_story: false }
     }
@@ -234,7 +247,57 @@ impl Clusterer {
             moves.extend(self.merge_parallel(id));
         }
         self.fresh_from = self.next_id;
+        self.calm_down();
         moves
+    }
+
+    /// Adds a dated article to its story's pace and decides whether the story breaks.
+    /// Only exact times count: a day's date cannot tell an hour's surge.
+    fn track_pace(&mut self, id: StoryId, doc: &StoryDoc<'_>, unique: bool, new_story: bool) {
+        let Some(at) = doc.published.filter(|p| p.precision == Precision::Instant).map(|p| p.seconds()) else {
+            return;
+        };
+        let Some(story) = self.active.get_mut(&id) else { return };
+        match story.pace.first() {
+            None => self.stream_pace.story_began(),
+            Some(first) if unique && !new_story => self.stream_pace.joined(at - first),
+            Some(_) => {}
+        }
+        story.pace.record(at, doc.source, unique);
+        story.pace.assess(self.latest.map_or(at, |l| l.max(at)), &self.stream_pace);
+        if story.pace.since.is_some() {
+            self.breaking.insert(id);
+        } else {
+            self.breaking.remove(&id);
+        }
+    }
+
+    /// Lets the breaking stories whose surge has passed by the stream's clock calm down
+    /// (see [`Clusterer::calmed`]).
+    fn calm_down(&mut self) {
+        self.calmed.clear();
+        let Some(now) = self.latest else { return };
+        let mut ids: Vec<StoryId> = self.breaking.iter().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            let still = match self.active.get_mut(&id) {
+                Some(story) => {
+                    story.pace.assess(now, &self.stream_pace);
+                    story.pace.since.is_some()
+                }
+                None => false,
+            };
+            if !still {
+                self.breaking.remove(&id);
+                self.calmed.push(id);
+            }
+        }
+    }
+
+    /// The stories that stopped breaking at the last [`Clusterer::settle`]: their cards
+    /// changed though no article joined them.
+    pub fn calmed(&self) -> &[StoryId] {
+        &self.calmed
     }
 
     /// A story started by an atypical article that got a second report is another event,
@@ -326,6 +389,10 @@ impl Clusterer {
             }
         }
         story.absorb(merged, max_terms, |h| story_df.add_feature(h));
+        self.breaking.remove(&from);
+        if story.pace.since.is_some() {
+            self.breaking.insert(to);
+        }
         // Stories merged into `from` earlier now lead to `to` through it.
         self.merged_into.insert(from, (to, self.seq));
         true
@@ -513,6 +580,11 @@ impl Clusterer {
             return;
         }
         let mut expired_stories: Vec<ActiveStory> = expired.iter().filter_map(|id| self.active.remove(id)).collect();
+        for story in &mut expired_stories {
+            // A story that takes no more articles breaks no more.
+            story.pace.since = None;
+            self.breaking.remove(&story.id);
+        }
         expired.iter().for_each(|&id| self.postings.close(id));
         expired_stories.sort_by_key(|s| s.id);
         self.finished.extend(expired_stories.into_iter().map(|s| s.summary()));

@@ -6,8 +6,10 @@
 //! the threshold; otherwise it starts a story. Similarity blends word and entity cosines
 //! with story centroids and decays with the time gap. Stories idle for longer than the
 //! window retire, which keeps the cost per article flat as the stream grows. Stories
-//! that continue one another are linked into storylines from their cards.
+//! that continue one another are linked into storylines from their cards. A story whose
+//! pace surges is breaking (`breaking.rs`).
 
+mod breaking;
 mod centroid;
 mod clusterer;
 mod config;
@@ -16,6 +18,7 @@ mod story;
 mod storyline;
 mod vector;
 
+pub use breaking::WINDOW as BREAKING_WINDOW;
 pub use clusterer::{Assignment, Clusterer, Move, Original, StoryDoc};
 pub use config::ClusterConfig;
 pub use posting::StoryId;

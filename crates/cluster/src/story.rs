@@ -7,6 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tidings_analyze::{EntityKind, Lang, LeadSentence};
 use tidings_article::Published;
 
+use crate::breaking::Pace;
 use crate::centroid::Centroid;
 use crate::posting::StoryId;
 
@@ -55,6 +56,8 @@ pub(crate) struct ActiveStory {
     copy_index: FxHashMap<String, usize>,
     /// Articles that are copies (in all of `copy_groups`).
     copies: usize,
+    /// Its recent pace, which tells whether it is breaking.
+    pub pace: Pace,
 }
 
 /// A headline that may become the story's title.
@@ -107,6 +110,9 @@ pub struct StorySummary {
     /// About three sentences from its articles' leads, in the dominant language, that
     /// say what most of its articles say without repeating each other.
     pub summary: Vec<String>,
+    /// Since when the story is breaking (see `breaking.rs`), while it is.
+    #[serde(default)]
+    pub breaking_since: Option<Published>,
 }
 
 /// One text and its copies within a story.
@@ -167,6 +173,7 @@ impl ActiveStory {
             copy_groups: Vec::new(),
             copy_index: FxHashMap::default(),
             copies: 0,
+            pace: Pace::default(),
         }
     }
 
@@ -299,6 +306,7 @@ impl ActiveStory {
             self.add_copy_group(group);
         }
         self.copies += other.copies;
+        self.pace.absorb(other.pace);
     }
 
     /// Appends a group of copies (of an original not yet in the story); returns its index.
@@ -391,6 +399,7 @@ impl ActiveStory {
             titles,
             keyphrases,
             summary,
+            breaking_since: self.pace.since.and_then(Published::instant),
         }
     }
 

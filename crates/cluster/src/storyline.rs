@@ -537,6 +537,7 @@ mod tests {
             titles: Default::default(),
             keyphrases: Vec::new(),
             summary: Vec::new(),
+            breaking_since: None,
         }
     }
 

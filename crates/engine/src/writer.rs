@@ -280,6 +280,8 @@ impl BatchSink for StoreBatches<'_> {
 
     fn batch_end(&mut self, placer: &mut Placer) -> Result<(), EngineError> {
         let clusterer = placer.clusterer_mut();
+        // A story that stopped breaking changed without an article.
+        self.touched.extend(clusterer.calmed());
         let mut stories: Vec<_> = clusterer.take_finished().into_iter().map(|s| (s, false)).collect();
         let retired: BTreeSet<StoryId> = stories.iter().map(|(s, _)| s.id).collect();
         let mut maybe_empty = Vec::new();

@@ -68,7 +68,10 @@ impl StoriesParams {
             "fresh" => Ok(StoryOrder::Newest),
             "size" => Ok(StoryOrder::Largest),
             "trending" => Ok(StoryOrder::Trending),
-            other => Err(ApiError::InvalidParameter(format!("sort must be fresh, size or trending, not {other:?}"))),
+            "breaking" => Ok(StoryOrder::Breaking),
+            other => Err(ApiError::InvalidParameter(format!(
+                "sort must be fresh, size, trending or breaking, not {other:?}"
+            ))),
         }
     }
 
@@ -168,7 +171,8 @@ fn param_time(store: &Store, v: &Option<String>, name: &str) -> Result<Option<i6
 }
 
 /// Cursors are opaque to clients: `f.<last seen>.<story>`, `s.<articles>.<story>`,
-/// `t.<score>.<story>`.
+/// `t.<score>.<story>`, `b.<breaking since>.<story>` and `q.<last seen>.<story>` (after
+/// the breaking stories).
 fn encode_cursor(c: StoryCursor) -> String {
     match c {
         StoryCursor::Newest { last_seen_ts, number } => {
@@ -176,6 +180,9 @@ fn encode_cursor(c: StoryCursor) -> String {
         }
         StoryCursor::Largest { articles, number } => format!("s.{articles}.{number}"),
         StoryCursor::Trending { score, number } => format!("t.{score}.{number}"),
+        StoryCursor::Breaking { breaking, at, number } => {
+            format!("{}.{}.{number}", if breaking { "b" } else { "q" }, at.map_or("u".to_string(), |t| t.to_string()))
+        }
     }
 }
 
@@ -194,6 +201,10 @@ fn decode_cursor(c: &str, order: StoryOrder) -> Result<StoryCursor, ApiError> {
         ("t", StoryOrder::Trending) => {
             let score: f64 = key.parse().map_err(|_| bad())?;
             score.is_finite().then_some(StoryCursor::Trending { score, number }).ok_or_else(bad)
+        }
+        (kind @ ("b" | "q"), StoryOrder::Breaking) => {
+            let at = if key == "u" { None } else { Some(key.parse().map_err(|_| bad())?) };
+            Ok(StoryCursor::Breaking { breaking: kind == "b", at, number })
         }
         _ => Err(bad()),
     }
@@ -583,6 +594,8 @@ mod tests {
             (StoryCursor::Newest { last_seen_ts: None, number: 3 }, StoryOrder::Newest),
             (StoryCursor::Largest { articles: 12, number: 9 }, StoryOrder::Largest),
             (StoryCursor::Trending { score: 3.25, number: 4 }, StoryOrder::Trending),
+            (StoryCursor::Breaking { breaking: true, at: Some(1_556_000_000), number: 5 }, StoryOrder::Breaking),
+            (StoryCursor::Breaking { breaking: false, at: None, number: 2 }, StoryOrder::Breaking),
         ] {
             assert_eq!(decode_cursor(&encode_cursor(c), order).ok(), Some(c));
         }

@@ -94,6 +94,8 @@ struct StoryLine {
     outlets: String,
     languages: String,
     sparkline: Option<Sparkline>,
+    /// When it began to break (in the reader's date style), while it does.
+    breaking_since: Option<String>,
 }
 
 #[derive(Template)]
@@ -162,11 +164,12 @@ fn story_list(
             outlets: outlets(&r.sources),
             languages: r.languages.join(", "),
             sparkline: chart::sparkline(&times, SPARK.0, SPARK.1),
+            breaking_since: r.breaking_since.as_deref().map(|t| dates.format(t)),
         });
     }
     let base = list_link(path, p);
     let sort = p.sort.as_deref().unwrap_or("fresh");
-    let sorts = [("Freshest", "fresh"), ("Largest", "size"), ("Trending", "trending")]
+    let sorts = [("Freshest", "fresh"), ("Largest", "size"), ("Trending", "trending"), ("Breaking", "breaking")]
         .into_iter()
         .map(|(label, key)| (label, key, key == sort))
         .collect();
@@ -246,6 +249,7 @@ struct StoryPage {
     storyline: Option<(String, i64)>,
     /// The story it continues, and what they share.
     continues: Option<(String, String)>,
+    breaking_since: Option<String>,
 }
 
 fn article_line(a: &ArticleRow, dates: DateStyle) -> ArticleLine {
@@ -329,6 +333,7 @@ fn story_page(detail: StoryDetail, dates: DateStyle, storyline_size: i64) -> Sto
         items,
         storyline: r.storyline.clone().filter(|_| storyline_size > 1).map(|l| (l, storyline_size)),
         continues: r.continues.as_ref().map(|c| (c.story.clone(), c.shared.join(", "))),
+        breaking_since: r.breaking_since.as_deref().map(|t| dates.format(t)),
     }
 }
 

@@ -39,6 +39,9 @@ pub enum StoryOrder {
     Largest,
     /// Most growth lately first: see [`TRENDING_WINDOW`].
     Trending,
+    /// Breaking stories first, those that began to break most recently first; then the
+    /// rest, most recently updated first.
+    Breaking,
 }
 
 /// Trending weighs the articles a story gained in this window before the newest article
@@ -50,9 +53,24 @@ pub const TRENDING_WINDOW: i64 = 12 * 3600;
 /// Where a page of stories ended, in the terms of its order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum StoryCursor {
-    Newest { last_seen_ts: Option<i64>, number: i64 },
-    Largest { articles: i64, number: i64 },
-    Trending { score: f64, number: i64 },
+    Newest {
+        last_seen_ts: Option<i64>,
+        number: i64,
+    },
+    Largest {
+        articles: i64,
+        number: i64,
+    },
+    Trending {
+        score: f64,
+        number: i64,
+    },
+    /// `breaking_since` for a breaking story, else `last_seen`.
+    Breaking {
+        breaking: bool,
+        at: Option<i64>,
+        number: i64,
+    },
 }
 
 /// A story with the sort key it was listed by (for the next page's cursor).
@@ -103,6 +121,8 @@ pub struct StoryRow {
     pub storyline_number: Option<i64>,
     /// The earlier story it continues.
     pub continues: Option<StoryLinkRow>,
+    /// Since when it is breaking (RFC 3339), while it is.
+    pub breaking_since: Option<String>,
     /// Its articles and copy groups, where they were at hand (`tidings cluster`); the
     /// store gives a story's articles separately.
     pub members: Option<crate::view::StoryMembers>,
@@ -193,13 +213,14 @@ fn story_columns(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => {
             "id, title, articles, unique_articles, first_seen, last_seen, languages, sources, keywords, entities, \
-             active, titles, keyphrases, summary, storyline, continues, continues_score, continues_shared"
+             active, titles, keyphrases, summary, storyline, continues, continues_score, continues_shared, \
+             breaking_since"
         }
         Dialect::Postgres => {
             "id, title, articles, unique_articles, first_seen, last_seen, languages::text AS languages, \
              sources::text AS sources, keywords::text AS keywords, entities::text AS entities, active, \
              titles::text AS titles, keyphrases::text AS keyphrases, summary::text AS summary, storyline, continues, \
-             continues_score, continues_shared::text AS continues_shared"
+             continues_score, continues_shared::text AS continues_shared, breaking_since"
         }
     }
 }
@@ -257,6 +278,7 @@ fn story_row(r: &dyn Columns) -> Result<StoryRow, StoreError> {
             }),
             None => None,
         },
+        breaking_since: r.opt_text("breaking_since")?,
         members: None,
     })
 }
@@ -303,16 +325,16 @@ impl Store {
                 "WITH recent AS (SELECT story_id, count(*) AS n FROM articles WHERE published_ts >= ?
                                  GROUP BY story_id),
                       scored AS (SELECT stories.id, last_seen_ts, first_seen_ts, articles, languages, sources,
-                                 entities, recent.n AS recent_n,
+                                 entities, recent.n AS recent_n, breaking_since_ts,
                                  CAST(recent.n * {TRENDING_WINDOW} AS DOUBLE PRECISION)
                                  / ({greatest}(? - coalesce(first_seen_ts, ?), 0) + {TRENDING_WINDOW})
                                  AS score FROM stories JOIN recent ON recent.story_id = stories.id)
-                 SELECT id, last_seen_ts, articles, score, recent_n FROM scored WHERE 1 = 1"
+                 SELECT id, last_seen_ts, articles, score, recent_n, breaking_since_ts FROM scored WHERE 1 = 1"
             );
             (sql, vec![Value::from(now - TRENDING_WINDOW), now.into(), now.into()])
         } else {
             let sql = "SELECT id, last_seen_ts, articles, CAST(0 AS DOUBLE PRECISION) AS score,
-                       CAST(0 AS BIGINT) AS recent_n FROM stories WHERE 1 = 1";
+                       CAST(0 AS BIGINT) AS recent_n, breaking_since_ts FROM stories WHERE 1 = 1";
             (sql.to_string(), Vec::new())
         };
         if let Some(t) = f.since {
@@ -352,13 +374,18 @@ impl Store {
             StoryOrder::Newest => format!(" ORDER BY {prefix}last_seen_ts DESC NULLS LAST, {prefix}id DESC"),
             StoryOrder::Largest => format!(" ORDER BY {prefix}articles DESC, {prefix}id DESC"),
             StoryOrder::Trending => format!(" ORDER BY {prefix}score DESC, {prefix}id DESC"),
+            StoryOrder::Breaking => format!(
+                " ORDER BY ({prefix}breaking_since_ts IS NULL), coalesce({prefix}breaking_since_ts, {prefix}last_seen_ts) \
+                 DESC NULLS LAST, {prefix}id DESC"
+            ),
         };
         sql.push_str(&order(""));
         sql.push_str(" LIMIT ? OFFSET ?");
         args.push((f.limit as i64).into());
         args.push((f.offset as i64).into());
         let page = format!(
-            "SELECT {}, k.last_seen_ts AS k_last_seen_ts, k.score AS k_score, k.recent_n AS k_recent_n
+            "SELECT {}, k.last_seen_ts AS k_last_seen_ts, k.score AS k_score, k.recent_n AS k_recent_n,
+                    k.breaking_since_ts AS k_breaking_since_ts
              FROM ({sql}) AS k JOIN stories ON stories.id = k.id{}",
             story_columns(d).split(", ").map(|c| format!("stories.{c}")).collect::<Vec<_>>().join(", "),
             order("k.")
@@ -371,6 +398,10 @@ impl Store {
                 StoryOrder::Newest => StoryCursor::Newest { last_seen_ts: r.opt_int("k_last_seen_ts")?, number },
                 StoryOrder::Largest => StoryCursor::Largest { articles: row.articles, number },
                 StoryOrder::Trending => StoryCursor::Trending { score: r.real("k_score")?, number },
+                StoryOrder::Breaking => match r.opt_int("k_breaking_since_ts")? {
+                    Some(at) => StoryCursor::Breaking { breaking: true, at: Some(at), number },
+                    None => StoryCursor::Breaking { breaking: false, at: r.opt_int("k_last_seen_ts")?, number },
+                },
             };
             Ok(ListedStory { row, cursor, recent_articles: r.int("k_recent_n")? })
         })
@@ -656,6 +687,25 @@ fn push_after(sql: &mut String, args: &mut Vec<Value>, after: Option<StoryCursor
         Some(StoryCursor::Trending { score, number }) => {
             sql.push_str(" AND (score < ? OR (score = ? AND id < ?))");
             args.extend([score.into(), score.into(), number.into()]);
+        }
+        // Breaking stories (all dated) first, then the rest as in the newest order.
+        Some(StoryCursor::Breaking { breaking: true, at, number }) => {
+            let at = at.unwrap_or(i64::MAX);
+            sql.push_str(
+                " AND (breaking_since_ts IS NULL OR breaking_since_ts < ? OR (breaking_since_ts = ? AND id < ?))",
+            );
+            args.extend([at.into(), at.into(), number.into()]);
+        }
+        Some(StoryCursor::Breaking { breaking: false, at: Some(ts), number }) => {
+            sql.push_str(
+                " AND breaking_since_ts IS NULL
+                  AND (last_seen_ts < ? OR last_seen_ts IS NULL OR (last_seen_ts = ? AND id < ?))",
+            );
+            args.extend([ts.into(), ts.into(), number.into()]);
+        }
+        Some(StoryCursor::Breaking { breaking: false, at: None, number }) => {
+            sql.push_str(" AND breaking_since_ts IS NULL AND last_seen_ts IS NULL AND id < ?");
+            args.push(number.into());
         }
     }
 }

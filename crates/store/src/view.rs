@@ -48,6 +48,7 @@ impl StoryRow {
                 score: l.score,
                 shared: l.shared.clone(),
             }),
+            breaking_since: s.breaking_since.map(|p| p.to_display_string()),
             members: Some(StoryMembers { article_ids: s.article_ids.clone(), copy_groups: s.copy_groups.clone() }),
         }
     }
@@ -81,6 +82,8 @@ impl serde::Serialize for StoryRow {
         m.serialize_entry("summary", &self.summary)?;
         m.serialize_entry("storyline", &self.storyline)?;
         m.serialize_entry("continues", &self.continues)?;
+        m.serialize_entry("breaking", &self.breaking_since.is_some())?;
+        m.serialize_entry("breaking_since", &self.breaking_since)?;
         m.end()
     }
 }

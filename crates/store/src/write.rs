@@ -321,7 +321,7 @@ fn json_list(items: &[String]) -> Value {
 /// The columns a story is written with, in the order of its values.
 const STORY_WRITE_COLUMNS: &str = "id, title, articles, unique_articles, first_seen, last_seen, first_seen_ts, \
     last_seen_ts, languages, sources, keywords, entities, active, titles, keyphrases, summary, continues, \
-    continues_score, continues_shared, storyline";
+    continues_score, continues_shared, storyline, breaking_since, breaking_since_ts";
 
 /// What rewriting a stored story changes: everything.
 const STORY_UPDATE: &str = "title = excluded.title, articles = excluded.articles, \
@@ -330,7 +330,8 @@ const STORY_UPDATE: &str = "title = excluded.title, articles = excluded.articles
     sources = excluded.sources, keywords = excluded.keywords, entities = excluded.entities, \
     active = excluded.active, titles = excluded.titles, keyphrases = excluded.keyphrases, \
     summary = excluded.summary, continues = excluded.continues, continues_score = excluded.continues_score, \
-    continues_shared = excluded.continues_shared, storyline = excluded.storyline";
+    continues_shared = excluded.continues_shared, storyline = excluded.storyline, \
+    breaking_since = excluded.breaking_since, breaking_since_ts = excluded.breaking_since_ts";
 
 /// Writes a batch's stories, each with its storyline: that of the story it continues, or
 /// its own id. If a story was stored before in another storyline, every story that
@@ -377,7 +378,7 @@ fn write_stories(conn: &Conn, stories: &[StoryWrite]) -> Result<(), StoreError> 
         return copied;
     }
     let placeholders: Vec<String> =
-        (1..=20).map(|n| if matches!(n, 9..=12 | 14..=16 | 19) { json_param(d, n) } else { format!("?{n}") }).collect();
+        (1..=22).map(|n| if matches!(n, 9..=12 | 14..=16 | 19) { json_param(d, n) } else { format!("?{n}") }).collect();
     let sql = format!(
         "INSERT INTO stories ({STORY_WRITE_COLUMNS}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {STORY_UPDATE}",
         placeholders.join(", ")
@@ -420,7 +421,8 @@ fn copy_stories(conn: &Conn, rows: &[Vec<Value>]) -> Option<Result<(), StoreErro
                 id BIGINT, title TEXT, articles BIGINT, unique_articles BIGINT, first_seen TEXT, last_seen TEXT,
                 first_seen_ts BIGINT, last_seen_ts BIGINT, languages TEXT, sources TEXT, keywords TEXT,
                 entities TEXT, active BOOLEAN, titles TEXT, keyphrases TEXT, summary TEXT, continues BIGINT,
-                continues_score DOUBLE PRECISION, continues_shared TEXT, storyline BIGINT
+                continues_score DOUBLE PRECISION, continues_shared TEXT, storyline BIGINT, breaking_since TEXT,
+                breaking_since_ts BIGINT
              ) ON COMMIT DELETE ROWS",
         )?;
         let (i, t, f, b) = (Type::INT8, Type::TEXT, Type::FLOAT8, Type::BOOL);
@@ -443,6 +445,8 @@ fn copy_stories(conn: &Conn, rows: &[Vec<Value>]) -> Option<Result<(), StoreErro
             t.clone(),
             i.clone(),
             f,
+            t.clone(),
+            i.clone(),
             t,
             i,
         ];
@@ -453,7 +457,8 @@ fn copy_stories(conn: &Conn, rows: &[Vec<Value>]) -> Option<Result<(), StoreErro
         conn.batch(&format!(
             "INSERT INTO stories ({STORY_WRITE_COLUMNS})
              SELECT id, title, articles, unique_articles, first_seen, last_seen, first_seen_ts, last_seen_ts,
-                    {}, {}, {}, {}, active, {}, {}, {}, continues, continues_score, {}, storyline
+                    {}, {}, {}, {}, active, {}, {}, {}, continues, continues_score, {}, storyline,
+                    breaking_since, breaking_since_ts
              FROM stories_in ORDER BY id
              ON CONFLICT (id) DO UPDATE SET {STORY_UPDATE}",
             json("languages"),
@@ -499,5 +504,7 @@ fn story_values(conn: &Conn, story: &StoryWrite, storyline: i64) -> Result<Vec<V
         continues.as_ref().map(|l| l.score).into(),
         json_list(continues.as_ref().map(|l| l.shared.as_slice()).unwrap_or_default()),
         storyline.into(),
+        s.breaking_since.map(|p| p.to_display_string()).into(),
+        s.breaking_since.map(|p| p.seconds()).into(),
     ])
 }

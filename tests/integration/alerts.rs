@@ -1,0 +1,231 @@
+//! Breaking news and alerts, end to end, on an invented corpus of two days: ordinary
+//! stories, one that runs slowly through both days, and one that surges on the second.
+
+use serde_json::{Value, json};
+
+use crate::target::Target;
+use crate::{TestDir, tidings};
+
+/// One invented story: its headline words, the sentences its reports draw on and the
+/// details that make each report its own text.
+struct Topic {
+    key: &'static str,
+    headlines: &'static [&'static str],
+    sentences: &'static [&'static str],
+    details: &'static [&'static str],
+}
+
+const SURGE: Topic = Topic {
+    key: "fire",
+    headlines: &[
+        "Fire at Kvalnes ferry terminal",
+        "Kvalnes ferry terminal evacuated as fire spreads",
+        "Smoke over Kvalnes: ferry terminal ablaze",
+        "Firefighters battle blaze at Kvalnes ferry terminal",
+    ],
+    sentences: &[
+        "A fire broke out in the waiting hall of the Kvalnes ferry terminal on Tuesday morning.",
+        "Firefighters from three stations were sent to the terminal and passengers were evacuated.",
+        "Thick smoke drifted over the harbour and the ferries to Storøya were stopped.",
+        "The fire service said nobody was hurt but the terminal building was badly damaged.",
+        "Police asked drivers to keep away from the ferry quay while the fire crews worked.",
+    ],
+    details: &[
+        "A passenger waiting for the early ferry said the alarm went off just before nine.",
+        "The harbour master said the terminal would stay closed for the rest of the day.",
+        "A ferry captain described flames coming through the roof of the waiting hall.",
+        "The municipality opened the school gym for passengers stranded by the fire.",
+        "Witnesses saw black smoke from the main road above the Kvalnes harbour.",
+        "The ferry company said it would run extra departures once the quay reopened.",
+        "An electrician had worked on the ticket machines in the hall the day before.",
+        "Fire investigators will examine the terminal once the building has cooled down.",
+    ],
+};
+
+const SLOW: Topic = Topic {
+    key: "budget",
+    headlines: &[
+        "Holmvik council debates harbour budget",
+        "Harbour budget splits Holmvik council",
+        "Holmvik councillors argue over harbour spending",
+    ],
+    sentences: &[
+        "The Holmvik council continued its debate on the harbour budget for next year.",
+        "The opposition wants the money for the new breakwater moved to the school budget.",
+        "The mayor said the harbour investment would bring jobs to the fishing industry.",
+        "A final vote on the budget is expected at the end of the week.",
+    ],
+    details: &[
+        "The finance committee presented new figures for the breakwater costs.",
+        "Fishermen attended the council meeting to support the harbour plans.",
+        "Parents from the school asked the council to repair the gymnasium first.",
+        "The council administration warned that loan costs had risen this year.",
+        "An engineer explained why the old breakwater could not be repaired.",
+        "The youth council sent a letter about the harbour swimming area.",
+        "Two councillors proposed selling the old harbour warehouse.",
+        "The county governor asked Holmvik for a plan to reduce its debt.",
+        "The harbour board chair said the tender could start in spring.",
+        "The budget debate went on until late in the evening.",
+        "A local business group backed the harbour investment in a letter.",
+        "The council agreed to hear the breakwater contractors next week.",
+    ],
+};
+
+const ORDINARY: &[Topic] = &[
+    Topic {
+        key: "choir",
+        headlines: &["Brennvik choir wins national contest", "Choir from Brennvik takes first prize"],
+        sentences: &[
+            "The Brennvik youth choir won the national choir contest in the concert hall on Saturday.",
+            "The jury praised the choir for its arrangement of old fishing songs.",
+        ],
+        details: &["The conductor has led the choir for twenty years.", "The choir will tour the coast next summer."],
+    },
+    Topic {
+        key: "moose",
+        headlines: &["Moose on the railway delays trains", "Trains held up by moose near Lakselv"],
+        sentences: &[
+            "A moose walking along the railway line near Lakselv stopped the morning trains.",
+            "The railway company said delays lasted for almost an hour before the animal left the tracks.",
+        ],
+        details: &["Commuters waited on the platform in the cold.", "A train driver filmed the moose from the cab."],
+    },
+    Topic {
+        key: "library",
+        headlines: &["New library opens in Solbakken", "Solbakken gets a library with a rooftop garden"],
+        sentences: &[
+            "The new public library in Solbakken opened its doors with a rooftop garden and a reading room.",
+            "Librarians expect the building to draw students from the whole valley.",
+        ],
+        details: &[
+            "Hundreds of children came for the opening story hour.",
+            "The architect used timber from local forests.",
+        ],
+    },
+    Topic {
+        key: "salmon",
+        headlines: &["Salmon prices climb at the Tromvik auction", "Record salmon price in Tromvik"],
+        sentences: &[
+            "Salmon prices at the Tromvik fish auction climbed to the highest level this year.",
+            "Exporters blamed low catches in the north and strong demand from restaurants abroad.",
+        ],
+        details: &["One buyer paid a record price for a single lot.", "Fish farmers welcomed the rising prices."],
+    },
+    Topic {
+        key: "bridge",
+        headlines: &["Repairs close Saltnes bridge for a week", "Saltnes bridge shut for repairs"],
+        sentences: &[
+            "The Saltnes bridge will be closed to cars for a week while workers repair its steel joints.",
+            "Drivers must take the detour through the tunnel, which adds twenty minutes to the trip.",
+        ],
+        details: &["Cyclists may still cross on the walkway.", "The road authority apologised for the short notice."],
+    },
+];
+
+/// The reports of a topic: `n` articles from `outlets` in turn, starting at `start` (Unix
+/// seconds) and `every` seconds apart.
+fn reports(topic: &Topic, n: usize, start: i64, every: i64, outlets: &[&str]) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            let s = topic.sentences;
+            let text = format!(
+                "{} {} {} {}",
+                topic.details[i % topic.details.len()],
+                s[i % s.len()],
+                s[(i + 1) % s.len()],
+                topic.details[(i + 3) % topic.details.len()]
+            );
+            let at = jiff::Timestamp::from_second(start + i as i64 * every).expect("a time");
+            json!({
+                "id": format!("{}-{i}", topic.key),
+                "published": at.to_string(),
+                "lang": "en",
+                "source": outlets[i % outlets.len()],
+                "title": topic.headlines[i % topic.headlines.len()],
+                "text": text,
+            })
+        })
+        .collect()
+}
+
+/// 2026-03-02 00:00 UTC.
+const DAY1: i64 = 1_772_409_600;
+const HOUR: i64 = 3600;
+
+/// The two days as JSON Lines: day 1 holds the ordinary stories and most of the slow one
+/// (a report every two hours); day 2 the rest of the slow one, then eight reports of the
+/// fire from five outlets within 49 minutes.
+fn two_days() -> (String, String) {
+    let outlets = ["Nordavis", "Kystposten", "Fjordtidende", "Dagsnytt", "Havbladet"];
+    let mut day1: Vec<Value> = Vec::new();
+    for (i, topic) in ORDINARY.iter().enumerate() {
+        day1.extend(reports(topic, 2, DAY1 + (7 + 2 * i as i64) * HOUR, 3 * HOUR, &outlets[i % 3..]));
+    }
+    let slow = reports(&SLOW, 12, DAY1 + 6 * HOUR, 2 * HOUR, &outlets);
+    day1.extend(slow[..9].iter().cloned());
+    let mut day2: Vec<Value> = slow[9..].to_vec();
+    day2.extend(reports(&SURGE, 8, DAY1 + 24 * HOUR + 9 * HOUR, 7 * 60, &outlets));
+    let lines = |v: &mut Vec<Value>| {
+        v.sort_by_key(|a| a["published"].as_str().map(str::to_string));
+        v.iter().map(|a| a.to_string() + "\n").collect::<String>()
+    };
+    (lines(&mut day1), lines(&mut day2))
+}
+
+/// Writes the two days and ingests them in two runs.
+fn ingest_two_days(dir: &TestDir, target: &Target) {
+    let (day1, day2) = two_days();
+    for (name, text) in [("day1.jsonl", day1), ("day2.jsonl", day2)] {
+        let path = dir.write(name, &text);
+        let out = target.run("ingest", &[path.as_os_str()]);
+        assert!(out.status.success(), "{}: {}", target.name(), String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+fn stories_json(target: &Target, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["--json"];
+    args.extend_from_slice(extra);
+    let out = target.run("stories", &args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("a JSON story")).collect()
+}
+
+#[test]
+fn the_surging_story_breaks_and_the_others_do_not() {
+    let dir = TestDir::new();
+    for target in Target::all(&dir) {
+        ingest_two_days(&dir, &target);
+        let stories = stories_json(&target, &["--breaking", "--limit", "100"]);
+        let breaking: Vec<&Value> = stories.iter().filter(|s| s["breaking"] == true).collect();
+        assert_eq!(breaking.len(), 1, "{}: {stories:#?}", target.name());
+        let fire = breaking[0];
+        assert_eq!(stories[0]["id"], fire["id"], "listed first");
+        assert!(fire["title"].as_str().unwrap_or_default().contains("Kvalnes"), "{fire}");
+        assert_eq!(fire["unique_articles"], 8);
+        // It broke at its fifth report (09:28), when five reports from five outlets fell
+        // within the hour.
+        assert_eq!(fire["breaking_since"], "2026-03-03T09:28:00Z");
+        let slow = stories.iter().find(|s| s["title"].as_str().is_some_and(|t| t.contains("Holmvik")));
+        let slow = slow.expect("the council story");
+        assert_eq!(slow["breaking"], false);
+        assert_eq!(slow["articles"], 12, "the slow story is one story across both days");
+        assert!(stories.iter().all(|s| s["breaking"] == false || s["id"] == fire["id"]));
+        // The same in one run.
+        let once = dir.path(&format!("once-{}", target.name()));
+        let (day1, day2) = two_days();
+        let both = dir.write(&format!("both-{}.jsonl", target.name()), &(day1 + &day2));
+        let out = tidings!("ingest", "--data", &once, "--index", once.join("index"), &both);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = tidings!("stories", "--data", &once, "--json", "--breaking", "--limit", "1");
+        let first: Value = serde_json::from_slice(&out.stdout).expect("one story");
+        assert_eq!((&first["id"], &first["breaking_since"]), (&fire["id"], &fire["breaking_since"]));
+        // Three hours later the stream has moved on: the fire calms down though no report
+        // of it came.
+        let later = reports(&ORDINARY[0], 1, DAY1 + 24 * HOUR + 13 * HOUR, HOUR, &["Nordavis"]);
+        let later =
+            dir.write(&format!("later-{}.jsonl", target.name()), later[0].to_string().replace("choir-0", "choir-9"));
+        assert!(target.run("ingest", &[later.as_os_str()]).status.success());
+        let stories = stories_json(&target, &["--breaking", "--limit", "100"]);
+        assert!(stories.iter().all(|s| s["breaking"] == false), "{stories:#?}");
+    }
+}
