@@ -1,0 +1,245 @@
+//! The percolator: saved alerts indexed by a term or name each must contain, so that an
+//! article is checked against the few alerts it could match, not against all of them.
+//!
+//! Each alert is filed under one *anchor* that every matching article contains: the
+//! entity's key, else for each alternative of its query (`a OR b`) the longest term of a
+//! word or phrase that alternative requires (long words are rarer), analysed in every
+//! language, since the article's language decides how a word is stemmed. An alert with no
+//! such anchor (only a prefix, only a language or outlet) is checked against every article;
+//! those are few and cheap.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use tidings_analyze::{Entity, EntityKind, IndexTerms, Lang, name_key};
+use tidings_query::{Atom, Expr};
+
+use crate::definition::Alert;
+use crate::matcher::{DocTerms, matches};
+
+/// An alert's id in the store.
+pub type AlertId = i64;
+
+/// What the percolator needs of an article.
+pub struct ArticleView<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub lang: Lang,
+    pub source: Option<&'a str>,
+    pub entities: &'a [Entity],
+}
+
+struct Compiled {
+    id: AlertId,
+    expr: Option<Expr>,
+    entity_key: Option<String>,
+    langs: Vec<Lang>,
+    /// Lowercased.
+    source: Option<String>,
+}
+
+/// The alerts of a store, ready to match articles against.
+pub struct Percolator {
+    alerts: Vec<Compiled>,
+    /// Per language (in `Lang::all()` order): anchor term → alerts (positions in `alerts`).
+    by_term: Vec<FxHashMap<String, Vec<usize>>>,
+    by_entity: FxHashMap<String, Vec<usize>>,
+    always: Vec<usize>,
+    terms: IndexTerms,
+}
+
+impl Percolator {
+    /// Compiles saved alerts; an alert whose query no longer parses is left out (with a
+    /// warning from the caller: alerts are validated when saved).
+    pub fn new(alerts: &[(AlertId, Alert)]) -> Self {
+        let terms = IndexTerms::new();
+        let mut p = Percolator {
+            alerts: Vec::new(),
+            by_term: vec![FxHashMap::default(); Lang::all().len()],
+            by_entity: FxHashMap::default(),
+            always: Vec::new(),
+            terms,
+        };
+        for (id, alert) in alerts {
+            let expr = match alert.query.as_deref().map(tidings_query::parse).transpose() {
+                Ok(expr) => expr,
+                Err(_) => continue,
+            };
+            let compiled = Compiled {
+                id: *id,
+                expr,
+                entity_key: alert.entity.as_deref().map(name_key),
+                langs: alert.langs.iter().map(|l| Lang::from_code(l)).collect(),
+                source: alert.source.as_deref().map(str::to_lowercase),
+            };
+            p.file(compiled);
+        }
+        p
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.alerts.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.alerts.len()
+    }
+
+    /// Files an alert under its anchors.
+    fn file(&mut self, alert: Compiled) {
+        let at = self.alerts.len();
+        if let Some(key) = &alert.entity_key {
+            self.by_entity.entry(key.clone()).or_default().push(at);
+        } else if let Some(anchors) = alert.expr.as_ref().and_then(|e| anchor_words(e)) {
+            for (i, lang) in Lang::all().iter().enumerate() {
+                let mut filed = FxHashSet::default();
+                for word in &anchors {
+                    let mut longest: Option<String> = None;
+                    self.terms.for_each(*lang, word, |t| {
+                        if longest.as_ref().is_none_or(|l| t.text.chars().count() > l.chars().count()) {
+                            longest = Some(t.text.to_string());
+                        }
+                    });
+                    if let Some(term) = longest
+                        && filed.insert(term.clone())
+                    {
+                        self.by_term[i].entry(term).or_default().push(at);
+                    }
+                }
+            }
+        } else {
+            self.always.push(at);
+        }
+        self.alerts.push(alert);
+    }
+
+    /// The alerts an article matches, in the order they were given.
+    pub fn matches(&self, a: &ArticleView<'_>) -> Vec<AlertId> {
+        let lang_index = Lang::all().iter().position(|l| *l == a.lang).unwrap_or(0);
+        let mut candidates: Vec<usize> = self.always.clone();
+        for e in a.entities {
+            candidates.extend(self.by_entity.get(&e.key).into_iter().flatten());
+            if e.kind == EntityKind::Person
+                && let Some((_, surname)) = e.key.rsplit_once(' ')
+            {
+                candidates.extend(self.by_entity.get(surname).into_iter().flatten());
+            }
+        }
+        let needs_terms = !self.by_term[lang_index].is_empty() || self.alerts.iter().any(|c| c.expr.is_some());
+        let doc = needs_terms.then(|| DocTerms::new(&self.terms, a.lang, a.title, a.body));
+        if let Some(doc) = &doc {
+            let index = &self.by_term[lang_index];
+            if !index.is_empty() {
+                candidates.extend(doc.terms().filter_map(|t| index.get(t)).flatten());
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .filter(|&i| self.holds(&self.alerts[i], a, doc.as_ref()))
+            .map(|i| self.alerts[i].id)
+            .collect()
+    }
+
+    /// Whether every filter of the alert holds for the article.
+    fn holds(&self, c: &Compiled, a: &ArticleView<'_>, doc: Option<&DocTerms>) -> bool {
+        if !c.langs.is_empty() && !c.langs.contains(&a.lang) {
+            return false;
+        }
+        if let Some(s) = &c.source
+            && a.source.is_none_or(|mine| mine.to_lowercase() != *s)
+        {
+            return false;
+        }
+        if let Some(key) = &c.entity_key
+            && !a.entities.iter().any(|e| names(e, key))
+        {
+            return false;
+        }
+        match (&c.expr, doc) {
+            (Some(expr), Some(doc)) => matches(expr, doc, &self.terms),
+            (Some(_), None) => false,
+            (None, _) => true,
+        }
+    }
+}
+
+/// Whether an article's entity is the alert's: the same key, or for a person, the
+/// surname alone (*Støre* follows *Jonas Gahr Støre*).
+fn names(e: &Entity, key: &str) -> bool {
+    e.key == key || (e.kind == EntityKind::Person && e.key.rsplit_once(' ').is_some_and(|(_, last)| last == key))
+}
+
+/// One required word or phrase of each alternative of the query (the longest), or `None`
+/// when an alternative requires none (a prefix, or only groups).
+fn anchor_words(expr: &Expr) -> Option<Vec<String>> {
+    expr.alternatives
+        .iter()
+        .map(|parts| {
+            parts
+                .iter()
+                .filter(|p| !p.exclude)
+                .filter_map(|p| match &p.atom {
+                    Atom::Word { text, prefix: false } | Atom::Phrase { text, prefix: false } => Some(text),
+                    _ => None,
+                })
+                .max_by_key(|t| t.chars().count())
+                .cloned()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::definition::{DEFAULT_EVERY_SECONDS, Trigger};
+
+    fn alert(name: &str) -> Alert {
+        Alert {
+            name: name.into(),
+            query: None,
+            entity: None,
+            langs: Vec::new(),
+            source: None,
+            min_articles: 2,
+            trigger: Trigger::NewStory,
+            every_seconds: DEFAULT_EVERY_SECONDS,
+            webhook: None,
+        }
+    }
+
+    fn person(name: &str) -> Entity {
+        Entity { text: name.into(), name: name.into(), key: name_key(name), kind: EntityKind::Person, salience: 1.0 }
+    }
+
+    #[test]
+    fn each_filter_must_hold_and_the_index_finds_every_match() {
+        let alerts = vec![
+            (1, Alert { query: Some("ferry fire".into()), ..alert("fire") }),
+            (2, Alert { query: Some("storm OR ferje".into()), langs: vec!["nb".into()], ..alert("storm") }),
+            (3, Alert { entity: Some("Jonas Gahr Støre".into()), ..alert("pm") }),
+            (4, Alert { entity: Some("Støre".into()), ..alert("surname") }),
+            (5, Alert { source: Some("Kystposten".into()), ..alert("outlet") }),
+            (6, Alert { query: Some("kval*".into()), ..alert("prefix") }),
+        ];
+        let p = Percolator::new(&alerts);
+        let pm = [person("Jonas Gahr Støre")];
+        let fire = view("Fire closes the ferry quay at Kvalnes", Lang::English, None, &[]);
+        assert_eq!(p.matches(&fire), [1, 6]);
+        let storm = view("Ferjene står etter storm", Lang::Bokmal, Some("kystposten"), &[]);
+        assert_eq!(p.matches(&storm), [2, 5]);
+        assert_eq!(p.matches(&view("Storm stops ferries", Lang::English, None, &[])), Vec::<i64>::new());
+        assert_eq!(p.matches(&view("Statsministeren talte", Lang::Bokmal, None, &pm)), [3, 4]);
+    }
+
+    fn view<'a>(title: &'a str, lang: Lang, source: Option<&'a str>, entities: &'a [Entity]) -> ArticleView<'a> {
+        ArticleView { title, body: "", lang, source, entities }
+    }
+
+    #[test]
+    fn anchors_come_from_every_alternative_or_none() {
+        let q = |s: &str| anchor_words(&tidings_query::parse(s).expect("parses"));
+        assert_eq!(q("ferry fire"), Some(vec!["ferry".to_string()]));
+        assert_eq!(q("fire OR \"ferry quay\""), Some(vec!["fire".to_string(), "ferry quay".to_string()]));
+        assert_eq!(q("kval* OR fire"), None);
+    }
+}
