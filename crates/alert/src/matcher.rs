@@ -51,7 +51,7 @@ impl DocTerms {
         if prefix {
             // The last word is matched by its lowercased form, as the index's prefix
             // query does.
-            let last = text.unicode_words().last().map(str::to_lowercase).unwrap_or_default();
+            let last = text.unicode_words().next_back().map(str::to_lowercase).unwrap_or_default();
             let at = query.last().map_or(0, |(_, p)| *p);
             query.retain(|(_, p)| *p != at);
             return self.starts(&query, |start| {

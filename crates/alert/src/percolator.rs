@@ -88,7 +88,7 @@ impl Percolator {
         let at = self.alerts.len();
         if let Some(key) = &alert.entity_key {
             self.by_entity.entry(key.clone()).or_default().push(at);
-        } else if let Some(anchors) = alert.expr.as_ref().and_then(|e| anchor_words(e)) {
+        } else if let Some(anchors) = alert.expr.as_ref().and_then(anchor_words) {
             for (i, lang) in Lang::all().iter().enumerate() {
                 let mut filed = FxHashSet::default();
                 for word in &anchors {
