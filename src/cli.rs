@@ -54,6 +54,84 @@ pub enum Command {
     Sources(SourcesCommand),
     /// Poll the followed feeds, fetch and extract new articles' pages, and store them.
     Watch(WatchArgs),
+    /// Saved queries that notify (webhook, feed, live events) when a story appears, breaks or grows.
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
+}
+
+#[derive(Subcommand)]
+pub enum AlertsCommand {
+    /// Save an alert. Every filter given must hold for an article; a story matches once one of its articles does.
+    Add {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Letters, digits, '-' and '_'.
+        name: String,
+        /// A query in the search syntax (words, "phrases", -exclusions, prefix*, OR, groups).
+        #[arg(long)]
+        query: Option<String>,
+        /// An entity, matched by its name key (any spelling or transliteration; a surname matches the person).
+        #[arg(long)]
+        entity: Option<String>,
+        /// Languages, comma-separated (nb,nn).
+        #[arg(long, value_delimiter = ',')]
+        lang: Vec<String>,
+        /// An outlet, by the name the input gives.
+        #[arg(long)]
+        source: Option<String>,
+        /// Unique articles (copies of one text count once) a story needs before it is told.
+        #[arg(long, default_value_t = tidings_alert::DEFAULT_MIN_ARTICLES)]
+        min_articles: u32,
+        /// new-story: a matching story reaches --min-articles; breaking: a matching story breaks; update: a followed story grows (at most once per --every).
+        #[arg(long, default_value = "new-story")]
+        on: String,
+        /// Update alerts: the least time between two notices about one story (30m, 2h, 1d).
+        #[arg(long, default_value = "1h")]
+        every: String,
+        /// POST each notice here as JSON, signed (Tidings-Signature) with the secret of --secret-file.
+        #[arg(long, requires = "secret_file")]
+        webhook: Option<String>,
+        /// A file holding the webhook's signing secret.
+        #[arg(long, value_name = "FILE", requires = "webhook")]
+        secret_file: Option<PathBuf>,
+        /// Replace an alert of the same name.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// The saved alerts.
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an alert with its log and undelivered notices.
+    Remove {
+        #[command(flatten)]
+        data: DataArgs,
+        name: String,
+    },
+    /// What an alert would have told over the stored stories; sends nothing.
+    Test {
+        #[command(flatten)]
+        data: DataArgs,
+        name: String,
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// An alert's notices, newest first, with their delivery.
+    Log {
+        #[command(flatten)]
+        data: DataArgs,
+        name: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]

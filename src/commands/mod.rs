@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod alerts;
 mod analyze;
 mod bench;
 mod browse;
@@ -36,6 +37,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Search(args) => search::search(args),
         Command::Reindex(args) => search::reindex(args),
         Command::Sources(command) => sources::run(command),
+        Command::Alerts(command) => alerts::run(command),
         Command::Watch(args) => watch::run(args),
     }
 }

@@ -2,6 +2,7 @@
 //! command line, the server and the tests.
 //!
 //! - [`accepted`]: the articles of input files, bad records reported and counted;
+//! - [`alerting`]: saved alerts matched as articles are placed, notices decided per batch;
 //! - [`novelty`]: the one rule for which articles are new ([`NewArticles`]);
 //! - [`order`]: publication order and display titles;
 //! - [`placer`]: analysis in parallel, then dedup and clustering in order ([`Placer`],
@@ -12,6 +13,7 @@
 //! - [`watcher`]: feeds polled and their pages fetched ([`Watcher`]).
 
 pub mod accepted;
+pub mod alerting;
 pub mod body;
 mod error;
 pub mod novelty;

@@ -2,9 +2,10 @@
 //! run in parallel on batches while the (sequential) copy detector and clusterer place the
 //! previous batch.
 
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, RwLock, mpsc};
 
 use rayon::prelude::*;
+use tidings_alert::{AlertId, ArticleView, Percolator};
 use tidings_analyze::{Analysis, Analyzer};
 use tidings_article::Article;
 use tidings_cluster::{
@@ -68,12 +69,18 @@ struct OriginalRef {
     story: StoryId,
 }
 
-/// An analyzed article with its dedup shingles and display title.
+/// An analyzed article with its dedup shingles, display title and the alerts it matches.
 pub struct Prepared {
     pub analysis: Analysis,
     shingles: Shingles,
     pub title: String,
+    pub alerts: Vec<AlertId>,
 }
+
+/// The alerts that articles are matched against as they are analysed (in parallel, with
+/// the analysis); swapped whole when the saved alerts change, taking effect from the next
+/// batch analysed.
+pub type SharedPercolator = Arc<RwLock<Option<Arc<Percolator>>>>;
 
 /// What a caller of [`StreamingClusterer::process`] hears about: each batch before it is
 /// placed, each article once its batch is placed and settled, and the end of each batch.
@@ -105,6 +112,7 @@ impl<F: FnMut(&Article, &Analysis, &Placement)> BatchSink for EachArticle<F> {
 pub struct StreamingClusterer {
     analyzer: Analyzer,
     placer: Placer,
+    percolator: SharedPercolator,
 }
 
 /// The sequential part: dedup, then clustering. Serializable: a store checkpoints it.
@@ -125,12 +133,17 @@ impl StreamingClusterer {
             clusterer: Clusterer::new(settings.cluster),
             storylines: Storylines::new(StorylineConfig::default()),
         };
-        Self { analyzer: Analyzer::new(), placer }
+        Self { analyzer: Analyzer::new(), placer, percolator: SharedPercolator::default() }
     }
 
     /// Resumes from a [`Placer::snapshot`].
     pub fn resume(state: &[u8]) -> Result<Self, postcard::Error> {
-        Ok(Self { analyzer: Analyzer::new(), placer: postcard::from_bytes(state)? })
+        Ok(Self { analyzer: Analyzer::new(), placer: postcard::from_bytes(state)?, percolator: Default::default() })
+    }
+
+    /// Matches the articles against these alerts from now on (see [`Prepared::alerts`]).
+    pub fn match_alerts(&mut self, percolator: SharedPercolator) {
+        self.percolator = percolator;
     }
 
     /// Analyzes (and shingles) batches in parallel on one thread while this one places
@@ -150,6 +163,7 @@ impl StreamingClusterer {
         I: Iterator<Item = Article> + Send,
     {
         let analyzer = &self.analyzer;
+        let percolator = &self.percolator;
         let placer = &mut self.placer;
         let dedup = placer.detector.is_some();
         std::thread::scope(|scope| {
@@ -161,7 +175,9 @@ impl StreamingClusterer {
                     if batch.is_empty() {
                         break;
                     }
-                    let prepared: Vec<Prepared> = batch.par_iter().map(|a| prepare(analyzer, a, dedup)).collect();
+                    let alerts = percolator.read().ok().and_then(|p| p.clone()).filter(|p| !p.is_empty());
+                    let prepared: Vec<Prepared> =
+                        batch.par_iter().map(|a| prepare(analyzer, a, dedup, alerts.as_deref())).collect();
                     if tx.send((batch, prepared)).is_err() {
                         break;
                     }
@@ -262,10 +278,19 @@ fn apply(moves: &[Move], placements: &mut [Placement]) {
 
 /// The parallel part of the work on one article. Dedup reads the whole body, never the
 /// headline (outlets rewrite headlines).
-fn prepare(analyzer: &Analyzer, article: &Article, dedup: bool) -> Prepared {
+fn prepare(analyzer: &Analyzer, article: &Article, dedup: bool, alerts: Option<&Percolator>) -> Prepared {
     let analysis = analyzer.analyze(article);
     let shingles = if dedup { tidings_dedup::shingles(&article.text) } else { Shingles::default() };
-    Prepared { analysis, shingles, title: display_title(article) }
+    let alerts = alerts.map_or_else(Vec::new, |p| {
+        p.matches(&ArticleView {
+            title: &article.title,
+            body: &article.text,
+            lang: analysis.lang,
+            source: article.source.as_deref(),
+            entities: &analysis.entities,
+        })
+    });
+    Prepared { analysis, shingles, title: display_title(article), alerts }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use tidings_store::{Access, ArticleWrite, BatchEnd, Checkpoint, Location, Store,
 
 use crate::EngineError;
 use crate::accepted::Accepted;
+use crate::alerting::{AlertBook, BatchMatches};
 use crate::novelty::NewArticles;
 use crate::order::{SortedChunks, order_by_publication};
 use crate::placer::{BATCH, BatchSink, Placement, Placer, Prepared, STATE_FORMAT, Settings, StreamingClusterer};
@@ -73,13 +74,17 @@ pub struct Writer {
     last_batch_full: bool,
     /// The seq of the first article placed by this writer.
     opened_at: i64,
+    alerts: AlertBook,
 }
 
 impl Writer {
     /// Opens the store for writing (failing if another process writes it).
     pub fn open(location: &Location, policy: CheckpointPolicy) -> Result<Self, EngineError> {
         let store = Store::open(location, Access::Write)?;
-        let (stream, resume_at) = resume(&store)?;
+        let (mut stream, resume_at) = resume(&store)?;
+        let percolator = crate::placer::SharedPercolator::default();
+        stream.match_alerts(percolator.clone());
+        let alerts = AlertBook::load(&store, percolator)?;
         let replay = store.replay_from(resume_at)?;
         if !replay.is_empty() {
             tracing::info!("replaying {} stored articles after the checkpoint", replay.len());
@@ -93,6 +98,7 @@ impl Writer {
             replay,
             last_batch_full: false,
             opened_at: resume_at,
+            alerts,
         })
     }
 
@@ -136,6 +142,7 @@ impl Writer {
         let old_stories: HashMap<i64, i64> = replay.iter().map(|r| (r.seq, r.old_story)).collect();
         let stream = replay.into_iter().map(|r| r.article).chain(articles);
         let mut sink = StoreBatches::new(&mut self.store, self.seq, self.last_checkpoint, self.policy, old_stories);
+        sink.alerts = Some(&mut self.alerts);
         let result = self.stream.process_into(stream, &mut sink);
         (self.seq, self.last_checkpoint, self.last_batch_full) = (sink.seq, sink.last_checkpoint, sink.last_batch_full);
         result
@@ -198,6 +205,9 @@ struct StoreBatches<'s> {
     last_batch_full: bool,
     /// For the progress log: when and at which seq the current slice began.
     slice_start: (std::time::Instant, i64),
+    alerts: Option<&'s mut AlertBook>,
+    /// The open batch's matching articles.
+    matches: BatchMatches,
 }
 
 impl<'s> StoreBatches<'s> {
@@ -219,6 +229,8 @@ impl<'s> StoreBatches<'s> {
             left: BTreeSet::new(),
             last_batch_full: false,
             slice_start: (std::time::Instant::now(), seq),
+            alerts: None,
+            matches: BatchMatches::default(),
         }
     }
 
@@ -252,6 +264,9 @@ impl BatchSink for StoreBatches<'_> {
             self.last_checkpoint = self.seq;
         }
         self.last_batch_full = len == BATCH;
+        if let Some(book) = self.alerts.as_deref_mut() {
+            book.refresh(self.store)?;
+        }
         self.store.begin_batch()?;
         Ok(())
     }
@@ -268,6 +283,9 @@ impl BatchSink for StoreBatches<'_> {
             similarity: placement.assignment.similarity,
         })?;
         self.touched.insert(story);
+        if self.alerts.as_deref().is_some_and(|b| !b.is_empty()) {
+            self.matches.article(tidings_store::story_number(story), article, prepared);
+        }
         if let Some(old) = self.old_stories.remove(&self.seq)
             && let Ok(old) = StoryId::try_from(old - 1)
             && old != story
@@ -304,9 +322,16 @@ impl BatchSink for StoreBatches<'_> {
                 let continues = linker.link(&summary);
                 StoryWrite { summary, active, continues }
             })
-            .collect();
+            .collect::<Vec<_>>();
         let checkpoint = self.pending_checkpoint.take();
-        self.store.end_batch(&BatchEnd { stories, maybe_empty, checkpoint })?;
+        let (follows, notices) = match self.alerts.as_deref() {
+            Some(book) => std::mem::take(&mut self.matches).notices(book, self.store, &stories)?,
+            None => Default::default(),
+        };
+        if !notices.is_empty() {
+            tracing::info!("{} alert notices", notices.len());
+        }
+        self.store.end_batch(&BatchEnd { stories, maybe_empty, checkpoint, follows, notices })?;
         self.log_progress();
         Ok(())
     }

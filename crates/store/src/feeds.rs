@@ -8,7 +8,7 @@
 use rusqlite::{Connection, OpenFlags};
 
 use crate::sql::{Columns, Conn, Dialect};
-use crate::write::now;
+use crate::write::{now, time_column};
 use crate::{Access, DATABASE_FILE, Location, Store, StoreError, pg, schema};
 
 /// One followed feed.
@@ -57,10 +57,7 @@ pub struct Feeds {
 
 /// The columns of a feed, by name (PostgreSQL's times as RFC 3339 text, as SQLite keeps them).
 fn columns(d: Dialect) -> String {
-    let time = |c: &str| match d {
-        Dialect::Sqlite => c.to_string(),
-        Dialect::Postgres => format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS {c}"),
-    };
+    let time = |c: &str| time_column(d, c);
     format!(
         "id, url, title, {}, etag, last_modified, body_hash, ttl_s, next_poll_ts, {}, {}, last_status, last_error, \
          failures, articles",
@@ -94,22 +91,7 @@ impl Feeds {
     /// Opens the feed list of the store at `location`, creating (or migrating) the store
     /// when no writer holds it; a running writer has migrated it already.
     pub fn open(location: &Location) -> Result<Self, StoreError> {
-        match Store::open(location, Access::Write) {
-            Ok(store) => drop(store),
-            Err(StoreError::Locked { .. }) => {}
-            Err(e) => return Err(e),
-        }
-        let conn = match location {
-            Location::Directory(dir) => {
-                let db = dir.join(DATABASE_FILE);
-                let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                let conn = Connection::open_with_flags(&db, flags).map_err(|e| StoreError::sqlite(&db, e))?;
-                schema::prepare(&conn, &db, Access::Read)?;
-                Conn::Sqlite { conn, path: db }
-            }
-            Location::Postgres { url, .. } => Conn::postgres(pg::connect(url, Access::Read)?, pg::redact(url)),
-        };
-        Ok(Self { conn })
+        Ok(Self { conn: side_connection(location)? })
     }
 
     /// Adds a feed; `false` when it is already followed (its title is filled in if it had
@@ -238,6 +220,28 @@ impl Feeds {
         )?;
         Ok(())
     }
+}
+
+/// A connection that writes beside the store's writer without its lock, for lists a user
+/// edits while a writer runs (feeds, alerts); the database serialises the writes. The
+/// store is created (or migrated) first when no writer holds it; a running writer has
+/// migrated it already.
+pub(crate) fn side_connection(location: &Location) -> Result<Conn, StoreError> {
+    match Store::open(location, Access::Write) {
+        Ok(store) => drop(store),
+        Err(StoreError::Locked { .. }) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(match location {
+        Location::Directory(dir) => {
+            let db = dir.join(DATABASE_FILE);
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = Connection::open_with_flags(&db, flags).map_err(|e| StoreError::sqlite(&db, e))?;
+            schema::prepare(&conn, &db, Access::Read)?;
+            Conn::Sqlite { conn, path: db }
+        }
+        Location::Postgres { url, .. } => Conn::postgres(pg::connect(url, Access::Read)?, pg::redact(url)),
+    })
 }
 
 #[cfg(test)]

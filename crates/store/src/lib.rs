@@ -10,6 +10,7 @@
 //! writes at a time (a lock file in the data directory; an advisory lock on PostgreSQL);
 //! readers can always read.
 
+mod alerts;
 mod error;
 mod feeds;
 mod location;
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use alerts::{AlertRow, Alerts, Attempt, FollowRow, NoticeRow, NoticeWrite};
 pub use error::StoreError;
 pub use feeds::{FeedRow, Feeds, PollRecord};
 pub use location::Location;

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_cards.sql"),
     include_str!("../migrations/0004_storylines.sql"),
     include_str!("../migrations/0005_breaking.sql"),
+    include_str!("../migrations/0006_alerts.sql"),
 ];
 
 /// The schema version this build writes and reads.

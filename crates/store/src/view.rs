@@ -25,6 +25,22 @@ impl StoryRow {
     pub fn from_summary(s: &StorySummary, thread: &StoryThread) -> Self {
         let storyline = story_number(thread.storyline);
         StoryRow {
+            storyline: Some(story_label(storyline)),
+            storyline_number: Some(storyline),
+            continues: thread.continues.as_ref().map(|l| StoryLinkRow {
+                story: story_label(story_number(l.story)),
+                number: story_number(l.story),
+                score: l.score,
+                shared: l.shared.clone(),
+            }),
+            members: Some(StoryMembers { article_ids: s.article_ids.clone(), copy_groups: s.copy_groups.clone() }),
+            ..Self::from_card(s, None)
+        }
+    }
+
+    /// A story's card as the placer has it (no storyline yet: the store threads it).
+    pub fn from_card(s: &StorySummary, active: Option<bool>) -> Self {
+        StoryRow {
             story: story_label(story_number(s.id)),
             number: story_number(s.id),
             title: s.title.clone(),
@@ -36,20 +52,15 @@ impl StoryRow {
             sources: s.sources.clone(),
             keywords: s.keywords.clone(),
             entities: serde_json::to_value(&s.entities).unwrap_or_default(),
-            active: None,
+            active,
             titles: s.titles.clone(),
             keyphrases: s.keyphrases.clone(),
             summary: s.summary.clone(),
-            storyline: Some(story_label(storyline)),
-            storyline_number: Some(storyline),
-            continues: thread.continues.as_ref().map(|l| StoryLinkRow {
-                story: story_label(story_number(l.story)),
-                number: story_number(l.story),
-                score: l.score,
-                shared: l.shared.clone(),
-            }),
+            storyline: None,
+            storyline_number: None,
+            continues: None,
             breaking_since: s.breaking_since.map(|p| p.to_display_string()),
-            members: Some(StoryMembers { article_ids: s.article_ids.clone(), copy_groups: s.copy_groups.clone() }),
+            members: None,
         }
     }
 }

@@ -19,6 +19,23 @@ pub(crate) fn now(d: Dialect) -> &'static str {
     }
 }
 
+/// A time column as RFC 3339 text named as itself (PostgreSQL keeps timestamptz; SQLite
+/// keeps the text).
+pub(crate) fn time_column(d: Dialect, column: &str) -> String {
+    time_as(d, column, column)
+}
+
+/// A time column (or a qualified one, `n.created_at`) as RFC 3339 text named `name`.
+pub(crate) fn time_as(d: Dialect, column: &str, name: &str) -> String {
+    match d {
+        Dialect::Sqlite if column == name => column.to_string(),
+        Dialect::Sqlite => format!("{column} AS {name}"),
+        Dialect::Postgres => {
+            format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS {name}")
+        }
+    }
+}
+
 /// Placeholder `n` holding JSON text, for a JSON column (JSONB in PostgreSQL).
 pub(crate) fn json_param(d: Dialect, n: usize) -> String {
     match d {
@@ -67,6 +84,9 @@ pub struct BatchEnd {
     /// Stories that may have lost all their articles (a replay moved them): deleted if so.
     pub maybe_empty: Vec<StoryId>,
     pub checkpoint: Option<Checkpoint>,
+    /// What the alerts now know of the batch's stories, and the notices they send.
+    pub follows: Vec<crate::FollowRow>,
+    pub notices: Vec<crate::NoticeWrite>,
 }
 
 /// An article read back for replay, with the story it was in before.
@@ -290,6 +310,9 @@ impl Store {
                 &[story_number(*id).into()],
             )?;
         }
+        let clock =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        crate::alerts::write_alerts(&self.conn, &end.follows, &end.notices, clock)?;
         if let Some(from) = self.batch_min_seq {
             self.conn.execute("INSERT INTO generations (from_seq) VALUES (?1)", &[from.into()])?;
         }
