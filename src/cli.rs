@@ -205,6 +205,9 @@ pub struct WatchArgs {
     /// Poll every feed now, whether due or not.
     #[arg(long)]
     pub all: bool,
+    /// With --once: seconds to spend delivering alert webhooks after the pass.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub deliver_timeout: u64,
 }
 
 /// Where the store lives.
@@ -381,6 +384,9 @@ pub struct IngestArgs {
     pub strict: bool,
     #[command(flatten)]
     pub data: DataArgs,
+    /// Seconds to spend delivering alert webhooks after the run; the rest wait in the store for the next run or a running serve/watch.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub deliver_timeout: u64,
 }
 
 /// Where articles come from: files, directories, or `-` for stdin.

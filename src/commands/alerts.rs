@@ -77,7 +77,8 @@ pub fn run(command: AlertsCommand) -> Result<ExitCode> {
         }
         AlertsCommand::Test { data, name, json } => {
             let store = Store::open(&data.location(), Access::Read)?;
-            let row = Alerts::open(&data.location())?.get(&name)?.with_context(|| format!("no alert is named {name:?}"))?;
+            let row =
+                Alerts::open(&data.location())?.get(&name)?.with_context(|| format!("no alert is named {name:?}"))?;
             let alert = read(&row)?;
             let previews = tidings_engine::alerting::preview(&store, &alert)?;
             let told = previews.iter().filter(|p| p.trigger.is_some()).count();

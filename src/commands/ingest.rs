@@ -35,5 +35,25 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         stats.stories,
         store.location()
     )?;
+    deliver(&args.data.location(), std::time::Duration::from_secs(args.deliver_timeout))?;
     Ok(super::strict_exit(args.strict, done.bad))
+}
+
+/// Delivers the webhooks of the notices waiting (this run's, and any an earlier run left),
+/// for at most `timeout`; what is left waits in the outbox for the next run or a running
+/// `serve`/`watch`.
+pub(crate) fn deliver(location: &tidings_store::Location, timeout: std::time::Duration) -> Result<()> {
+    let deliverer = tidings_engine::delivery::Deliverer::open(location)?;
+    if deliverer.pending()? == 0 {
+        return Ok(());
+    }
+    let done = deliverer.deliver_due(std::time::Instant::now() + timeout)?;
+    let waiting = deliverer.pending()?;
+    out!(
+        "webhooks: {} delivered, {} to retry, {} given up; {waiting} waiting in the outbox",
+        done.delivered,
+        done.retrying,
+        done.failed
+    )?;
+    Ok(())
 }

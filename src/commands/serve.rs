@@ -60,6 +60,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     } else {
         None
     };
+    // A server that writes delivers its notices' webhooks as they are made.
+    let deliverer = match &writer {
+        Some(_) => Some(tidings_engine::delivery::Deliverer::spawn(&args.data.location(), stop.clone())?),
+        None => None,
+    };
     runtime.block_on(tidings_serve::server::run(
         listener,
         tidings_serve::router(state),
@@ -71,6 +76,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             Ok(result) => result?,
             Err(_) => anyhow::bail!("the feed watcher panicked"),
         }
+    }
+    if let Some(thread) = deliverer
+        && thread.join().is_err()
+    {
+        anyhow::bail!("the webhook deliverer panicked");
     }
     if let Some(w) = writer {
         w.close()?;

@@ -21,10 +21,17 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         let report = watcher.pass(&feeds, &mut writer, args.all)?;
         writer.close()?;
         out!("{report}")?;
+        super::ingest::deliver(dir, Duration::from_secs(args.deliver_timeout))?;
         return Ok(ExitCode::SUCCESS);
     }
     let stop = stop_on_signal();
-    watcher.follow(&feeds, &mut writer, &stop, args.all)?;
+    let deliverer = tidings_engine::delivery::Deliverer::spawn(dir, stop.clone())?;
+    let followed = watcher.follow(&feeds, &mut writer, &stop, args.all);
+    stop.store(true, Ordering::SeqCst);
+    if deliverer.join().is_err() {
+        anyhow::bail!("the webhook deliverer panicked");
+    }
+    followed?;
     writer.close()?;
     Ok(ExitCode::SUCCESS)
 }

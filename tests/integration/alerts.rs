@@ -229,3 +229,170 @@ fn the_surging_story_breaks_and_the_others_do_not() {
         assert!(stories.iter().all(|s| s["breaking"] == false), "{stories:#?}");
     }
 }
+
+/// One request a receiver got.
+#[derive(Debug, Clone)]
+struct Received {
+    path: String,
+    key: String,
+    signature: String,
+    body: Vec<u8>,
+}
+
+/// A webhook receiver on a loopback port: it records every request and answers each
+/// with what `answer` says for it (given how many requests with its key came before).
+struct Receiver {
+    port: u16,
+    got: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+}
+
+impl Receiver {
+    fn start(answer: impl Fn(&Received, usize) -> &'static str + Send + 'static) -> Self {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let port = listener.local_addr().expect("an address").port();
+        let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Received>::new()));
+        let log = got.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().expect("a stream"));
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or_default().to_string();
+                let (mut length, mut key, mut signature) = (0usize, String::new(), String::new());
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                        break;
+                    }
+                    let (name, value) = header.split_once(':').unwrap_or_default();
+                    match name.trim().to_ascii_lowercase().as_str() {
+                        "content-length" => length = value.trim().parse().unwrap_or(0),
+                        "idempotency-key" => key = value.trim().to_string(),
+                        "tidings-signature" => signature = value.trim().to_string(),
+                        _ => {}
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    continue;
+                }
+                let received = Received { path, key, signature, body };
+                let before = {
+                    let mut log = log.lock().expect("the log");
+                    let before = log.iter().filter(|r| r.key == received.key).count();
+                    log.push(received.clone());
+                    before
+                };
+                let status = answer(&received, before);
+                let reply = format!("HTTP/1.1 {status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+                let _ = stream.write_all(reply.as_bytes());
+            }
+        });
+        Receiver { port, got }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn received(&self) -> Vec<Received> {
+        self.got.lock().expect("the log").clone()
+    }
+}
+
+/// Runs `tidings alerts SUB --data … ARGS…`.
+fn alerts(target: &Target, sub: &str, args: &[&str]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("tidings"));
+    cmd.args(["alerts", sub]).args(target.data_args()).args(args);
+    cmd.output().expect("tidings runs")
+}
+
+fn add_alert(target: &Target, args: &[&str]) {
+    let out = alerts(target, "add", args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn log(target: &Target, name: &str) -> Vec<Value> {
+    let out = alerts(target, "log", &[name, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("a JSON notice")).collect()
+}
+
+/// Lets the outbox's retries fall due now.
+fn time_passes(target: &Target) {
+    target.sql("UPDATE alert_notices SET next_attempt_ts = 0 WHERE status = 'pending'");
+}
+
+#[test]
+fn webhooks_are_signed_retried_after_a_500_and_arrive_once_across_runs() {
+    let dir = TestDir::new();
+    // Every notice's first attempt gets a 500; later ones are acknowledged.
+    let receiver = Receiver::start(|_, before| if before == 0 { "500 Internal Server Error" } else { "200 OK" });
+    let secret = dir.write("secret", "a shared secret of the newsroom\n");
+    for target in Target::all(&dir) {
+        let hook = receiver.url(&format!("/{}", target.name()));
+        let secret = secret.to_str().expect("a path");
+        add_alert(
+            &target,
+            &["fire", "--query", "Kvalnes", "--on", "breaking", "--webhook", &hook, "--secret-file", secret],
+        );
+        add_alert(&target, &["council", "--entity", "Holmvik", "--webhook", &hook, "--secret-file", secret]);
+        add_alert(&target, &["choirs", "--query", "choir", "--lang", "en", "--min-articles", "1"]);
+        let (day1, day2) = two_days();
+        let day1 = dir.write(&format!("d1-{}.jsonl", target.name()), day1);
+        let day2 = dir.write(&format!("d2-{}.jsonl", target.name()), day2);
+        let empty = dir.write("empty.jsonl", "");
+        let run = |file: &std::path::Path| {
+            let out = target.run("ingest", &[file.as_os_str(), "--deliver-timeout".as_ref(), "20".as_ref()]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).to_string()
+        };
+        // Day 1: the council story reaches two articles; its webhook answers 500.
+        let said = run(&day1);
+        assert!(said.contains("0 delivered, 1 to retry"), "{said}");
+        let council = log(&target, "council");
+        assert_eq!(council.len(), 1);
+        assert_eq!(
+            (&council[0]["trigger"], &council[0]["status"], &council[0]["attempts"]),
+            (&json!("new-story"), &json!("pending"), &json!(1))
+        );
+        assert_eq!(council[0]["last_status"], 500);
+        // Alerts without a webhook keep their notices for the log.
+        assert_eq!(log(&target, "choirs")[0]["status"], "none");
+        // Day 2: the fire breaks; the council notice is retried once its time comes.
+        time_passes(&target);
+        run(&day2);
+        let fire = log(&target, "fire");
+        assert_eq!(fire.len(), 1, "one breaking episode, one notice: {fire:?}");
+        assert_eq!(log(&target, "council")[0]["status"], "delivered");
+        time_passes(&target);
+        let said = run(&empty);
+        assert!(said.contains("1 delivered"), "{said}");
+        // Again, and the same files again: nothing new is sent.
+        run(&day1);
+        run(&day2);
+        let mine: Vec<Received> =
+            receiver.received().into_iter().filter(|r| r.path == format!("/{}", target.name())).collect();
+        assert_eq!(mine.len(), 4, "two notices, two attempts each: {mine:?}");
+        let keys: std::collections::BTreeSet<&str> = mine.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys.len(), 2, "each notice keeps its Idempotency-Key across attempts");
+        for r in &mine {
+            assert!(tidings_alert::verify("a shared secret of the newsroom", &r.signature, &r.body), "{r:?}");
+            assert!(!tidings_alert::verify("another secret", &r.signature, &r.body));
+            let body: Value = serde_json::from_slice(&r.body).expect("a JSON body");
+            assert_eq!(body["notice"], r.key.as_str());
+        }
+        let fire_body: Value =
+            serde_json::from_slice(&mine.iter().find(|r| r.key.contains("breaking")).expect("the fire notice").body)
+                .expect("JSON");
+        assert_eq!((&fire_body["alert"], &fire_body["trigger"]), (&json!("fire"), &json!("breaking")));
+        assert_eq!(fire_body["story"]["breaking"], true);
+        assert!(fire_body["story"]["title"].as_str().is_some_and(|t| t.contains("Kvalnes")));
+        assert!(!fire_body["articles"].as_array().expect("articles").is_empty());
+        assert_eq!(log(&target, "fire")[0]["attempts"], 2);
+    }
+}

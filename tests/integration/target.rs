@@ -86,4 +86,15 @@ impl Target {
             }
         }
     }
+
+    /// Runs statements behind the binary's back (a test's way to let time pass).
+    pub fn sql(&self, sql: &str) {
+        match self {
+            Target::Sqlite { dir } => {
+                let conn = rusqlite::Connection::open(dir.join("tidings.sqlite")).expect("the database opens");
+                conn.execute_batch(sql).expect("the statement runs");
+            }
+            Target::Postgres { db, .. } => db.sql(sql),
+        }
+    }
 }

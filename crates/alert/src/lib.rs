@@ -11,6 +11,7 @@ mod definition;
 mod matcher;
 mod notice;
 mod percolator;
+mod signature;
 
 pub use definition::{
     Alert, DEFAULT_EVERY_SECONDS, DEFAULT_MIN_ARTICLES, DefinitionError, MAX_NAME_CHARS, Trigger, Webhook, parse_every,
@@ -18,3 +19,4 @@ pub use definition::{
 pub use matcher::{DocTerms, matches};
 pub use notice::{Follow, StoryState, decide, notice_key};
 pub use percolator::{AlertId, ArticleView, Percolator};
+pub use signature::{SIGNATURE_HEADER, sign, verify};

@@ -65,9 +65,10 @@ pub fn decide(alert: &Alert, follow: &mut Follow, story: StoryState<'_>, now: i6
 }
 
 /// The notice's idempotency key: the same for every delivery attempt of one notice, and
-/// different for every notice (the alert, the story, the trigger and the notice's count).
-pub fn notice_key(follow: &Follow, trigger: Trigger) -> String {
-    format!("a{}-s{}-{}-{}", follow.alert, follow.story, trigger.as_str(), follow.notices)
+/// different for every notice: the alert's random `uid`, the story, the trigger and the
+/// notice's count.
+pub fn notice_key(uid: &str, follow: &Follow, trigger: Trigger) -> String {
+    format!("{uid}-s{}-{}-{}", follow.story, trigger.as_str(), follow.notices)
 }
 
 #[cfg(test)]
@@ -98,7 +99,7 @@ mod tests {
         let (a, mut f) = (alert(Trigger::NewStory), Follow::default());
         assert_eq!(decide(&a, &mut f, state(1, None, 0), 0), None);
         assert_eq!(decide(&a, &mut f, state(2, None, 10), 0), Some(Trigger::NewStory));
-        assert_eq!(notice_key(&f, Trigger::NewStory), "a0-s0-new-story-1");
+        assert_eq!(notice_key("9f3c", &f, Trigger::NewStory), "9f3c-s0-new-story-1");
         assert_eq!(decide(&a, &mut f, state(9, None, 20), 0), None);
     }
 

@@ -19,7 +19,8 @@ const NOTICE_ARTICLES: usize = 10;
 
 /// The saved alerts, as the writer uses them.
 pub struct AlertBook {
-    alerts: FxHashMap<AlertId, Alert>,
+    /// By id, with the alert's uid.
+    alerts: FxHashMap<AlertId, (Alert, String)>,
     percolator: SharedPercolator,
     version: String,
 }
@@ -41,18 +42,19 @@ impl AlertBook {
         let mut alerts = Vec::new();
         for row in store.alerts()? {
             match serde_json::from_str::<Alert>(&row.definition) {
-                Ok(alert) => alerts.push((row.id, alert)),
+                Ok(alert) => alerts.push((row.id, alert, row.uid)),
                 Err(e) => tracing::warn!("alert {:?} cannot be read ({e}); it is skipped", row.name),
             }
         }
         if !alerts.is_empty() {
             tracing::info!("matching {} alerts", alerts.len());
         }
-        let percolator = (!alerts.is_empty()).then(|| std::sync::Arc::new(Percolator::new(&alerts)));
+        let definitions: Vec<(AlertId, Alert)> = alerts.iter().map(|(id, a, _)| (*id, a.clone())).collect();
+        let percolator = (!alerts.is_empty()).then(|| std::sync::Arc::new(Percolator::new(&definitions)));
         if let Ok(mut shared) = self.percolator.write() {
             *shared = percolator;
         }
-        self.alerts = alerts.into_iter().collect();
+        self.alerts = alerts.into_iter().map(|(id, a, uid)| (id, (a, uid))).collect();
         self.version = version;
         Ok(())
     }
@@ -130,7 +132,7 @@ impl BatchMatches {
         keys.sort_unstable();
         let (mut rows, mut notices) = (Vec::new(), Vec::new());
         for key in keys {
-            let (Some(alert), Some(card), Some((follow, mut changed))) =
+            let (Some((alert, uid)), Some(card), Some((follow, mut changed))) =
                 (book.alerts.get(&key.0), cards.get(&key.1), follows.remove(&key))
             else {
                 continue;
@@ -145,7 +147,7 @@ impl BatchMatches {
             };
             if let Some(trigger) = decide(alert, &mut follow, state, now.as_second()) {
                 changed = true;
-                let key = notice_key(&follow, trigger);
+                let key = notice_key(uid, &follow, trigger);
                 let body = json!({
                     "notice": key,
                     "alert": alert.name,

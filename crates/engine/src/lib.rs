@@ -10,11 +10,13 @@
 //! - [`writer`]: the store's single writer, batch by batch with checkpoints ([`Writer`]),
 //!   and [`shared`], one writer for the threads of a server;
 //! - [`body`]: the articles of a request body;
+//! - [`delivery`]: webhooks delivered from the outbox, signed, retried, recorded;
 //! - [`watcher`]: feeds polled and their pages fetched ([`Watcher`]).
 
 pub mod accepted;
 pub mod alerting;
 pub mod body;
+pub mod delivery;
 mod error;
 pub mod novelty;
 pub mod order;

@@ -6,6 +6,9 @@
 CREATE TABLE alerts (
     id         INTEGER PRIMARY KEY,
     name       TEXT NOT NULL UNIQUE,
+    -- Random, made once: starts its notices' keys, so that no two alerts (of this store
+    -- or another) give one key.
+    uid        TEXT NOT NULL,
     definition TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL

@@ -16,6 +16,8 @@ use crate::{Location, Store, StoreError};
 pub struct AlertRow {
     pub id: i64,
     pub name: String,
+    /// Random, made when the alert was first saved; starts its notices' keys.
+    pub uid: String,
     /// JSON.
     pub definition: String,
     pub created_at: String,
@@ -114,17 +116,27 @@ fn alert_columns(d: Dialect) -> String {
         Dialect::Sqlite => "definition",
         Dialect::Postgres => "definition::text AS definition",
     };
-    format!("id, name, {definition}, {}, {}", time_column(d, "created_at"), time_column(d, "updated_at"))
+    format!("id, name, uid, {definition}, {}, {}", time_column(d, "created_at"), time_column(d, "updated_at"))
 }
 
 fn alert_row(r: &dyn Columns) -> Result<AlertRow, StoreError> {
     Ok(AlertRow {
         id: r.int("id")?,
         name: r.text("name")?,
+        uid: r.text("uid")?,
         definition: r.text("definition")?,
         created_at: r.text("created_at")?,
         updated_at: r.text("updated_at")?,
     })
+}
+
+/// 64 random bits as hex (the standard library's hasher is keyed randomly per process).
+fn random_uid() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.write_u32(std::process::id());
+    format!("{:016x}", h.finish())
 }
 
 /// Every alert, in the order they were added.
@@ -168,13 +180,17 @@ impl Alerts {
             format!("UPDATE alerts SET definition = {}, updated_at = {} WHERE name = ?2", json_param(d, 1), now(d))
         } else {
             format!(
-                "INSERT INTO alerts (definition, name, created_at, updated_at) VALUES ({}, ?2, {}, {})",
+                "INSERT INTO alerts (definition, name, uid, created_at, updated_at) VALUES ({}, ?2, ?3, {}, {})",
                 json_param(d, 1),
                 now(d),
                 now(d)
             )
         };
-        self.conn.execute(&sql, &[definition.into(), name.into()])?;
+        let mut args = vec![definition.into(), name.into()];
+        if !exists {
+            args.push(random_uid().into());
+        }
+        self.conn.execute(&sql, &args)?;
         Ok(Some(!exists))
     }
 
@@ -249,6 +265,17 @@ impl Alerts {
         let n =
             self.conn.row("SELECT count(*) AS n FROM alert_notices WHERE status = 'pending'", &[], |r| r.int("n"))?;
         Ok(n.unwrap_or(0))
+    }
+
+    /// Takes a due notice for delivery until `until` (Unix seconds), if no other deliverer
+    /// took it since it was read (its next attempt is still `expected`).
+    pub fn claim(&self, id: i64, expected: Option<i64>, until: i64) -> Result<bool, StoreError> {
+        let Some(expected) = expected else { return Ok(false) };
+        let taken = self.conn.execute(
+            "UPDATE alert_notices SET next_attempt_ts = ?3 WHERE id = ?1 AND status = 'pending' AND next_attempt_ts = ?2",
+            &[id.into(), expected.into(), until.into()],
+        )?;
+        Ok(taken == 1)
     }
 
     /// Records a delivery attempt. A notice already delivered stays delivered (two
