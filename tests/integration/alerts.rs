@@ -396,3 +396,78 @@ fn webhooks_are_signed_retried_after_a_500_and_arrive_once_across_runs() {
         assert_eq!(log(&target, "fire")[0]["attempts"], 2);
     }
 }
+
+/// A receiver that misbehaves: `kind` is "huge" (a 10 MB answer), "redirect" (to itself,
+/// forever) or "slow" (reads the request, then says nothing for five minutes).
+fn hostile(kind: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr().expect("an address").port());
+    let location = url.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let location = location.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 65536];
+                let _ = stream.read(&mut buf);
+                match kind {
+                    "huge" => {
+                        let size = 10 << 20;
+                        let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: {size}\r\n\r\n");
+                        let chunk = vec![b'x'; 1 << 20];
+                        for _ in 0..10 {
+                            if stream.write_all(&chunk).is_err() {
+                                break;
+                            }
+                        }
+                    }
+                    "redirect" => {
+                        let _ =
+                            write!(stream, "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n");
+                    }
+                    _ => std::thread::sleep(std::time::Duration::from_secs(300)),
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn unreachable_huge_looping_and_slow_receivers_never_block_ingest() {
+    let dir = TestDir::new();
+    let target = Target::sqlite(&dir);
+    let secret = dir.write("secret", "another shared secret");
+    let secret = secret.to_str().expect("a path");
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        format!("http://127.0.0.1:{}/hook", listener.local_addr().expect("an address").port())
+    };
+    let hooks =
+        [("unreachable", closed), ("huge", hostile("huge")), ("loop", hostile("redirect")), ("slow", hostile("slow"))];
+    for (name, url) in &hooks {
+        add_alert(&target, &[name, "--entity", "Holmvik", "--webhook", url, "--secret-file", secret]);
+    }
+    let (day1, _) = two_days();
+    let day1 = dir.write("day1.jsonl", day1);
+    let started = std::time::Instant::now();
+    let out = target.run("ingest", &[day1.as_os_str(), "--deliver-timeout".as_ref(), "3".as_ref()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "ingest waited for a receiver");
+    assert_eq!(target.committed_articles(), 19, "everything stored whatever the receivers do");
+    let status = |name: &str| {
+        let notices = log(&target, name);
+        assert_eq!(notices.len(), 1, "{name}: {notices:?}");
+        (notices[0]["status"].as_str().unwrap_or_default().to_string(), notices[0]["last_error"].clone())
+    };
+    assert_eq!(status("unreachable").0, "pending", "a receiver that is down is tried again");
+    assert_eq!(status("huge").0, "delivered", "a 2xx is an acknowledgement; its body is not read");
+    let (looped, error) = status("loop");
+    assert_eq!(looped, "failed", "webhooks are not redirected");
+    assert!(error.as_str().is_some_and(|e| e.contains("302")), "{error}");
+    // The slow receiver is cut off by the deadline and tried again later.
+    let slow = log(&target, "slow");
+    assert_eq!((&slow[0]["status"], &slow[0]["attempts"]), (&json!("pending"), &json!(1)), "{slow:?}");
+    assert!(slow[0]["last_error"].as_str().is_some_and(|e| e.contains("timeout") || e.contains("timed out")), "{slow:?}");
+}
