@@ -98,6 +98,15 @@ pub enum AlertsCommand {
         #[arg(long)]
         replace: bool,
     },
+    /// Save many alerts from a JSON Lines file, one alert per line as `alerts list --json` writes them (with "webhook": {"url", "secret"} for a webhook).
+    Import {
+        #[command(flatten)]
+        data: DataArgs,
+        file: PathBuf,
+        /// Replace alerts of the same names.
+        #[arg(long)]
+        replace: bool,
+    },
     /// The saved alerts.
     List {
         #[command(flatten)]

@@ -52,6 +52,18 @@ pub fn run(command: AlertsCommand) -> Result<ExitCode> {
                 Some(false) => out!("replaced alert {name}: {}", describe(&alert))?,
             }
         }
+        AlertsCommand::Import { data, file, replace } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let mut read = Vec::new();
+            for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                let alert: Alert = serde_json::from_str(line)
+                    .with_context(|| format!("{}, line {}: not an alert", file.display(), i + 1))?;
+                alert.validate().with_context(|| format!("{}, line {}", file.display(), i + 1))?;
+                read.push((alert.name.clone(), serde_json::to_string(&alert)?));
+            }
+            let saved = Alerts::open(&data.location())?.save_all(&read, replace)?;
+            out!("{saved} alerts saved, {} skipped (names taken; --replace replaces them)", read.len() as u64 - saved)?;
+        }
         AlertsCommand::List { data, json } => {
             let rows = Alerts::open(&data.location())?.list()?;
             for row in &rows {

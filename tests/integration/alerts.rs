@@ -469,5 +469,8 @@ fn unreachable_huge_looping_and_slow_receivers_never_block_ingest() {
     // The slow receiver is cut off by the deadline and tried again later.
     let slow = log(&target, "slow");
     assert_eq!((&slow[0]["status"], &slow[0]["attempts"]), (&json!("pending"), &json!(1)), "{slow:?}");
-    assert!(slow[0]["last_error"].as_str().is_some_and(|e| e.contains("timeout") || e.contains("timed out")), "{slow:?}");
+    assert!(
+        slow[0]["last_error"].as_str().is_some_and(|e| e.contains("timeout") || e.contains("timed out")),
+        "{slow:?}"
+    );
 }

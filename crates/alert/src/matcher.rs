@@ -2,91 +2,181 @@
 //! index's own analysis of words (`IndexTerms`: lowercased, stemmed in the article's
 //! language, compounds as their parts at one position), so that an alert matches the
 //! articles that a search for its query would find.
+//!
+//! Both sides are reduced to term hashes once: an article's terms with their positions
+//! (words analysed through a per-thread cache, as the search tokenizer does), and a query
+//! per language the first time an article in that language meets it.
+
+use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 use tidings_analyze::{IndexTerms, Lang};
 use tidings_query::{Atom, Expr};
 use unicode_segmentation::UnicodeSegmentation;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Positions between the headline and the body, so that no phrase spans both (the index
 /// keeps them in separate fields).
 const FIELD_GAP: u32 = 10_000;
+/// Words whose terms each thread remembers per language (news vocabularies are Zipfian).
+const CACHE_WORDS: usize = 100_000;
+
+thread_local! {
+    static WORD_TERMS: RefCell<Vec<FxHashMap<String, Box<[String]>>>> =
+        RefCell::new(vec![FxHashMap::default(); Lang::all().len()]);
+}
+
+pub(crate) fn lang_index(lang: Lang) -> usize {
+    Lang::all().iter().position(|l| *l == lang).unwrap_or(0)
+}
+
+pub(crate) fn term_hash(term: &str) -> u64 {
+    xxh3_64(term.as_bytes())
+}
 
 /// An article's terms with their positions: what a query is evaluated against.
 #[derive(Debug, Default)]
 pub struct DocTerms {
-    pub lang: Option<Lang>,
-    positions: FxHashMap<String, Vec<u32>>,
+    positions: FxHashMap<u64, Vec<u32>>,
+    /// The terms as text, for prefixes (kept only when a prefix query may ask).
+    texts: Vec<(String, u32)>,
 }
 
 impl DocTerms {
-    /// The terms of a headline and a body in `lang`.
-    pub fn new(terms: &IndexTerms, lang: Lang, title: &str, body: &str) -> Self {
-        let mut positions: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-        let mut add = |text: &str, offset: u32| {
-            terms.for_each(lang, text, |t| {
-                positions.entry(t.text.to_string()).or_default().push(offset + t.position as u32);
-            });
+    /// The terms of a headline and a body in `lang`; `with_texts` keeps the terms' text for
+    /// prefix queries.
+    pub fn new(terms: &IndexTerms, lang: Lang, title: &str, body: &str, with_texts: bool) -> Self {
+        let mut doc = DocTerms::default();
+        WORD_TERMS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let cache = &mut cache[lang_index(lang)];
+            for (text, offset) in [(title, 0), (body, FIELD_GAP)] {
+                for (position, word) in text.unicode_words().enumerate() {
+                    if !cache.contains_key(word) {
+                        if cache.len() >= CACHE_WORDS {
+                            cache.clear();
+                        }
+                        cache.insert(word.to_string(), terms.word_terms(lang, word).into_boxed_slice());
+                    }
+                    let at = offset + position as u32;
+                    for term in cache.get(word).into_iter().flatten() {
+                        doc.positions.entry(term_hash(term)).or_default().push(at);
+                        if with_texts {
+                            doc.texts.push((term.clone(), at));
+                        }
+                    }
+                }
+            }
+        });
+        doc
+    }
+
+    /// Every distinct term's hash (for the percolator's lookup).
+    pub fn hashes(&self) -> impl Iterator<Item = &u64> {
+        self.positions.keys()
+    }
+
+    fn at(&self, term: u64) -> &[u32] {
+        self.positions.get(&term).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether some start position has every `(term, offset)` of `terms` at
+    /// `start + offset`, and a term beginning with `prefix` at its offset when given.
+    fn phrase(&self, terms: &[(u64, u32)], prefix: Option<&(String, u32)>) -> bool {
+        let holds = |start: u32| {
+            terms.iter().all(|(t, offset)| self.at(*t).contains(&(start + offset)))
+                && prefix.is_none_or(|(p, offset)| {
+                    self.texts.iter().any(|(t, at)| *at == start + offset && t.starts_with(p.as_str()))
+                })
         };
-        add(title, 0);
-        add(body, FIELD_GAP);
-        Self { lang: Some(lang), positions }
-    }
-
-    /// Every distinct term (for the percolator's lookup).
-    pub fn terms(&self) -> impl Iterator<Item = &str> {
-        self.positions.keys().map(String::as_str)
-    }
-
-    fn at(&self, term: &str) -> &[u32] {
-        self.positions.get(term).map_or(&[], Vec::as_slice)
-    }
-
-    /// Whether the terms of `text` (analysed in the article's language) occur in a row, the
-    /// last one perhaps only as a prefix of a term.
-    fn phrase(&self, terms: &IndexTerms, text: &str, prefix: bool) -> bool {
-        let Some(lang) = self.lang else { return false };
-        let mut query: Vec<(String, u32)> = Vec::new();
-        terms.for_each(lang, text, |t| query.push((t.text.to_string(), t.position as u32)));
-        if prefix {
-            // The last word is matched by its lowercased form, as the index's prefix
-            // query does.
-            let last = text.unicode_words().next_back().map(str::to_lowercase).unwrap_or_default();
-            let at = query.last().map_or(0, |(_, p)| *p);
-            query.retain(|(_, p)| *p != at);
-            return self.starts(&query, |start| {
-                self.positions.iter().any(|(t, ps)| t.starts_with(&last) && ps.contains(&(start + at)))
-            });
+        match (terms.first(), prefix) {
+            (Some((first, offset)), _) => self.at(*first).iter().filter_map(|p| p.checked_sub(*offset)).any(holds),
+            (None, Some((p, offset))) => self
+                .texts
+                .iter()
+                .filter(|(t, _)| t.starts_with(p.as_str()))
+                .filter_map(|(_, at)| at.checked_sub(*offset))
+                .any(holds),
+            (None, None) => false,
         }
-        !query.is_empty() && self.starts(&query, |_| true)
-    }
-
-    /// Whether some start position has every `(term, offset)` of `query` at
-    /// `start + offset`, and `more(start)` holds. An empty query matches at any position of
-    /// any term.
-    fn starts(&self, query: &[(String, u32)], more: impl Fn(u32) -> bool) -> bool {
-        let Some((first, first_offset)) = query.first() else {
-            return self.positions.values().flatten().any(|&p| more(p));
-        };
-        self.at(first)
-            .iter()
-            .filter_map(|p| p.checked_sub(*first_offset))
-            .any(|start| query.iter().all(|(t, offset)| self.at(t).contains(&(start + offset))) && more(start))
     }
 }
 
-/// Whether the article matches the parsed query.
-pub fn matches(expr: &Expr, doc: &DocTerms, terms: &IndexTerms) -> bool {
-    expr.alternatives.iter().any(|parts| {
-        parts.iter().any(|p| !p.exclude)
-            && parts.iter().all(|part| {
-                let found = match &part.atom {
-                    Atom::Group(inner) => matches(inner, doc, terms),
-                    Atom::Word { text, prefix } | Atom::Phrase { text, prefix } => doc.phrase(terms, text, *prefix),
-                };
-                found != part.exclude
-            })
-    })
+/// A query analysed for articles in one language.
+#[derive(Debug, Clone)]
+pub struct CompiledQuery {
+    alternatives: Vec<Vec<(bool, Compiled)>>,
+}
+
+#[derive(Debug, Clone)]
+enum Compiled {
+    /// Words in a row (one word: a phrase of one), the last perhaps a prefix.
+    Phrase {
+        terms: Vec<(u64, u32)>,
+        prefix: Option<(String, u32)>,
+    },
+    Group(CompiledQuery),
+}
+
+impl CompiledQuery {
+    pub fn new(expr: &Expr, lang: Lang, index_terms: &IndexTerms) -> Self {
+        let alternatives = expr
+            .alternatives
+            .iter()
+            .map(|parts| parts.iter().map(|p| (p.exclude, compile_atom(&p.atom, lang, index_terms))).collect())
+            .collect();
+        Self { alternatives }
+    }
+
+    /// Whether it needs the article's terms as text (it has a prefix).
+    pub fn has_prefix(&self) -> bool {
+        self.alternatives.iter().flatten().any(|(_, atom)| match atom {
+            Compiled::Phrase { prefix, .. } => prefix.is_some(),
+            Compiled::Group(inner) => inner.has_prefix(),
+        })
+    }
+
+    pub fn matches(&self, doc: &DocTerms) -> bool {
+        self.alternatives.iter().any(|parts| {
+            parts.iter().any(|(exclude, _)| !exclude)
+                && parts.iter().all(|(exclude, atom)| {
+                    let found = match atom {
+                        Compiled::Group(inner) => inner.matches(doc),
+                        Compiled::Phrase { terms, prefix } => doc.phrase(terms, prefix.as_ref()),
+                    };
+                    found != *exclude
+                })
+        })
+    }
+}
+
+fn compile_atom(atom: &Atom, lang: Lang, index_terms: &IndexTerms) -> Compiled {
+    match atom {
+        Atom::Group(inner) => Compiled::Group(CompiledQuery::new(inner, lang, index_terms)),
+        Atom::Word { text, prefix } | Atom::Phrase { text, prefix } => {
+            let mut terms: Vec<(String, u32)> = Vec::new();
+            index_terms.for_each(lang, text, |t| terms.push((t.text.to_string(), t.position as u32)));
+            let prefix = if *prefix {
+                // The last word is matched by its lowercased form, as the index's prefix
+                // query does.
+                let last = text.unicode_words().next_back().map(str::to_lowercase).unwrap_or_default();
+                let at = terms.last().map_or(0, |(_, p)| *p);
+                terms.retain(|(_, p)| *p != at);
+                Some((last, at))
+            } else {
+                None
+            };
+            Compiled::Phrase { terms: terms.iter().map(|(t, p)| (term_hash(t), *p)).collect(), prefix }
+        }
+    }
+}
+
+/// Whether an article in `lang` with these headline and body words matches the query (a
+/// convenience for one query; the percolator compiles its queries once).
+pub fn matches(expr: &Expr, lang: Lang, title: &str, body: &str) -> bool {
+    let terms = IndexTerms::new();
+    let query = CompiledQuery::new(expr, lang, &terms);
+    query.matches(&DocTerms::new(&terms, lang, title, body, query.has_prefix()))
 }
 
 #[cfg(test)]
@@ -94,9 +184,7 @@ mod tests {
     use super::*;
 
     fn check(query: &str, lang: Lang, title: &str, body: &str) -> bool {
-        let terms = IndexTerms::new();
-        let doc = DocTerms::new(&terms, lang, title, body);
-        matches(&tidings_query::parse(query).expect("a query"), &doc, &terms)
+        matches(&tidings_query::parse(query).expect("a query"), lang, title, body)
     }
 
     #[test]

@@ -8,12 +8,14 @@
 //! such anchor (only a prefix, only a language or outlet) is checked against every article;
 //! those are few and cheap.
 
+use std::sync::OnceLock;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 use tidings_analyze::{Entity, EntityKind, IndexTerms, Lang, name_key};
 use tidings_query::{Atom, Expr};
 
 use crate::definition::Alert;
-use crate::matcher::{DocTerms, matches};
+use crate::matcher::{CompiledQuery, DocTerms, lang_index, term_hash};
 
 /// An alert's id in the store.
 pub type AlertId = i64;
@@ -30,6 +32,8 @@ pub struct ArticleView<'a> {
 struct Compiled {
     id: AlertId,
     expr: Option<Expr>,
+    /// The query analysed per language (`Lang::all()` order), on first use.
+    by_lang: Vec<OnceLock<CompiledQuery>>,
     entity_key: Option<String>,
     langs: Vec<Lang>,
     /// Lowercased.
@@ -39,11 +43,16 @@ struct Compiled {
 /// The alerts of a store, ready to match articles against.
 pub struct Percolator {
     alerts: Vec<Compiled>,
-    /// Per language (in `Lang::all()` order): anchor term → alerts (positions in `alerts`).
-    by_term: Vec<FxHashMap<String, Vec<usize>>>,
+    /// Per language (in `Lang::all()` order): anchor term's hash → alerts (positions in
+    /// `alerts`).
+    by_term: Vec<FxHashMap<u64, Vec<usize>>>,
     by_entity: FxHashMap<String, Vec<usize>>,
     always: Vec<usize>,
     terms: IndexTerms,
+    /// Whether any alert has a query (then articles' terms are needed).
+    queries: bool,
+    /// Whether any query has a prefix (then the terms' text is needed too).
+    prefixes: bool,
 }
 
 impl Percolator {
@@ -57,14 +66,19 @@ impl Percolator {
             by_entity: FxHashMap::default(),
             always: Vec::new(),
             terms,
+            queries: false,
+            prefixes: false,
         };
         for (id, alert) in alerts {
             let expr = match alert.query.as_deref().map(tidings_query::parse).transpose() {
                 Ok(expr) => expr,
                 Err(_) => continue,
             };
+            p.queries |= expr.is_some();
+            p.prefixes |= alert.query.as_deref().is_some_and(|q| q.contains('*'));
             let compiled = Compiled {
                 id: *id,
+                by_lang: (0..Lang::all().len()).map(|_| OnceLock::new()).collect(),
                 expr,
                 entity_key: alert.entity.as_deref().map(name_key),
                 langs: alert.langs.iter().map(|l| Lang::from_code(l)).collect(),
@@ -101,7 +115,7 @@ impl Percolator {
                     if let Some(term) = longest
                         && filed.insert(term.clone())
                     {
-                        self.by_term[i].entry(term).or_default().push(at);
+                        self.by_term[i].entry(term_hash(&term)).or_default().push(at);
                     }
                 }
             }
@@ -113,7 +127,7 @@ impl Percolator {
 
     /// The alerts an article matches, in the order they were given.
     pub fn matches(&self, a: &ArticleView<'_>) -> Vec<AlertId> {
-        let lang_index = Lang::all().iter().position(|l| *l == a.lang).unwrap_or(0);
+        let lang_index = lang_index(a.lang);
         let mut candidates: Vec<usize> = self.always.clone();
         for e in a.entities {
             candidates.extend(self.by_entity.get(&e.key).into_iter().flatten());
@@ -123,12 +137,11 @@ impl Percolator {
                 candidates.extend(self.by_entity.get(surname).into_iter().flatten());
             }
         }
-        let needs_terms = !self.by_term[lang_index].is_empty() || self.alerts.iter().any(|c| c.expr.is_some());
-        let doc = needs_terms.then(|| DocTerms::new(&self.terms, a.lang, a.title, a.body));
+        let doc = self.queries.then(|| DocTerms::new(&self.terms, a.lang, a.title, a.body, self.prefixes));
         if let Some(doc) = &doc {
             let index = &self.by_term[lang_index];
             if !index.is_empty() {
-                candidates.extend(doc.terms().filter_map(|t| index.get(t)).flatten());
+                candidates.extend(doc.hashes().filter_map(|t| index.get(t)).flatten());
             }
         }
         candidates.sort_unstable();
@@ -156,7 +169,9 @@ impl Percolator {
             return false;
         }
         match (&c.expr, doc) {
-            (Some(expr), Some(doc)) => matches(expr, doc, &self.terms),
+            (Some(expr), Some(doc)) => {
+                c.by_lang[lang_index(a.lang)].get_or_init(|| CompiledQuery::new(expr, a.lang, &self.terms)).matches(doc)
+            }
             (Some(_), None) => false,
             (None, _) => true,
         }

@@ -131,6 +131,9 @@ impl BatchMatches {
         let mut keys: Vec<(AlertId, i64)> = follows.keys().copied().collect();
         keys.sort_unstable();
         let (mut rows, mut notices) = (Vec::new(), Vec::new());
+        // A story's card and articles as JSON, made once however many alerts tell of it.
+        let mut story_json: FxHashMap<i64, String> = FxHashMap::default();
+        let created_at = serde_json::to_string(&now.to_string()).unwrap_or_default();
         for key in keys {
             let (Some((alert, uid)), Some(card), Some((follow, mut changed))) =
                 (book.alerts.get(&key.0), cards.get(&key.1), follows.remove(&key))
@@ -148,20 +151,18 @@ impl BatchMatches {
             if let Some(trigger) = decide(alert, &mut follow, state, now.as_second()) {
                 changed = true;
                 let key = notice_key(uid, &follow, trigger);
-                let body = json!({
-                    "notice": key,
-                    "alert": alert.name,
-                    "trigger": trigger.as_str(),
-                    "created_at": now.to_string(),
-                    "story": StoryRow::from_card(s, Some(card.active)),
-                    "articles": self.newest(follow.story),
+                let story = story_json.entry(follow.story).or_insert_with(|| {
+                    let card = json!(StoryRow::from_card(s, Some(card.active)));
+                    format!(r#""story":{card},"articles":{}"#, json!(self.newest(follow.story)))
                 });
+                let head = json!({"notice": key, "alert": alert.name, "trigger": trigger.as_str()}).to_string();
+                let body = format!("{},\"created_at\":{created_at},{story}}}", head.trim_end_matches('}'));
                 notices.push(NoticeWrite {
                     alert: follow.alert,
                     story: follow.story,
                     trigger: trigger.as_str().to_string(),
                     key,
-                    body: body.to_string(),
+                    body,
                     deliver: alert.webhook.is_some(),
                 });
             }

@@ -560,7 +560,7 @@ fn body_error(e: &axum::Error, max_body: usize) -> ApiError {
 }
 
 /// Checks the bearer token in constant time (no timing hints about its prefix).
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let expected = state.config.token.as_deref().ok_or(ApiError::WritesDisabled)?;
     let given = headers
         .get(header::AUTHORIZATION)

@@ -4,6 +4,7 @@
 //! threads; the write endpoint and the feed watcher ([`watching`]) go through the
 //! engine's one [`tidings_engine::SharedWriter`].
 
+pub mod alerts;
 pub mod api;
 pub mod chart;
 pub mod error;
@@ -43,6 +44,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/search", get(api::search))
         .route("/sources", get(api::sources))
         .route("/stats", get(api::stats))
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/{name}", get(alerts::one).put(alerts::put).delete(alerts::delete))
         .route("/openapi.json", get(api::openapi))
         .fallback(|| async { ApiError::NotFound("this API path".into()) });
     Router::new()
@@ -54,6 +57,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/sources", get(pages::sources))
         .route("/source/{name}", get(pages::source))
         .route("/entity/{name}", get(pages::entity))
+        .route("/stories.atom", get(alerts::stories_feed))
+        .route("/search.atom", get(alerts::search_feed))
+        .route("/alerts", get(alerts::page))
+        .route("/alerts/{file}", get(alerts::alert_feed))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(max_body))

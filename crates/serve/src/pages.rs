@@ -26,7 +26,7 @@ const TIMELINE: (u32, u32) = (720, 160);
 const SOURCE_PAGE: usize = 50;
 
 /// An error page with the API error's status.
-pub struct PageError(ApiError);
+pub struct PageError(pub ApiError);
 
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
@@ -57,7 +57,7 @@ fn render(t: &impl Template) -> Response {
     }
 }
 
-fn url_part(s: &str) -> String {
+pub(crate) fn url_part(s: &str) -> String {
     utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
 }
 
@@ -98,10 +98,30 @@ struct StoryLine {
     breaking_since: Option<String>,
 }
 
+/// The Atom feed of a story list: its filters (the entity included), newest first.
+pub(crate) fn feed_link(p: &StoriesParams) -> String {
+    let mut link = list_link("/stories.atom", p);
+    if let Some(e) = p.entity.as_deref().filter(|e| !e.is_empty()) {
+        link.push_str(&format!("entity={}&", url_part(e)));
+    }
+    link.trim_end_matches(['&', '?']).to_string()
+}
+
+/// The heading of a story list.
+pub(crate) fn list_heading(p: &StoriesParams) -> String {
+    match (&p.source, &p.entity) {
+        (Some(s), _) => format!("Stories with {s}"),
+        (_, Some(e)) => format!("Stories naming {e}"),
+        _ => "Stories".to_string(),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "stories.html")]
 struct StoriesPage {
     heading: String,
+    /// The list's Atom feed.
+    feed_link: String,
     rows: Vec<StoryLine>,
     sorts: Vec<(&'static str, &'static str, bool)>,
     base_link: String,
@@ -119,7 +139,7 @@ fn outlets(sources: &[String]) -> String {
 /// The query string of a story list without `sort` and `cursor`, ending so that more can
 /// be appended. It keeps every filter and the page size, so that the next page continues
 /// the same list; the entity stays out where the path names it (`/entity/{name}`).
-fn list_link(path: &str, p: &StoriesParams) -> String {
+pub(crate) fn list_link(path: &str, p: &StoriesParams) -> String {
     let mut link = format!("{path}?");
     let entity = if path == "/" { &p.entity } else { &None };
     let filters = [
@@ -174,7 +194,7 @@ fn story_list(
         .map(|(label, key)| (label, key, key == sort))
         .collect();
     let next_link = page.next_cursor.map(|c| format!("{base}sort={}&cursor={}", url_part(sort), url_part(&c)));
-    Ok(StoriesPage { heading, rows, sorts, base_link: base, next_link })
+    Ok(StoriesPage { heading, rows, sorts, base_link: base, next_link, feed_link: feed_link(p) })
 }
 
 /// `GET /`: the front page.
@@ -189,11 +209,7 @@ pub async fn front(
     if let Some(html) = state.cached(&key) {
         return Ok(Html(html.to_string()).into_response());
     }
-    let heading = match (&p.source, &p.entity) {
-        (Some(s), _) => format!("Stories with {s}"),
-        (_, Some(e)) => format!("Stories naming {e}"),
-        _ => "Stories".to_string(),
-    };
+    let heading = list_heading(&p);
     let page = state.read(move |state, store| story_list(store, state, &p, dates, "/", heading)).await?;
     let html: Arc<str> = Arc::from(page.render().map_err(|e| ApiError::Internal(e.to_string()))?);
     state.remember(key, html.clone());
@@ -484,6 +500,13 @@ struct SearchPage {
 }
 
 /// `GET /search?q=…`
+impl SearchPage {
+    /// The search's Atom feed.
+    fn feed_link(&self) -> String {
+        format!("/search.atom?q={}", url_part(&self.query))
+    }
+}
+
 pub async fn search(
     State(state): Shared,
     headers: HeaderMap,

@@ -130,7 +130,7 @@ impl AppState {
         });
     }
 
-    fn clear_cache(&self) {
+    pub fn clear_cache(&self) {
         if let Ok(mut cache) = self.cache.lock() {
             cache.clear();
         }

@@ -139,6 +139,17 @@ fn random_uid() -> String {
     format!("{:016x}", h.finish())
 }
 
+/// Notices newest first: an alert's, or every alert's with `None`.
+fn notices(conn: &Conn, alert: Option<&str>, limit: usize) -> Result<Vec<NoticeRow>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM alert_notices n JOIN alerts a ON a.id = n.alert
+         WHERE (CAST(?1 AS TEXT) IS NULL OR a.name = CAST(?1 AS TEXT)) ORDER BY n.id DESC LIMIT ?2",
+        notice_columns(conn.dialect())
+    );
+    let alert = Value::from(alert.map(str::to_string));
+    conn.rows(&sql, &[alert, (limit as i64).into()], notice_row)
+}
+
 /// Every alert, in the order they were added.
 fn all_alerts(conn: &Conn) -> Result<Vec<AlertRow>, StoreError> {
     conn.rows(&format!("SELECT {} FROM alerts ORDER BY id", alert_columns(conn.dialect())), &[], alert_row)
@@ -194,6 +205,24 @@ impl Alerts {
         Ok(Some(!exists))
     }
 
+    /// Saves many alerts (name, definition) in one transaction; returns how many were
+    /// saved (the others' names were taken and `replace` is false).
+    pub fn save_all(&self, alerts: &[(String, String)], replace: bool) -> Result<u64, StoreError> {
+        self.conn.batch("BEGIN")?;
+        let mut saved = 0;
+        let result = alerts
+            .iter()
+            .try_for_each(|(name, definition)| {
+                saved += u64::from(self.save(name, definition, replace)?.is_some());
+                Ok(())
+            })
+            .and_then(|()| self.conn.batch("COMMIT"));
+        if result.is_err() {
+            let _ = self.conn.batch("ROLLBACK");
+        }
+        result.map(|()| saved)
+    }
+
     pub fn get(&self, name: &str) -> Result<Option<AlertRow>, StoreError> {
         let sql = format!("SELECT {} FROM alerts WHERE name = ?1", alert_columns(self.conn.dialect()));
         self.conn.row(&sql, &[name.into()], alert_row)
@@ -226,22 +255,7 @@ impl Alerts {
 
     /// An alert's notices, newest first (every alert's with `None`).
     pub fn notices(&self, alert: Option<&str>, limit: usize) -> Result<Vec<NoticeRow>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM alert_notices n JOIN alerts a ON a.id = n.alert
-             WHERE (CAST(?1 AS TEXT) IS NULL OR a.name = CAST(?1 AS TEXT)) ORDER BY n.id DESC LIMIT ?2",
-            notice_columns(self.conn.dialect())
-        );
-        let alert = Value::from(alert.map(str::to_string));
-        self.conn.rows(&sql, &[alert, (limit as i64).into()], notice_row)
-    }
-
-    /// Notices after id `after`, oldest first (for live events).
-    pub fn notices_after(&self, after: i64, limit: usize) -> Result<Vec<NoticeRow>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM alert_notices n JOIN alerts a ON a.id = n.alert WHERE n.id > ?1 ORDER BY n.id LIMIT ?2",
-            notice_columns(self.conn.dialect())
-        );
-        self.conn.rows(&sql, &[after.into(), (limit as i64).into()], notice_row)
+        notices(&self.conn, alert, limit)
     }
 
     /// Pending deliveries due at `now` (Unix seconds), oldest first, with their alert's
@@ -310,6 +324,17 @@ impl Store {
     /// Every saved alert, in the order they were added.
     pub fn alerts(&self) -> Result<Vec<AlertRow>, StoreError> {
         all_alerts(&self.conn)
+    }
+
+    /// One alert by name.
+    pub fn alert(&self, name: &str) -> Result<Option<AlertRow>, StoreError> {
+        let sql = format!("SELECT {} FROM alerts WHERE name = ?1", alert_columns(self.conn.dialect()));
+        self.conn.row(&sql, &[name.into()], alert_row)
+    }
+
+    /// Notices newest first: an alert's, or every alert's with `None`.
+    pub fn notices(&self, alert: Option<&str>, limit: usize) -> Result<Vec<NoticeRow>, StoreError> {
+        notices(&self.conn, alert, limit)
     }
 
     /// What changes whenever an alert is added, replaced or removed (a writer reloads its

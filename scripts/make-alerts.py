@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Writes N alerts as JSON Lines (for `tidings alerts import`), drawn from the vocabulary of
+an input stream, for the alert benchmark (scripts/bench-alerts.sh).
+
+usage: make-alerts.py INPUT.jsonl N > alerts.jsonl
+
+The mix is what a monitoring desk saves: one or two words a client cares about, names
+(entity alerts), phrases, and OR-lists, drawn from words and names that occur in 3 to
+0.1 % of the stream's articles (what a client's name or topic does: the most common words
+make no one's alert). Deterministic (seeded).
+"""
+import collections
+import json
+import random
+import re
+import sys
+
+
+def main():
+    source, n = sys.argv[1], int(sys.argv[2])
+    words, names, pairs = collections.Counter(), collections.Counter(), collections.Counter()
+    seen = 0
+    for line in open(source, encoding="utf-8"):
+        if seen >= 20000:
+            break
+        seen += 1
+        a = json.loads(line)
+        text = f"{a.get('title', '')} {a.get('text', '')}"
+        tokens = re.findall(r"[^\W\d_]{4,}", text)
+        words.update({w.lower() for w in tokens})
+        pairs.update({f"{x.lower()} {y.lower()}" for x, y in zip(tokens, tokens[1:])})
+        names.update({m.group(1) for m in re.finditer(r"(?<=[a-z,] )([A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})?)", text)})
+    # What a client's name or topic is: in a few articles of thousands (3 to 0.1 %).
+    top = max(3, seen // 1000)
+    # Rare as a stem, too: a search finds every word of its stem (*policing* finds *police*),
+    # so a word counts with all words that share its first five letters.
+    stems = collections.Counter()
+    for w, c in words.items():
+        stems[w[:5]] += c
+    rare = sorted(w for w, c in words.items() if 3 <= c and stems[w[:5]] <= top and len(w) >= 5)
+    common = sorted(w for w, c in words.items() if top < c <= seen // 20)
+    phrases = sorted(p for p, c in pairs.items() if 2 <= c <= top and all(stems[w[:5]] <= top * 20 for w in p.split()))
+    people = sorted(w for w, c in names.items() if 3 <= c <= top)
+    rng = random.Random(7)
+    for i in range(n):
+        kind = rng.random()
+        alert = {"name": f"alert-{i:05d}", "min_articles": 2, "trigger": "new-story", "every_seconds": 3600}
+        if kind < 0.35 or not people:
+            alert["query"] = rng.choice(rare)
+        elif kind < 0.5:
+            alert["query"] = f"{rng.choice(rare)} {rng.choice(common)}"
+        elif kind < 0.7:
+            alert["entity"] = rng.choice(people)
+        elif kind < 0.85:
+            alert["query"] = f'"{rng.choice(phrases)}"'
+        else:
+            alert["query"] = " OR ".join(rng.sample(rare, 3))
+        if rng.random() < 0.1:
+            alert["trigger"] = rng.choice(["breaking", "update"])
+        print(json.dumps(alert))
+
+
+if __name__ == "__main__":
+    main()
