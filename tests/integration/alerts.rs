@@ -474,3 +474,105 @@ fn unreachable_huge_looping_and_slow_receivers_never_block_ingest() {
         "{slow:?}"
     );
 }
+
+/// A feed as a feed reader reads it (feed-rs), or a failure naming the path.
+fn atom(server: &crate::serve::Server, path: &str) -> feed_rs::model::Feed {
+    let (status, headers, body) = server.request("GET", path, &[], b"");
+    assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
+    assert!(headers.to_ascii_lowercase().contains("application/atom+xml"), "{path}: {headers}");
+    let feed = feed_rs::parser::parse(body.as_slice()).unwrap_or_else(|e| panic!("{path}: not a feed ({e})"));
+    assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom, "{path}");
+    feed
+}
+
+#[test]
+fn alerts_are_kept_over_the_api_and_followed_as_atom_feeds() {
+    use crate::serve::{Server, TOKEN};
+    let dir = TestDir::new();
+    for target in Target::all(&dir) {
+        ingest_two_days(&dir, &target);
+        let server = Server::start_target(&target, Some(TOKEN));
+        let auth = format!("Bearer {TOKEN}");
+        let put = |name: &str, body: &Value, with_token: bool| {
+            let headers: Vec<(&str, &str)> = if with_token { vec![("Authorization", auth.as_str())] } else { vec![] };
+            server.request("PUT", &format!("/api/v1/alerts/{name}"), &headers, body.to_string().as_bytes()).0
+        };
+        let fire = json!({"query": "Kvalnes fire", "trigger": "breaking",
+                          "webhook": {"url": "https://hooks.example/T000/secret-path", "secret": "hush"}});
+        assert_eq!(put("fire", &fire, false), 401, "writes need the token");
+        assert_eq!(put("fire", &fire, true), 201);
+        assert_eq!(put("fire", &json!({"query": "Kvalnes", "trigger": "breaking"}), true), 200, "replaced");
+        assert_eq!(put("fire", &json!({"query": "\"\""}), true), 400, "a query with no words");
+        assert_eq!(put("bad name", &json!({"query": "x"}), true), 400);
+        assert_eq!(put("council", &fire, true), 201);
+        let (status, list) = server.get_json("/api/v1/alerts");
+        assert_eq!(status, 200);
+        let text = list.to_string();
+        assert!(!text.contains("hush") && !text.contains("secret-path"), "no secret, no webhook path: {text}");
+        assert_eq!(list["alerts"][1]["webhook"]["url"], "https://hooks.example/…");
+        let (status, _) = server.get_json("/api/v1/alerts/nothing");
+        assert_eq!(status, 404);
+        let delete = |name: &str| {
+            server.request("DELETE", &format!("/api/v1/alerts/{name}"), &[("Authorization", &auth)], b"").0
+        };
+        assert_eq!(delete("council"), 204);
+        assert_eq!(delete("council"), 404);
+
+        // New reports of the fire over the API: the alert tells, its feed shows it.
+        let more: Vec<Value> =
+            reports(&SURGE, 3, DAY1 + 24 * HOUR + 9 * HOUR + 52 * 60, 60, &["Nordavis", "Dagsnytt", "Havbladet"])
+                .into_iter()
+                .map(|mut a| {
+                    a["id"] = json!(format!("late-{}", a["id"].as_str().unwrap_or_default()));
+                    a
+                })
+                .collect();
+        let before = atom(&server, "/stories.atom");
+        let (status, _, body) = server.request(
+            "POST",
+            "/api/v1/articles",
+            &[("Authorization", &auth), ("Content-Type", "application/json")],
+            Value::from(more).to_string().as_bytes(),
+        );
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        let (_, one) = server.get_json("/api/v1/alerts/fire");
+        let (_, doc) = server.get_json("/api/v1/openapi.json");
+        let schema = crate::serve::response_schema(&doc, "/api/v1/alerts/{name}", "get", 200);
+        crate::serve::check(&doc, &schema, &one, "/api/v1/alerts/fire");
+        let (_, list) = server.get_json("/api/v1/alerts");
+        let schema = crate::serve::response_schema(&doc, "/api/v1/alerts", "get", 200);
+        crate::serve::check(&doc, &schema, &list, "/api/v1/alerts");
+        let notices = one["notices"].as_array().expect("notices");
+        assert_eq!(notices.len(), 1, "{one}");
+        assert_eq!(notices[0]["trigger"], "breaking");
+
+        let alert_feed = atom(&server, "/alerts/fire.atom");
+        assert_eq!(alert_feed.entries.len(), 1);
+        assert!(alert_feed.entries[0].title.as_ref().is_some_and(|t| t.content.contains("Kvalnes")));
+        assert_eq!(atom(&server, "/alerts/fire.atom").entries[0].id, alert_feed.entries[0].id, "stable ids");
+        let after = atom(&server, "/stories.atom");
+        let fire_entry = |f: &feed_rs::model::Feed| {
+            f.entries.iter().find(|e| e.title.as_ref().is_some_and(|t| t.content.contains("Kvalnes"))).cloned()
+        };
+        let (was, now) = (fire_entry(&before).expect("listed"), fire_entry(&after).expect("listed"));
+        assert_eq!(was.id, now.id, "a story keeps its entry id");
+        assert!(now.updated > was.updated, "updated moves when the story grows");
+        let search = atom(&server, "/search.atom?q=Kvalnes");
+        assert_eq!(search.entries.len(), 1);
+        let entity = atom(&server, "/stories.atom?entity=Holmvik");
+        assert!(entity.entries.iter().all(|e| e.title.as_ref().is_some_and(|t| t.content.contains("Holmvik"))));
+        assert!(!entity.entries.is_empty());
+        let (status, _, _) = server.request("GET", "/alerts/nothing.atom", &[], b"");
+        assert_eq!(status, 404);
+
+        // The pages point feed readers to the feeds, and list the alerts.
+        let (_, _, front) = server.request("GET", "/?lang=en", &[], b"");
+        let front = String::from_utf8_lossy(&front);
+        assert!(front.contains(r#"<link rel="alternate" type="application/atom+xml""#), "{front}");
+        assert!(front.contains("/stories.atom?lang=en"), "{front}");
+        let (_, _, page) = server.request("GET", "/alerts", &[], b"");
+        let page = String::from_utf8_lossy(&page);
+        assert!(page.contains("/alerts/fire.atom") && page.contains("Breaking") && page.contains("Kvalnes"), "{page}");
+        drop(server);
+    }
+}

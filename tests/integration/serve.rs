@@ -148,7 +148,7 @@ pub fn sample_store(dir: &TestDir) -> std::path::PathBuf {
 
 /// Checks a JSON value against a schema of the OpenAPI document (the subset it uses:
 /// `$ref`, `type` (one or a list), `required`, `properties`, `items`, `enum`).
-fn check(doc: &Value, schema: &Value, v: &Value, at: &str) {
+pub(crate) fn check(doc: &Value, schema: &Value, v: &Value, at: &str) {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         let name = r.rsplit('/').next().expect("ref name");
         return check(doc, &doc["components"]["schemas"][name], v, at);
@@ -194,7 +194,7 @@ fn check(doc: &Value, schema: &Value, v: &Value, at: &str) {
 }
 
 /// The schema of a path's response for a status.
-fn response_schema(doc: &Value, path: &str, method: &str, status: u16) -> Value {
+pub(crate) fn response_schema(doc: &Value, path: &str, method: &str, status: u16) -> Value {
     let mut r = doc["paths"][path][method]["responses"][status.to_string()].clone();
     if let Some(name) = r.get("$ref").and_then(Value::as_str).and_then(|s| s.rsplit('/').next()) {
         r = doc["components"]["responses"][name].clone();
@@ -216,7 +216,7 @@ fn the_api_answers_as_its_openapi_document_says() {
     };
     // Every story exactly once over the pages of each order.
     let stored = ok("/api/v1/stats", "/api/v1/stats")["stories"].as_u64().expect("story count") as usize;
-    for sort in ["fresh", "size", "trending"] {
+    for sort in ["fresh", "size", "trending", "breaking"] {
         let mut seen = std::collections::HashSet::new();
         let mut cursor: Option<String> = None;
         loop {

@@ -138,6 +138,8 @@ impl Writer {
     /// Places and stores articles (after any replay), in the order given. The caller has
     /// made sure they are new.
     pub fn add(&mut self, articles: impl Iterator<Item = Article> + Send) -> Result<(), EngineError> {
+        // Before the analysis threads start on the first batch (they match the alerts).
+        self.alerts.refresh(&self.store)?;
         let replay = std::mem::take(&mut self.replay);
         let old_stories: HashMap<i64, i64> = replay.iter().map(|r| (r.seq, r.old_story)).collect();
         let stream = replay.into_iter().map(|r| r.article).chain(articles);
