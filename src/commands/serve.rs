@@ -65,11 +65,12 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         Some(_) => Some(tidings_engine::delivery::Deliverer::spawn(&args.data.location(), stop.clone())?),
         None => None,
     };
-    runtime.block_on(tidings_serve::server::run(
-        listener,
-        tidings_serve::router(state),
-        tidings_serve::server::shutdown_signal(),
-    ))?;
+    let stopping = state.clone();
+    runtime.block_on(tidings_serve::server::run(listener, tidings_serve::router(state), async move {
+        tidings_serve::server::shutdown_signal().await;
+        // Live event streams never end by themselves.
+        stopping.stopping.store(true, Ordering::SeqCst);
+    }))?;
     stop.store(true, Ordering::SeqCst);
     if let Some(thread) = watcher {
         match thread.join() {

@@ -576,3 +576,78 @@ fn alerts_are_kept_over_the_api_and_followed_as_atom_feeds() {
         drop(server);
     }
 }
+
+/// Reads Server-Sent Events from `GET path` until `done` says so (or 30 s pass): each as
+/// (id, event, data).
+fn sse(
+    addr: &str,
+    path: &str,
+    last_event_id: Option<&str>,
+    done: impl Fn(&[(i64, String, Value)]) -> bool,
+) -> Vec<(i64, String, Value)> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connects");
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).expect("timeout");
+    let resume = last_event_id.map(|id| format!("Last-Event-ID: {id}\r\n")).unwrap_or_default();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{resume}\r\n").expect("sent");
+    let mut reader = BufReader::new(stream);
+    let (mut events, mut id, mut kind) = (Vec::new(), 0i64, String::new());
+    let mut line = String::new();
+    while !done(&events) {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        let l = line.trim_end();
+        if let Some(v) = l.strip_prefix("id:") {
+            id = v.trim().parse().expect("a numeric id");
+        } else if let Some(v) = l.strip_prefix("event:") {
+            kind = v.trim().to_string();
+        } else if let Some(v) = l.strip_prefix("data:") {
+            events.push((id, kind.clone(), serde_json::from_str(v.trim()).expect("JSON data")));
+        }
+    }
+    events
+}
+
+#[test]
+fn live_events_tell_of_stories_and_notices_and_resume_from_the_last_id() {
+    use crate::serve::{Server, TOKEN};
+    let dir = TestDir::new();
+    for target in Target::all(&dir) {
+        let (day1, day2) = two_days();
+        let day1 = dir.write(&format!("e1-{}.jsonl", target.name()), day1);
+        assert!(target.run("ingest", &[day1.as_os_str()]).status.success());
+        add_alert(&target, &["fire", "--query", "Kvalnes", "--on", "breaking"]);
+        let server = Server::start_target(&target, Some(TOKEN));
+        let addr = server.addr.clone();
+        let reader = std::thread::spawn(move || {
+            sse(&addr, "/api/v1/events", None, |e| e.iter().any(|(_, k, _)| k == "alert.notice"))
+        });
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let auth = format!("Bearer {TOKEN}");
+        let (status, _, body) = server.request(
+            "POST",
+            "/api/v1/articles",
+            &[("Authorization", &auth), ("Content-Type", "application/x-ndjson")],
+            day2.as_bytes(),
+        );
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        let live = reader.join().expect("the reader");
+        let kinds: Vec<&str> = live.iter().map(|(_, k, _)| k.as_str()).collect();
+        assert!(kinds.contains(&"story.grew") && kinds.contains(&"story.created"), "{kinds:?}");
+        let breaking = live.iter().find(|(_, k, _)| k == "story.breaking").expect("the fire broke");
+        assert!(breaking.2["title"].as_str().is_some_and(|t| t.contains("Kvalnes")));
+        let notice = live.iter().find(|(_, k, _)| k == "alert.notice").expect("the alert told");
+        assert_eq!((&notice.2["alert"], &notice.2["trigger"]), (&json!("fire"), &json!("breaking")));
+        assert!(live.windows(2).all(|w| w[0].0 < w[1].0), "ids increase");
+        // Reconnecting after the first event gives the rest again, in order.
+        let first = live[0].0.to_string();
+        let want = live.len() - 1;
+        let again = sse(&server.addr, "/api/v1/events", Some(&first), |e| e.len() >= want);
+        let ids = |v: &[(i64, String, Value)]| v.iter().map(|(id, k, _)| (*id, k.clone())).collect::<Vec<_>>();
+        assert_eq!(ids(&again), ids(&live[1..]));
+        let (status, _, _) = server.request("GET", "/api/v1/events", &[("Last-Event-ID", "yesterday")], b"");
+        assert_eq!(status, 400);
+    }
+}

@@ -106,6 +106,9 @@ pub struct Clusterer {
     /// Stories that stopped breaking at the last [`Clusterer::settle`].
     #[serde(skip)]
     calmed: Vec<StoryId>,
+    /// Stories that began to break since the last [`Clusterer::take_broken`].
+    #[serde(skip)]
+    broke: Vec<StoryId>,
 }
 
 impl Clusterer {
@@ -128,6 +131,7 @@ impl Clusterer {
             stream_pace: StreamPace::default(),
             breaking: FxHashSet::default(),
             calmed: Vec::new(),
+            broke: Vec::new(),
         }
     }
 
@@ -264,8 +268,11 @@ impl Clusterer {
             Some(_) => {}
         }
         story.pace.record(at, doc.source, unique);
-        story.pace.assess(self.latest.map_or(at, |l| l.max(at)), &self.stream_pace);
+        let changed = story.pace.assess(self.latest.map_or(at, |l| l.max(at)), &self.stream_pace);
         if story.pace.since.is_some() {
+            if changed {
+                self.broke.push(id);
+            }
             self.breaking.insert(id);
         } else {
             self.breaking.remove(&id);
@@ -292,6 +299,12 @@ impl Clusterer {
                 self.calmed.push(id);
             }
         }
+    }
+
+    /// The stories that began to break since the last call (a story merged away since
+    /// may be among them; the caller skips those it has no card for).
+    pub fn take_broken(&mut self) -> Vec<StoryId> {
+        std::mem::take(&mut self.broke)
     }
 
     /// The stories that stopped breaking at the last [`Clusterer::settle`]: their cards

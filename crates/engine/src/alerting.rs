@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use serde_json::json;
 use tidings_alert::{Alert, AlertId, Follow, Percolator, StoryState, decide, notice_key};
 use tidings_article::Article;
-use tidings_store::{FollowRow, NoticeWrite, Store, StoryRow, StoryWrite, story_number};
+use tidings_store::{EventWrite, FollowRow, NoticeWrite, Store, StoryRow, StoryWrite, story_number};
 
 use crate::EngineError;
 use crate::placer::{Prepared, SharedPercolator};
@@ -77,6 +77,15 @@ struct ArticleBrief {
     seq: usize,
 }
 
+/// What a batch's alerts tell: what they now know of its stories, their notices, and the
+/// notices' live events; written with the batch.
+#[derive(Default)]
+pub struct Told {
+    pub follows: Vec<FollowRow>,
+    pub notices: Vec<NoticeWrite>,
+    pub events: Vec<EventWrite>,
+}
+
 /// A batch's matching articles and, per story, its articles (for the notices).
 #[derive(Default)]
 pub struct BatchMatches {
@@ -101,14 +110,9 @@ impl BatchMatches {
     }
 
     /// Decides the batch's notices: what to write with the batch.
-    pub fn notices(
-        self,
-        book: &AlertBook,
-        store: &Store,
-        stories: &[StoryWrite],
-    ) -> Result<(Vec<FollowRow>, Vec<NoticeWrite>), EngineError> {
+    pub fn notices(self, book: &AlertBook, store: &Store, stories: &[StoryWrite]) -> Result<Told, EngineError> {
         if book.is_empty() {
-            return Ok(Default::default());
+            return Ok(Told::default());
         }
         let cards: FxHashMap<i64, &StoryWrite> = stories.iter().map(|s| (story_number(s.summary.id), s)).collect();
         let numbers: Vec<i64> = cards.keys().copied().collect();
@@ -130,7 +134,7 @@ impl BatchMatches {
         let now = jiff::Timestamp::now();
         let mut keys: Vec<(AlertId, i64)> = follows.keys().copied().collect();
         keys.sort_unstable();
-        let (mut rows, mut notices) = (Vec::new(), Vec::new());
+        let (mut rows, mut notices, mut events) = (Vec::new(), Vec::new(), Vec::new());
         // A story's card and articles as JSON, made once however many alerts tell of it.
         let mut story_json: FxHashMap<i64, String> = FxHashMap::default();
         let created_at = serde_json::to_string(&now.to_string()).unwrap_or_default();
@@ -157,6 +161,9 @@ impl BatchMatches {
                 });
                 let head = json!({"notice": key, "alert": alert.name, "trigger": trigger.as_str()}).to_string();
                 let body = format!("{},\"created_at\":{created_at},{story}}}", head.trim_end_matches('}'));
+                let event = json!({"notice": key, "alert": alert.name, "trigger": trigger.as_str(),
+                                   "story": StoryRow::from_card(s, None).story, "title": s.title});
+                events.push(EventWrite { kind: "alert.notice", story: follow.story, data: event.to_string() });
                 notices.push(NoticeWrite {
                     alert: follow.alert,
                     story: follow.story,
@@ -177,7 +184,7 @@ impl BatchMatches {
                 });
             }
         }
-        Ok((rows, notices))
+        Ok(Told { follows: rows, notices, events })
     }
 
     /// The batch's articles of a story, newest first.

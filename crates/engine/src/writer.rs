@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use tidings_article::Article;
 use tidings_cluster::StoryId;
-use tidings_store::{Access, ArticleWrite, BatchEnd, Checkpoint, Location, Store, StoryWrite};
+use tidings_store::{Access, ArticleWrite, BatchEnd, Checkpoint, EventWrite, Location, Store, StoryWrite};
 
 use crate::EngineError;
 use crate::accepted::Accepted;
@@ -210,6 +210,8 @@ struct StoreBatches<'s> {
     alerts: Option<&'s mut AlertBook>,
     /// The open batch's matching articles.
     matches: BatchMatches,
+    /// Articles the open batch placed in each story (for the live events).
+    placed: HashMap<StoryId, u32>,
 }
 
 impl<'s> StoreBatches<'s> {
@@ -233,6 +235,7 @@ impl<'s> StoreBatches<'s> {
             slice_start: (std::time::Instant::now(), seq),
             alerts: None,
             matches: BatchMatches::default(),
+            placed: HashMap::new(),
         }
     }
 
@@ -285,6 +288,7 @@ impl BatchSink for StoreBatches<'_> {
             similarity: placement.assignment.similarity,
         })?;
         self.touched.insert(story);
+        *self.placed.entry(story).or_default() += 1;
         if self.alerts.as_deref().is_some_and(|b| !b.is_empty()) {
             self.matches.article(tidings_store::story_number(story), article, prepared);
         }
@@ -302,6 +306,7 @@ impl BatchSink for StoreBatches<'_> {
         let clusterer = placer.clusterer_mut();
         // A story that stopped breaking changed without an article.
         self.touched.extend(clusterer.calmed());
+        let broken = clusterer.take_broken();
         let mut stories: Vec<_> = clusterer.take_finished().into_iter().map(|s| (s, false)).collect();
         let retired: BTreeSet<StoryId> = stories.iter().map(|(s, _)| s.id).collect();
         let mut maybe_empty = Vec::new();
@@ -326,17 +331,52 @@ impl BatchSink for StoreBatches<'_> {
             })
             .collect::<Vec<_>>();
         let checkpoint = self.pending_checkpoint.take();
+        let mut events = story_events(&stories, &std::mem::take(&mut self.placed), &broken);
         let (follows, notices) = match self.alerts.as_deref() {
-            Some(book) => std::mem::take(&mut self.matches).notices(book, self.store, &stories)?,
+            Some(book) => {
+                let told = std::mem::take(&mut self.matches).notices(book, self.store, &stories)?;
+                events.extend(told.events);
+                (told.follows, told.notices)
+            }
             None => Default::default(),
         };
         if !notices.is_empty() {
             tracing::info!("{} alert notices", notices.len());
         }
-        self.store.end_batch(&BatchEnd { stories, maybe_empty, checkpoint, follows, notices })?;
+        self.store.end_batch(&BatchEnd { stories, maybe_empty, checkpoint, follows, notices, events })?;
         self.log_progress();
         Ok(())
     }
+}
+
+/// The live events of a batch: each active story it placed articles in was created or
+/// grew, and the stories that began to break did.
+fn story_events(stories: &[StoryWrite], placed: &HashMap<StoryId, u32>, broken: &[StoryId]) -> Vec<EventWrite> {
+    let mut events = Vec::new();
+    for w in stories.iter().filter(|w| w.active) {
+        let s = &w.summary;
+        let story = tidings_store::story_number(s.id);
+        let data = |added: u32| {
+            serde_json::json!({
+                "story": tidings_store::story_label(story),
+                "title": s.title,
+                "articles": s.articles,
+                "unique_articles": s.unique_articles,
+                "added": added,
+                "last_seen": s.last_seen.map(|p| p.to_display_string()),
+                "breaking_since": s.breaking_since.map(|p| p.to_display_string()),
+            })
+            .to_string()
+        };
+        if let Some(&added) = placed.get(&s.id) {
+            let kind = if added as usize >= s.articles { "story.created" } else { "story.grew" };
+            events.push(EventWrite { kind, story, data: data(added) });
+        }
+        if broken.contains(&s.id) && s.breaking_since.is_some() {
+            events.push(EventWrite { kind: "story.breaking", story, data: data(0) });
+        }
+    }
+    events
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod api;
 pub mod chart;
 pub mod error;
+pub mod events;
 pub mod locale;
 pub mod pages;
 pub mod server;
@@ -44,6 +45,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/search", get(api::search))
         .route("/sources", get(api::sources))
         .route("/stats", get(api::stats))
+        .route("/events", get(events::events))
         .route("/alerts", get(alerts::list))
         .route("/alerts/{name}", get(alerts::one).put(alerts::put).delete(alerts::delete))
         .route("/openapi.json", get(api::openapi))

@@ -21,6 +21,8 @@ const CACHE_ENTRIES: usize = 512;
 /// Request bodies read at once by the write endpoint; others wait before reading theirs.
 /// Writes go through one writer, so more would only hold more bodies in memory.
 const BODY_SLOTS: usize = 4;
+/// Live event streams open at once; each asks the store for news twice a second.
+pub const EVENT_STREAMS: usize = 256;
 
 /// What an ingest request did.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -64,6 +66,10 @@ pub struct AppState {
     indexing: Mutex<()>,
     /// Permits to read a write request's body (see [`BODY_SLOTS`]).
     pub body_slots: tokio::sync::Semaphore,
+    /// Permits to hold a live event stream open (see [`EVENT_STREAMS`]).
+    pub event_streams: Arc<tokio::sync::Semaphore>,
+    /// Set when the server stops: live event streams end, so shutdown need not wait.
+    pub stopping: AtomicBool,
 }
 
 impl AppState {
@@ -88,6 +94,8 @@ impl AppState {
             index_due: AtomicBool::new(false),
             indexing: Mutex::new(()),
             body_slots: tokio::sync::Semaphore::new(BODY_SLOTS),
+            event_streams: Arc::new(tokio::sync::Semaphore::new(EVENT_STREAMS)),
+            stopping: AtomicBool::new(false),
         })
     }
 

@@ -50,3 +50,14 @@ CREATE TABLE alert_notices (
 );
 CREATE INDEX alert_notices_due ON alert_notices(next_attempt_ts) WHERE status = 'pending';
 CREATE INDEX alert_notices_alert ON alert_notices(alert, id);
+
+-- Live events (`GET /api/v1/events`): stories created, grown and breaking, and alert notices,
+-- written with the batch that caused them; the newest 100,000 are kept, so a client can
+-- resume from its last event id after a break.
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    story      INTEGER NOT NULL,
+    -- JSON: what the event says.
+    data       TEXT NOT NULL
+);

@@ -72,6 +72,27 @@ pub struct NoticeRow {
     pub delivered_at: Option<String>,
 }
 
+/// A live event to record with a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventWrite {
+    /// `story.created`, `story.grew`, `story.breaking` or `alert.notice`.
+    pub kind: &'static str,
+    pub story: i64,
+    /// JSON.
+    pub data: String,
+}
+
+/// A recorded live event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub id: i64,
+    pub kind: String,
+    pub data: String,
+}
+
+/// Live events kept for clients that resume (the newest).
+pub const EVENTS_KEPT: i64 = 100_000;
+
 /// The outcome of one delivery attempt.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Attempt {
@@ -343,6 +364,20 @@ impl Store {
         alerts_version(&self.conn)
     }
 
+    /// Events after id `after`, oldest first.
+    pub fn events_after(&self, after: i64, limit: usize) -> Result<Vec<EventRow>, StoreError> {
+        self.conn.rows(
+            "SELECT id, kind, data FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
+            &[after.into(), (limit as i64).into()],
+            |r| Ok(EventRow { id: r.int("id")?, kind: r.text("kind")?, data: r.text("data")? }),
+        )
+    }
+
+    /// The newest event's id (0 before any).
+    pub fn last_event(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.row("SELECT coalesce(max(id), 0) AS id FROM events", &[], |r| r.int("id"))?.unwrap_or(0))
+    }
+
     /// What the alerts last told about these stories (one query; within the open batch).
     pub fn follows_of(&self, stories: &[i64]) -> Result<Vec<FollowRow>, StoreError> {
         if stories.is_empty() {
@@ -412,5 +447,21 @@ pub(crate) fn write_alerts(
             ],
         )?;
     }
+    Ok(())
+}
+
+/// Writes a batch's live events (inside its transaction) and forgets the oldest beyond
+/// [`EVENTS_KEPT`].
+pub(crate) fn write_events(conn: &Conn, events: &[EventWrite]) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    for e in events {
+        conn.execute(
+            "INSERT INTO events (kind, story, data) VALUES (?1, ?2, ?3)",
+            &[e.kind.into(), e.story.into(), e.data.as_str().into()],
+        )?;
+    }
+    conn.execute("DELETE FROM events WHERE id <= (SELECT max(id) FROM events) - ?1", &[EVENTS_KEPT.into()])?;
     Ok(())
 }

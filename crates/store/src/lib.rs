@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use alerts::{AlertRow, Alerts, Attempt, FollowRow, NoticeRow, NoticeWrite};
+pub use alerts::{AlertRow, Alerts, Attempt, EVENTS_KEPT, EventRow, EventWrite, FollowRow, NoticeRow, NoticeWrite};
 pub use error::StoreError;
 pub use feeds::{FeedRow, Feeds, PollRecord};
 pub use location::Location;

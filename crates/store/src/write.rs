@@ -87,6 +87,8 @@ pub struct BatchEnd {
     /// What the alerts now know of the batch's stories, and the notices they send.
     pub follows: Vec<crate::FollowRow>,
     pub notices: Vec<crate::NoticeWrite>,
+    /// Live events: stories created, grown, breaking; notices.
+    pub events: Vec<crate::EventWrite>,
 }
 
 /// An article read back for replay, with the story it was in before.
@@ -313,6 +315,7 @@ impl Store {
         let clock =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         crate::alerts::write_alerts(&self.conn, &end.follows, &end.notices, clock)?;
+        crate::alerts::write_events(&self.conn, &end.events)?;
         if let Some(from) = self.batch_min_seq {
             self.conn.execute("INSERT INTO generations (from_seq) VALUES (?1)", &[from.into()])?;
         }

@@ -39,3 +39,11 @@ CREATE TABLE alert_notices (
 );
 CREATE INDEX alert_notices_due ON alert_notices (next_attempt_ts) WHERE status = 'pending';
 CREATE INDEX alert_notices_alert ON alert_notices (alert, id);
+
+-- Live events (`GET /api/v1/events`): see the SQLite migration.
+CREATE TABLE events (
+    id    BIGSERIAL PRIMARY KEY,
+    kind  TEXT NOT NULL,
+    story BIGINT NOT NULL,
+    data  TEXT NOT NULL
+);
