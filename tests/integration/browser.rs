@@ -138,6 +138,19 @@ fn the_web_ui_works_in_a_real_browser() {
     };
     let dir = TestDir::new();
     let data = sample_store(&dir);
+    // An alert that the hostile articles set off, for the Alerts page.
+    let out = crate::tidings!(
+        "alerts",
+        "add",
+        "bridges",
+        "--data",
+        &data,
+        "--query",
+        "bridge pillars",
+        "--min-articles",
+        "1"
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = crate::tidings!("ingest", "-q", "--data", &data, hostile_articles(&dir));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let server = Server::start(&data, None);
@@ -176,7 +189,29 @@ async fn drive(client: &Client, base: &str, stats: &Value, hostile_story: &str) 
     search(client, &story).await;
     pagination(client, base, stats["stories"].as_u64().expect("stats.stories") as usize).await;
     scripts_do_not_run(client, base, hostile_story).await;
+    alerts_page(client, base, hostile_story).await;
     phone(client, base).await;
+}
+
+/// The Alerts page, reached from the header: the alert, its feed, and its notice leading to
+/// the story it told of.
+async fn alerts_page(client: &Client, base: &str, story: &str) {
+    client.goto(&format!("{base}/")).await.expect("front page");
+    let feed =
+        client.find(Locator::Css("link[rel=alternate][type='application/atom+xml']")).await.expect("a feed link");
+    assert!(feed.attr("href").await.expect("href").is_some_and(|h| h.contains("/stories.atom")));
+    follow(client, client.find(Locator::LinkText("Alerts")).await.expect("the Alerts link"), "open Alerts").await;
+    assert_eq!(client.title().await.expect("title"), "Alerts · tidings");
+    let alert = client.find(Locator::Css("li.alert h2")).await.expect("an alert").text().await.expect("text");
+    assert!(alert.starts_with("bridges"), "{alert}");
+    let atom = client.find(Locator::Css("li.alert a.feed")).await.expect("its feed link");
+    assert_eq!(atom.attr("href").await.expect("href").as_deref(), Some("/alerts/bridges.atom"));
+    let notice = client.find(Locator::Css("ol.notices li a")).await.expect("a notice");
+    let told = notice.text().await.expect("text");
+    assert!(told.contains("Bridge"), "the notice names its story: {told}");
+    screenshot(client, "alerts").await;
+    follow(client, notice, "open the story of the notice").await;
+    assert!(client.current_url().await.expect("url").path().ends_with(&format!("/story/{story}")));
 }
 
 async fn front_page(client: &Client, base: &str) {
@@ -266,7 +301,13 @@ async fn pagination(client: &Client, base: &str, stories: usize) {
 
 /// A story whose titles, outlet, URL and bodies carry script: nothing runs, the text shows.
 async fn scripts_do_not_run(client: &Client, base: &str, story: &str) {
-    for path in [format!("/story/{story}"), "/".to_string(), "/search?q=bridge".to_string(), "/sources".to_string()] {
+    for path in [
+        format!("/story/{story}"),
+        "/".to_string(),
+        "/search?q=bridge".to_string(),
+        "/sources".to_string(),
+        "/alerts".to_string(),
+    ] {
         client.goto(&format!("{base}{path}")).await.expect("page");
         let pwned = eval(client, "return window.pwned === undefined ? null : window.pwned").await;
         assert_eq!(pwned, Value::Null, "{path}: a script from an article ran");

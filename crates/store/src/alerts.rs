@@ -258,9 +258,13 @@ impl Alerts {
     pub fn remove(&self, name: &str) -> Result<bool, StoreError> {
         let Some(alert) = self.get(name)? else { return Ok(false) };
         self.conn.batch("BEGIN")?;
-        let result = ["DELETE FROM alert_follows WHERE alert = ?1", "DELETE FROM alert_notices WHERE alert = ?1"]
+        let statements = [
+            "DELETE FROM alert_follows WHERE alert = ?1",
+            "DELETE FROM alert_notices WHERE alert = ?1",
+            "DELETE FROM alerts WHERE id = ?1",
+        ];
+        let result = statements
             .iter()
-            .chain(&["DELETE FROM alerts WHERE id = ?1"])
             .try_for_each(|sql| self.conn.execute(sql, &[alert.id.into()]).map(drop))
             .and_then(|()| self.conn.batch("COMMIT"));
         if result.is_err() {
