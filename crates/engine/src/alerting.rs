@@ -135,8 +135,11 @@ impl BatchMatches {
         let mut keys: Vec<(AlertId, i64)> = follows.keys().copied().collect();
         keys.sort_unstable();
         let (mut rows, mut notices, mut events) = (Vec::new(), Vec::new(), Vec::new());
-        // A story's card and articles as JSON, made once however many alerts tell of it.
-        let mut story_json: FxHashMap<i64, String> = FxHashMap::default();
+        // A story's card and articles as JSON, made once however many alerts tell of it:
+        // in full for a webhook; for a notice only kept (the log, the feed, live events),
+        // what those show, so that a story many alerts follow does not store its card many
+        // times over.
+        let mut story_json: FxHashMap<(i64, bool), String> = FxHashMap::default();
         let created_at = serde_json::to_string(&now.to_string()).unwrap_or_default();
         for key in keys {
             let (Some((alert, uid)), Some(card), Some((follow, mut changed))) =
@@ -155,9 +158,18 @@ impl BatchMatches {
             if let Some(trigger) = decide(alert, &mut follow, state, now.as_second()) {
                 changed = true;
                 let key = notice_key(uid, &follow, trigger);
-                let story = story_json.entry(follow.story).or_insert_with(|| {
-                    let card = json!(StoryRow::from_card(s, Some(card.active)));
-                    format!(r#""story":{card},"articles":{}"#, json!(self.newest(follow.story)))
+                let full = alert.webhook.is_some();
+                let story = story_json.entry((follow.story, full)).or_insert_with(|| {
+                    let row = StoryRow::from_card(s, Some(card.active));
+                    if full {
+                        format!(r#""story":{},"articles":{}"#, json!(row), json!(self.newest(follow.story)))
+                    } else {
+                        let brief = json!({"id": row.story, "title": row.title, "articles": row.articles,
+                                           "unique_articles": row.unique_articles, "summary": row.summary,
+                                           "breaking": row.breaking_since.is_some(),
+                                           "breaking_since": row.breaking_since});
+                        format!(r#""story":{brief}"#)
+                    }
                 });
                 let head = json!({"notice": key, "alert": alert.name, "trigger": trigger.as_str()}).to_string();
                 let body = format!("{},\"created_at\":{created_at},{story}}}", head.trim_end_matches('}'));
@@ -181,6 +193,7 @@ impl BatchMatches {
                     notified_unique: follow.notified_unique,
                     breaking_since: follow.breaking_since,
                     last_notice_at: follow.last_notice_at,
+                    done: alert.trigger == tidings_alert::Trigger::NewStory && follow.notices > 0,
                 });
             }
         }

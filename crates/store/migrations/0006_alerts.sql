@@ -24,6 +24,9 @@ CREATE TABLE alert_follows (
     breaking_since  TEXT,
     -- Unix seconds (the story's time, or the clock for undated stories).
     last_notice_at  INTEGER,
+    -- 1 once the alert can tell nothing more of the story (a new-story alert that told):
+    -- such follows are not read again.
+    done            INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (alert, story)
 ) WITHOUT ROWID;
 CREATE INDEX alert_follows_story ON alert_follows(story);

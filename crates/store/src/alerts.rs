@@ -33,6 +33,8 @@ pub struct FollowRow {
     pub notified_unique: i64,
     pub breaking_since: Option<String>,
     pub last_notice_at: Option<i64>,
+    /// The alert can tell nothing more of the story: the follow is not read again.
+    pub done: bool,
 }
 
 /// A notice to record with a batch.
@@ -382,18 +384,19 @@ impl Store {
         Ok(self.conn.row("SELECT coalesce(max(id), 0) AS id FROM events", &[], |r| r.int("id"))?.unwrap_or(0))
     }
 
-    /// What the alerts last told about these stories (one query; within the open batch).
+    /// What the alerts last told about these stories, where they may still tell more (one
+    /// query; within the open batch).
     pub fn follows_of(&self, stories: &[i64]) -> Result<Vec<FollowRow>, StoreError> {
         if stories.is_empty() {
             return Ok(Vec::new());
         }
         let sql = format!(
             "SELECT alert, story, notices, notified_unique, breaking_since, last_notice_at FROM alert_follows
-             WHERE story IN ({})",
+             WHERE story IN ({}) AND done = ?2",
             number_list(self.conn.dialect())
         );
         let list = serde_json::Value::from(stories.to_vec()).to_string();
-        self.conn.rows(&sql, &[list.into()], |r| {
+        self.conn.rows(&sql, &[list.into(), false.into()], |r| {
             Ok(FollowRow {
                 alert: r.int("alert")?,
                 story: r.int("story")?,
@@ -401,6 +404,7 @@ impl Store {
                 notified_unique: r.int("notified_unique")?,
                 breaking_since: r.opt_text("breaking_since")?,
                 last_notice_at: r.opt_int("last_notice_at")?,
+                done: false,
             })
         })
     }
@@ -416,11 +420,11 @@ pub(crate) fn write_alerts(
 ) -> Result<(), StoreError> {
     for f in follows {
         conn.execute(
-            "INSERT INTO alert_follows (alert, story, notices, notified_unique, breaking_since, last_notice_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO alert_follows (alert, story, notices, notified_unique, breaking_since, last_notice_at, done)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (alert, story) DO UPDATE SET notices = excluded.notices,
                 notified_unique = excluded.notified_unique, breaking_since = excluded.breaking_since,
-                last_notice_at = excluded.last_notice_at",
+                last_notice_at = excluded.last_notice_at, done = excluded.done",
             &[
                 f.alert.into(),
                 f.story.into(),
@@ -428,6 +432,7 @@ pub(crate) fn write_alerts(
                 f.notified_unique.into(),
                 f.breaking_since.clone().into(),
                 f.last_notice_at.into(),
+                f.done.into(),
             ],
         )?;
     }

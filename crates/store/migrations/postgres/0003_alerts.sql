@@ -17,6 +17,7 @@ CREATE TABLE alert_follows (
     notified_unique BIGINT NOT NULL DEFAULT 0,
     breaking_since  TEXT,
     last_notice_at  BIGINT,
+    done            BOOLEAN NOT NULL DEFAULT false,
     PRIMARY KEY (alert, story)
 );
 CREATE INDEX alert_follows_story ON alert_follows (story);
