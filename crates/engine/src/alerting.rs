@@ -128,7 +128,12 @@ impl BatchMatches {
             };
             follows.insert((f.alert, f.story), (follow, false));
         }
-        for &(alert, story) in &self.matched {
+        // A matching article in a story its alert is done with starts nothing new.
+        let mut matched_stories: Vec<i64> = self.matched.iter().map(|(_, s)| *s).collect();
+        matched_stories.sort_unstable();
+        matched_stories.dedup();
+        let done = store.done_follows(&matched_stories)?;
+        for &(alert, story) in self.matched.iter().filter(|pair| !done.contains(pair)) {
             follows.entry((alert, story)).or_insert_with(|| (Follow { alert, story, ..Follow::default() }, true));
         }
         let now = jiff::Timestamp::now();

@@ -384,6 +384,20 @@ impl Store {
         Ok(self.conn.row("SELECT coalesce(max(id), 0) AS id FROM events", &[], |r| r.int("id"))?.unwrap_or(0))
     }
 
+    /// The (alert, story) pairs among these stories that can tell nothing more.
+    pub fn done_follows(&self, stories: &[i64]) -> Result<std::collections::HashSet<(i64, i64)>, StoreError> {
+        if stories.is_empty() {
+            return Ok(Default::default());
+        }
+        let sql = format!(
+            "SELECT alert, story FROM alert_follows WHERE story IN ({}) AND done = ?2",
+            number_list(self.conn.dialect())
+        );
+        let list = serde_json::Value::from(stories.to_vec()).to_string();
+        let rows = self.conn.rows(&sql, &[list.into(), true.into()], |r| Ok((r.int("alert")?, r.int("story")?)))?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// What the alerts last told about these stories, where they may still tell more (one
     /// query; within the open batch).
     pub fn follows_of(&self, stories: &[i64]) -> Result<Vec<FollowRow>, StoreError> {
