@@ -341,7 +341,7 @@ impl BatchSink for StoreBatches<'_> {
             None => Default::default(),
         };
         if !notices.is_empty() {
-            tracing::info!("{} alert notices", notices.len());
+            tracing::debug!("{} alert notices", notices.len());
         }
         self.store.end_batch(&BatchEnd { stories, maybe_empty, checkpoint, follows, notices, events })?;
         self.log_progress();
