@@ -173,6 +173,12 @@ fn notices(conn: &Conn, alert: Option<&str>, limit: usize) -> Result<Vec<NoticeR
     conn.rows(&sql, &[alert, (limit as i64).into()], notice_row)
 }
 
+/// One alert by name.
+fn alert_named(conn: &Conn, name: &str) -> Result<Option<AlertRow>, StoreError> {
+    let sql = format!("SELECT {} FROM alerts WHERE name = ?1", alert_columns(conn.dialect()));
+    conn.row(&sql, &[name.into()], alert_row)
+}
+
 /// Every alert, in the order they were added.
 fn all_alerts(conn: &Conn) -> Result<Vec<AlertRow>, StoreError> {
     conn.rows(&format!("SELECT {} FROM alerts ORDER BY id", alert_columns(conn.dialect())), &[], alert_row)
@@ -247,8 +253,7 @@ impl Alerts {
     }
 
     pub fn get(&self, name: &str) -> Result<Option<AlertRow>, StoreError> {
-        let sql = format!("SELECT {} FROM alerts WHERE name = ?1", alert_columns(self.conn.dialect()));
-        self.conn.row(&sql, &[name.into()], alert_row)
+        alert_named(&self.conn, name)
     }
 
     pub fn list(&self) -> Result<Vec<AlertRow>, StoreError> {
@@ -355,8 +360,7 @@ impl Store {
 
     /// One alert by name.
     pub fn alert(&self, name: &str) -> Result<Option<AlertRow>, StoreError> {
-        let sql = format!("SELECT {} FROM alerts WHERE name = ?1", alert_columns(self.conn.dialect()));
-        self.conn.row(&sql, &[name.into()], alert_row)
+        alert_named(&self.conn, name)
     }
 
     /// Notices newest first: an alert's, or every alert's with `None`.
