@@ -21,9 +21,17 @@ const FIELD_GAP: u32 = 10_000;
 /// Words whose terms each thread remembers per language (news vocabularies are Zipfian).
 const CACHE_WORDS: usize = 100_000;
 
+/// A word's terms in one language: their hashes, and their text for prefix queries.
+struct WordTerms {
+    hashes: Box<[u64]>,
+    texts: Box<[String]>,
+}
+
 thread_local! {
-    static WORD_TERMS: RefCell<Vec<FxHashMap<String, Box<[String]>>>> =
-        RefCell::new(vec![FxHashMap::default(); Lang::all().len()]);
+    /// Keyed by the word's hash (a collision of 64-bit hashes among a vocabulary is
+    /// negligible, and the word need not be copied or compared).
+    static WORD_TERMS: RefCell<Vec<FxHashMap<u64, WordTerms>>> =
+        RefCell::new((0..Lang::all().len()).map(|_| FxHashMap::default()).collect());
 }
 
 pub(crate) fn lang_index(lang: Lang) -> usize {
@@ -34,36 +42,38 @@ pub(crate) fn term_hash(term: &str) -> u64 {
     xxh3_64(term.as_bytes())
 }
 
-/// An article's terms with their positions: what a query is evaluated against.
+/// An article's terms at their positions, in text order: enough to find the alerts it
+/// may match ([`DocWords::hashes`]); most articles match none and stop here. Those that
+/// may are sorted into [`DocTerms`].
 #[derive(Debug, Default)]
-pub struct DocTerms {
-    positions: FxHashMap<u64, Vec<u32>>,
+pub struct DocWords {
+    postings: Vec<(u64, u32)>,
     /// The terms as text, for prefixes (kept only when a prefix query may ask).
     texts: Vec<(String, u32)>,
 }
 
-impl DocTerms {
+impl DocWords {
     /// The terms of a headline and a body in `lang`; `with_texts` keeps the terms' text for
     /// prefix queries.
     pub fn new(terms: &IndexTerms, lang: Lang, title: &str, body: &str, with_texts: bool) -> Self {
-        let mut doc = DocTerms::default();
+        let mut doc = DocWords::default();
         WORD_TERMS.with(|cache| {
             let mut cache = cache.borrow_mut();
             let cache = &mut cache[lang_index(lang)];
             for (text, offset) in [(title, 0), (body, FIELD_GAP)] {
                 for (position, word) in text.unicode_words().enumerate() {
-                    if !cache.contains_key(word) {
-                        if cache.len() >= CACHE_WORDS {
-                            cache.clear();
-                        }
-                        cache.insert(word.to_string(), terms.word_terms(lang, word).into_boxed_slice());
-                    }
                     let at = offset + position as u32;
-                    for term in cache.get(word).into_iter().flatten() {
-                        doc.positions.entry(term_hash(term)).or_default().push(at);
-                        if with_texts {
-                            doc.texts.push((term.clone(), at));
-                        }
+                    let key = xxh3_64(word.as_bytes());
+                    if cache.len() >= CACHE_WORDS && !cache.contains_key(&key) {
+                        cache.clear();
+                    }
+                    let known = cache.entry(key).or_insert_with(|| {
+                        let texts = terms.word_terms(lang, word);
+                        WordTerms { hashes: texts.iter().map(|t| term_hash(t)).collect(), texts: texts.into() }
+                    });
+                    doc.postings.extend(known.hashes.iter().map(|h| (*h, at)));
+                    if with_texts {
+                        doc.texts.extend(known.texts.iter().map(|t| (t.clone(), at)));
                     }
                 }
             }
@@ -71,26 +81,54 @@ impl DocTerms {
         doc
     }
 
-    /// Every distinct term's hash (for the percolator's lookup).
+    /// The terms' hashes, a term as often as it occurs (for the percolator's lookup).
     pub fn hashes(&self) -> impl Iterator<Item = &u64> {
-        self.positions.keys()
+        self.postings.iter().map(|(h, _)| h)
     }
 
-    fn at(&self, term: u64) -> &[u32] {
-        self.positions.get(&term).map_or(&[], Vec::as_slice)
+    /// Sorted by term, ready to evaluate queries against.
+    pub fn into_terms(mut self) -> DocTerms {
+        self.postings.sort_unstable();
+        DocTerms { postings: self.postings, texts: self.texts }
+    }
+}
+
+/// An article's terms with their positions, sorted by term then position: what a query is
+/// evaluated against.
+#[derive(Debug, Default)]
+pub struct DocTerms {
+    postings: Vec<(u64, u32)>,
+    texts: Vec<(String, u32)>,
+}
+
+impl DocTerms {
+    /// The terms of a headline and a body in `lang` (see [`DocWords::new`]).
+    pub fn new(terms: &IndexTerms, lang: Lang, title: &str, body: &str, with_texts: bool) -> Self {
+        DocWords::new(terms, lang, title, body, with_texts).into_terms()
+    }
+
+    /// The positions of a term, in order.
+    fn at(&self, term: u64) -> &[(u64, u32)] {
+        let from = self.postings.partition_point(|(t, _)| *t < term);
+        let to = from + self.postings[from..].partition_point(|(t, _)| *t == term);
+        &self.postings[from..to]
+    }
+
+    fn has(&self, term: u64, position: u32) -> bool {
+        self.postings.binary_search(&(term, position)).is_ok()
     }
 
     /// Whether some start position has every `(term, offset)` of `terms` at
     /// `start + offset`, and a term beginning with `prefix` at its offset when given.
     fn phrase(&self, terms: &[(u64, u32)], prefix: Option<&(String, u32)>) -> bool {
         let holds = |start: u32| {
-            terms.iter().all(|(t, offset)| self.at(*t).contains(&(start + offset)))
+            terms.iter().all(|(t, offset)| self.has(*t, start + offset))
                 && prefix.is_none_or(|(p, offset)| {
                     self.texts.iter().any(|(t, at)| *at == start + offset && t.starts_with(p.as_str()))
                 })
         };
         match (terms.first(), prefix) {
-            (Some((first, offset)), _) => self.at(*first).iter().filter_map(|p| p.checked_sub(*offset)).any(holds),
+            (Some((first, offset)), _) => self.at(*first).iter().filter_map(|(_, p)| p.checked_sub(*offset)).any(holds),
             (None, Some((p, offset))) => self
                 .texts
                 .iter()

@@ -15,7 +15,7 @@ use tidings_analyze::{Entity, EntityKind, IndexTerms, Lang, name_key};
 use tidings_query::{Atom, Expr};
 
 use crate::definition::Alert;
-use crate::matcher::{CompiledQuery, DocTerms, lang_index, term_hash};
+use crate::matcher::{CompiledQuery, DocTerms, DocWords, lang_index, term_hash};
 
 /// An alert's id in the store.
 pub type AlertId = i64;
@@ -137,15 +137,19 @@ impl Percolator {
                 candidates.extend(self.by_entity.get(surname).into_iter().flatten());
             }
         }
-        let doc = self.queries.then(|| DocTerms::new(&self.terms, a.lang, a.title, a.body, self.prefixes));
-        if let Some(doc) = &doc {
+        let words = self.queries.then(|| DocWords::new(&self.terms, a.lang, a.title, a.body, self.prefixes));
+        if let Some(words) = &words {
             let index = &self.by_term[lang_index];
             if !index.is_empty() {
-                candidates.extend(doc.hashes().filter_map(|t| index.get(t)).flatten());
+                candidates.extend(words.hashes().filter_map(|t| index.get(t)).flatten());
             }
+        }
+        if candidates.is_empty() {
+            return Vec::new();
         }
         candidates.sort_unstable();
         candidates.dedup();
+        let doc = words.map(DocWords::into_terms);
         candidates
             .into_iter()
             .filter(|&i| self.holds(&self.alerts[i], a, doc.as_ref()))

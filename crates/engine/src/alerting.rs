@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use serde_json::json;
 use tidings_alert::{Alert, AlertId, Follow, Percolator, StoryState, decide, notice_key};
 use tidings_article::Article;
-use tidings_store::{EventWrite, FollowRow, NoticeWrite, Store, StoryRow, StoryWrite, story_number};
+use tidings_store::{EventWrite, FollowRow, NoticeWrite, Store, StoryRow, StoryWrite, story_label, story_number};
 
 use crate::EngineError;
 use crate::placer::{Prepared, SharedPercolator};
@@ -140,12 +140,9 @@ impl BatchMatches {
         let mut keys: Vec<(AlertId, i64)> = follows.keys().copied().collect();
         keys.sort_unstable();
         let (mut rows, mut notices, mut events) = (Vec::new(), Vec::new(), Vec::new());
-        // A story's card and articles as JSON, made once however many alerts tell of it:
-        // in full for a webhook; for a notice only kept (the log, the feed, live events),
-        // what those show, so that a story many alerts follow does not store its card many
-        // times over.
+        // A story's JSON, made once however many alerts tell of it.
         let mut story_json: FxHashMap<(i64, bool), String> = FxHashMap::default();
-        let created_at = serde_json::to_string(&now.to_string()).unwrap_or_default();
+        let created_at = now.to_string();
         for key in keys {
             let (Some((alert, uid)), Some(card), Some((follow, mut changed))) =
                 (book.alerts.get(&key.0), cards.get(&key.1), follows.remove(&key))
@@ -164,30 +161,22 @@ impl BatchMatches {
                 changed = true;
                 let key = notice_key(uid, &follow, trigger);
                 let full = alert.webhook.is_some();
-                let story = story_json.entry((follow.story, full)).or_insert_with(|| {
-                    let row = StoryRow::from_card(s, Some(card.active));
-                    if full {
-                        format!(r#""story":{},"articles":{}"#, json!(row), json!(self.newest(follow.story)))
-                    } else {
-                        let brief = json!({"id": row.story, "title": row.title, "articles": row.articles,
-                                           "unique_articles": row.unique_articles, "summary": row.summary,
-                                           "breaking": row.breaking_since.is_some(),
-                                           "breaking_since": row.breaking_since});
-                        format!(r#""story":{brief}"#)
-                    }
-                });
-                let head = json!({"notice": key, "alert": alert.name, "trigger": trigger.as_str()}).to_string();
-                let body = format!("{},\"created_at\":{created_at},{story}}}", head.trim_end_matches('}'));
-                let event = json!({"notice": key, "alert": alert.name, "trigger": trigger.as_str(),
-                                   "story": StoryRow::from_card(s, None).story, "title": s.title});
-                events.push(EventWrite { kind: "alert.notice", story: follow.story, data: event.to_string() });
+                let story = story_json.entry((follow.story, full)).or_insert_with(|| self.story_json(card, full));
+                let head = NoticeHead { notice: &key, alert: &alert.name, trigger: trigger.as_str() };
+                let body = format!(
+                    "{},\"created_at\":{},{story}}}",
+                    to_json(&head).trim_end_matches('}'),
+                    to_json(&created_at)
+                );
+                let event = NoticeEvent { head, story: story_label(follow.story), title: &s.title };
+                events.push(EventWrite { kind: "alert.notice", story: follow.story, data: to_json(&event) });
                 notices.push(NoticeWrite {
                     alert: follow.alert,
                     story: follow.story,
                     trigger: trigger.as_str().to_string(),
                     key,
                     body,
-                    deliver: alert.webhook.is_some(),
+                    deliver: full,
                 });
             }
             if changed {
@@ -205,6 +194,23 @@ impl BatchMatches {
         Ok(Told { follows: rows, notices, events })
     }
 
+    /// A story as its notices show it (the `"story"` member and, for a webhook, the
+    /// `"articles"` member of the body): in full for a webhook; for a notice that is only
+    /// kept (the log, the feed, live events), what those show, so that a story many alerts
+    /// follow does not store its card many times over.
+    fn story_json(&self, card: &StoryWrite, full: bool) -> String {
+        let row = StoryRow::from_card(&card.summary, Some(card.active));
+        if full {
+            format!(r#""story":{},"articles":{}"#, json!(row), json!(self.newest(row.number)))
+        } else {
+            let brief = json!({"id": row.story, "title": row.title, "articles": row.articles,
+                               "unique_articles": row.unique_articles, "summary": row.summary,
+                               "breaking": row.breaking_since.is_some(),
+                               "breaking_since": row.breaking_since});
+            format!(r#""story":{brief}"#)
+        }
+    }
+
     /// The batch's articles of a story, newest first.
     fn newest(&self, story: i64) -> Vec<ArticleBrief> {
         let mut list = self.articles.get(&story).cloned().unwrap_or_default();
@@ -212,6 +218,28 @@ impl BatchMatches {
         list.truncate(NOTICE_ARTICLES);
         list
     }
+}
+
+/// What every notice body and live notice event begins with.
+#[derive(serde::Serialize)]
+struct NoticeHead<'a> {
+    notice: &'a str,
+    alert: &'a str,
+    trigger: &'a str,
+}
+
+/// A live event for a notice.
+#[derive(serde::Serialize)]
+struct NoticeEvent<'a> {
+    #[serde(flatten)]
+    head: NoticeHead<'a>,
+    story: String,
+    title: &'a str,
+}
+
+/// JSON of a value that cannot fail to serialize (plain structs and strings).
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// A story an alert follows over the stored data, and what it would be told.

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_init.sql"),
     include_str!("../migrations/postgres/0002_breaking.sql"),
     include_str!("../migrations/postgres/0003_alerts.sql"),
+    include_str!("../migrations/postgres/0004_follows_open.sql"),
 ];
 
 /// The PostgreSQL schema version this build writes and reads.
