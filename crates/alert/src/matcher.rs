@@ -21,17 +21,41 @@ const FIELD_GAP: u32 = 10_000;
 /// Words whose terms each thread remembers per language (news vocabularies are Zipfian).
 const CACHE_WORDS: usize = 100_000;
 
-/// A word's terms in one language: their hashes, and their text for prefix queries.
-struct WordTerms {
-    hashes: Box<[u64]>,
-    texts: Box<[String]>,
+/// The terms of the words a thread has seen, per language: a word's hash finds a range of
+/// `hashes` (and of `texts`, their text for prefix queries). Kept flat, so that looking a
+/// word up touches one small table entry and one run of hashes, not a box per word.
+#[derive(Default)]
+struct WordCache {
+    /// The word's hash (a collision of 64-bit hashes within a vocabulary is negligible, and
+    /// the word need not be copied or compared) → (start, count) in `hashes`.
+    words: FxHashMap<u64, (u32, u32)>,
+    hashes: Vec<u64>,
+    texts: Vec<String>,
+}
+
+impl WordCache {
+    /// The range of a word's terms, analysed on first sight.
+    fn terms(&mut self, index_terms: &IndexTerms, lang: Lang, word: &str) -> std::ops::Range<usize> {
+        let key = xxh3_64(word.as_bytes());
+        if let Some(&(start, count)) = self.words.get(&key) {
+            return start as usize..(start + count) as usize;
+        }
+        if self.words.len() >= CACHE_WORDS {
+            *self = WordCache::default();
+        }
+        let start = self.hashes.len();
+        for term in index_terms.word_terms(lang, word) {
+            self.hashes.push(term_hash(&term));
+            self.texts.push(term);
+        }
+        self.words.insert(key, (start as u32, (self.hashes.len() - start) as u32));
+        start..self.hashes.len()
+    }
 }
 
 thread_local! {
-    /// Keyed by the word's hash (a collision of 64-bit hashes among a vocabulary is
-    /// negligible, and the word need not be copied or compared).
-    static WORD_TERMS: RefCell<Vec<FxHashMap<u64, WordTerms>>> =
-        RefCell::new((0..Lang::all().len()).map(|_| FxHashMap::default()).collect());
+    static WORD_TERMS: RefCell<Vec<WordCache>> =
+        RefCell::new((0..Lang::all().len()).map(|_| WordCache::default()).collect());
 }
 
 pub(crate) fn lang_index(lang: Lang) -> usize {
@@ -63,17 +87,10 @@ impl DocWords {
             for (text, offset) in [(title, 0), (body, FIELD_GAP)] {
                 for (position, word) in text.unicode_words().enumerate() {
                     let at = offset + position as u32;
-                    let key = xxh3_64(word.as_bytes());
-                    if cache.len() >= CACHE_WORDS && !cache.contains_key(&key) {
-                        cache.clear();
-                    }
-                    let known = cache.entry(key).or_insert_with(|| {
-                        let texts = terms.word_terms(lang, word);
-                        WordTerms { hashes: texts.iter().map(|t| term_hash(t)).collect(), texts: texts.into() }
-                    });
-                    doc.postings.extend(known.hashes.iter().map(|h| (*h, at)));
+                    let range = cache.terms(terms, lang, word);
+                    doc.postings.extend(cache.hashes[range.clone()].iter().map(|h| (*h, at)));
                     if with_texts {
-                        doc.texts.extend(known.texts.iter().map(|t| (t.clone(), at)));
+                        doc.texts.extend(cache.texts[range].iter().map(|t| (t.clone(), at)));
                     }
                 }
             }
