@@ -31,6 +31,9 @@ pub enum Command {
     Bench(BenchArgs),
     /// Add articles to the store; they join the stories already there.
     Ingest(IngestArgs),
+    /// Place the articles of a NATS JetStream stream into the store (one active placer; a
+    /// second waits as a hot standby and takes over when the first dies).
+    Place(PlaceArgs),
     /// Serve the JSON API (/api/v1) and the web pages over the store.
     Serve(ServeArgs),
     /// List the stored stories, newest (or largest) first.
@@ -396,6 +399,25 @@ pub struct IngestArgs {
     /// Seconds to spend delivering alert webhooks after the run; the rest wait in the store for the next run or a running serve/watch.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub deliver_timeout: u64,
+    /// Publish the articles to this NATS JetStream stream (nats://HOST:PORT/STREAM) for
+    /// `tidings place` instead of storing them here.
+    #[arg(long, value_name = "URL", env = "TIDINGS_BUS")]
+    pub bus: Option<String>,
+}
+
+#[derive(Args)]
+pub struct PlaceArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The NATS JetStream stream to place articles from (nats://HOST:PORT/STREAM).
+    #[arg(long, value_name = "URL", env = "TIDINGS_BUS")]
+    pub bus: String,
+    /// Commit what was placed once the stream has been quiet this long (milliseconds).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub idle_ms: u64,
+    /// Seconds between a standby's tries to take over from the active placer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2)]
+    pub standby_every: u64,
 }
 
 /// Where articles come from: files, directories, or `-` for stdin.

@@ -9,6 +9,9 @@ use tidings_engine::{CheckpointPolicy, Writer};
 use crate::cli::IngestArgs;
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
+    if let Some(url) = &args.bus {
+        return publish(url, &args);
+    }
     let mut writer = Writer::open(&args.data.location(), CheckpointPolicy::BeforeShortBatch)?;
     let started = std::time::Instant::now();
     let done = writer.ingest_files(&args.inputs)?;
@@ -36,6 +39,22 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         store.location()
     )?;
     deliver(&args.data.location(), std::time::Duration::from_secs(args.deliver_timeout))?;
+    Ok(super::strict_exit(args.strict, done.bad))
+}
+
+/// `ingest --bus`: the articles published for `tidings place`, not stored here.
+fn publish(url: &str, args: &IngestArgs) -> Result<ExitCode> {
+    let bus = tidings_bus::Bus::connect(&tidings_bus::BusLocation::parse(url)?)?;
+    let started = std::time::Instant::now();
+    let done = tidings_engine::bus::publish_files(&bus, &args.inputs)?;
+    tracing::info!("published {} articles in {:.1} s", done.published, started.elapsed().as_secs_f64());
+    out!(
+        "{} articles published to {}, {} already in the stream, {} bad records",
+        done.published,
+        bus.location(),
+        done.duplicates,
+        done.bad
+    )?;
     Ok(super::strict_exit(args.strict, done.bad))
 }
 

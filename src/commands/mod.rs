@@ -8,6 +8,7 @@ mod cluster;
 mod eval;
 mod generate;
 mod ingest;
+mod place;
 mod search;
 mod serve;
 mod sources;
@@ -27,6 +28,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Generate(args) => generate::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Place(args) => place::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Stories(args) => browse::stories(args),
         Command::Story(args) => browse::story(args),

@@ -50,7 +50,7 @@ pub(crate) fn watch_config(args: &PollArgs) -> WatchConfig {
 }
 
 /// A flag set by SIGTERM or Ctrl-C.
-fn stop_on_signal() -> Arc<AtomicBool> {
+pub(crate) fn stop_on_signal() -> Arc<AtomicBool> {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     std::thread::spawn(move || {

@@ -5,6 +5,7 @@ mod alerts;
 mod analyze;
 mod bench_corpora;
 mod browser;
+mod bus;
 mod cluster;
 mod crosslang;
 mod errors;

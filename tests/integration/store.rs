@@ -18,7 +18,7 @@ fn ingest(store: &Target, inputs: &[&Path]) -> std::process::Output {
 }
 
 /// Every stored article as `id → story`, from `tidings export`.
-fn stored_stories(store: &Target) -> HashMap<String, String> {
+pub(crate) fn stored_stories(store: &Target) -> HashMap<String, String> {
     let out = store.run("export", &["articles"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut map = HashMap::new();

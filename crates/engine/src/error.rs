@@ -7,6 +7,8 @@ use tidings_store::StoreError;
 pub enum EngineError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Bus(#[from] tidings_bus::BusError),
     #[error("cannot serialize the placer's state: {0}")]
     Snapshot(postcard::Error),
     #[error("{store}: the placer's checkpoint is damaged ({source}); move the store aside or re-ingest into a new one")]

@@ -10,12 +10,14 @@
 //! - [`writer`]: the store's single writer, batch by batch with checkpoints ([`Writer`]),
 //!   and [`shared`], one writer for the threads of a server;
 //! - [`body`]: the articles of a request body;
+//! - [`bus`]: articles published to NATS JetStream, and the placer that reads them;
 //! - [`delivery`]: webhooks delivered from the outbox, signed, retried, recorded;
 //! - [`watcher`]: feeds polled and their pages fetched ([`Watcher`]).
 
 pub mod accepted;
 pub mod alerting;
 pub mod body;
+pub mod bus;
 pub mod delivery;
 mod error;
 pub mod novelty;

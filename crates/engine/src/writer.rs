@@ -36,7 +36,7 @@ const ANALYZE_AFTER: i64 = BATCH as i64;
 /// New articles from files are put in publication order this many at a time, so that
 /// memory stays bounded however large the input; a day's news fits in one chunk many
 /// times over.
-const SORT_CHUNK: usize = 50_000;
+pub(crate) const SORT_CHUNK: usize = 50_000;
 
 /// When the writer saves the placer's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +100,11 @@ impl Writer {
             opened_at: resume_at,
             alerts,
         })
+    }
+
+    /// The store it writes.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Places and stores every new article of some files (in publication order, a chunk at

@@ -116,6 +116,17 @@ impl Store {
         Ok(next.unwrap_or(0))
     }
 
+    /// The highest record number of the stored articles that came from `origin` (a bus
+    /// placer's stream: its last committed sequence), if any did.
+    pub fn last_origin_record(&self, origin: &str) -> Result<Option<i64>, StoreError> {
+        let n = self.conn.row(
+            "SELECT max(origin_record) AS n FROM articles WHERE origin_file = ?1",
+            &[origin.into()],
+            |r| r.opt_int("n"),
+        )?;
+        Ok(n.flatten())
+    }
+
     pub fn checkpoint(&self) -> Result<Option<Checkpoint>, StoreError> {
         self.conn.row("SELECT next_seq, format, state FROM checkpoint WHERE one = 1", &[], |r| {
             Ok(Checkpoint { next_seq: r.int("next_seq")?, format: r.int("format")?, state: r.blob("state")? })
