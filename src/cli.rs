@@ -257,6 +257,10 @@ pub struct ServeArgs {
     /// Also follow the feeds (as `tidings watch` does) in this process.
     #[arg(long)]
     pub watch: bool,
+    /// Publish written articles (POST /api/v1/articles) to this NATS JetStream stream for
+    /// `tidings place`, answering once the stream has them, instead of storing them here.
+    #[arg(long, value_name = "URL", env = "TIDINGS_BUS")]
+    pub bus: Option<String>,
     #[command(flatten)]
     pub poll: PollArgs,
 }

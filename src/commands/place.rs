@@ -17,7 +17,7 @@ use crate::cli::PlaceArgs;
 pub fn run(args: PlaceArgs) -> Result<ExitCode> {
     let stop = super::watch::stop_on_signal();
     let location = args.data.location();
-    let bus = Bus::connect(&BusLocation::parse(&args.bus)?)?;
+    let bus = Bus::connect_within(&BusLocation::parse(&args.bus)?, tidings_bus::CONNECT_PATIENCE)?;
     let mut waiting = false;
     let mut writer = loop {
         match Writer::open(&location, CheckpointPolicy::BeforeShortBatch) {

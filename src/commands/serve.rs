@@ -19,7 +19,19 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     // The writer (and the store's write lock) is held only when something writes: the
     // API (with a token) or the feed watcher.
     let writes_on = token.is_some();
-    let writer = if writes_on || args.watch {
+    if args.bus.is_some() && args.watch {
+        bail!(
+            "serve --watch stores what it fetches and cannot publish to --bus yet: run `tidings watch` beside the placer, or serve without --watch"
+        );
+    }
+    let bus = match &args.bus {
+        Some(url) => Some(tidings_bus::Bus::connect_within(
+            &tidings_bus::BusLocation::parse(url)?,
+            tidings_bus::CONNECT_PATIENCE,
+        )?),
+        None => None,
+    };
+    let writer = if (writes_on && bus.is_none()) || args.watch {
         let mut writer = Writer::open(&args.data.location(), CheckpointPolicy::Periodic)?;
         // Settle any articles a crash left after the checkpoint before taking requests.
         writer.settle_replay()?;
@@ -28,7 +40,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         None
     };
     config.token = token;
-    let state = Arc::new(AppState::open(config, writer.clone()).map_err(|e| anyhow::anyhow!("{}", e.detail()))?);
+    let mut state = AppState::open(config, writer.clone()).map_err(|e| anyhow::anyhow!("{}", e.detail()))?;
+    if let Some(bus) = bus {
+        state = state.with_bus(bus);
+    }
+    let state = Arc::new(state);
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     let listener = runtime.block_on(async {
@@ -41,7 +57,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         }
         out!(
             "listening on http://{addr}/ (writes {}{})",
-            if writes_on { "on" } else { "off" },
+            match (writes_on, &args.bus) {
+                (false, _) => "off".to_string(),
+                (true, None) => "on".to_string(),
+                (true, Some(url)) => format!("published to {url}"),
+            },
             if args.watch { ", watching feeds" } else { "" }
         )?;
         anyhow::Ok(listener)

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use tidings_bus::testing::TestStream;
 
+use crate::serve::Server;
 use crate::store::stored_stories;
 use crate::target::Target;
 use crate::{TestDir, stdout, tidings};
@@ -125,4 +126,143 @@ fn messages_that_are_not_articles_are_set_aside_and_the_placer_goes_on() {
     let dead = stream.bus().count(&stream.bus().location().dead_subject()).expect("counted");
     assert_eq!(dead, 2, "both bad messages set aside");
     assert_eq!(store.committed_articles(), 1);
+}
+
+#[test]
+fn an_api_node_publishes_and_every_node_answers_the_same_stories() {
+    let dir = TestDir::new();
+    let Some((store, stream)) = setup(&dir) else { return };
+    // The schema first: API nodes only read it.
+    assert!(store.run("ingest", &[crate::examples().join("news/norsk.jsonl")]).status.success());
+    let before = store.committed_articles();
+    let writer_node = Server::start_target_with(&store, Some("a-token-of-some-length"), &["--bus", &stream.url()]);
+    let body = std::fs::read(crate::examples().join("news/international.jsonl")).expect("sample");
+    let (status, _, answer) = writer_node.request(
+        "POST",
+        "/api/v1/articles",
+        &[("Authorization", "Bearer a-token-of-some-length"), ("Content-Type", "application/x-ndjson")],
+        &body,
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&answer).expect("JSON");
+    assert_eq!(status, 200, "{answer}");
+    let published = answer["added"].as_i64().expect("added");
+    assert!(published > 0, "{answer}");
+    assert_eq!(store.committed_articles(), before, "published, not stored, by the API node");
+    let child = placer(&store, &stream);
+    wait_for(&store, before + published, Duration::from_secs(60));
+    stop(child);
+    // A second node over the same database, with its own index.
+    let index2 = dir.path("index-2");
+    let Target::Postgres { db, .. } = &store else { unreachable!("setup gives PostgreSQL") };
+    let bin = assert_cmd::cargo::cargo_bin("tidings");
+    let index2 = index2.to_string_lossy().into_owned();
+    let reader_node = Server::start_command(Command::new(bin), Path::new(&db.url()), None, &["--index", &index2]);
+    let list = |node: &Server| node.get_json("/api/v1/stories?sort=size&limit=100").1["stories"].clone();
+    let started = Instant::now();
+    while list(&writer_node) != list(&reader_node) {
+        assert!(started.elapsed() < Duration::from_secs(30), "the nodes disagree");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let stories = list(&reader_node);
+    let total: i64 = stories.as_array().expect("a list").iter().map(|s| s["articles"].as_i64().unwrap_or(0)).sum();
+    assert_eq!(total, before + published, "every article in a story both nodes list");
+}
+
+/// A NATS server of the test's own (JetStream, its own store directory), which the test
+/// can stop and start again on the same port.
+struct PrivateNats {
+    port: u16,
+    dir: PathBuf,
+    child: Option<Child>,
+}
+
+impl PrivateNats {
+    /// `None` (with a message) where `nats-server` is not installed, unless
+    /// `TIDINGS_REQUIRE_NATS=1`.
+    fn start(dir: &TestDir) -> Option<PrivateNats> {
+        let installed = Command::new("nats-server").arg("--version").output().is_ok_and(|o| o.status.success());
+        if !installed {
+            assert!(
+                std::env::var("TIDINGS_REQUIRE_NATS").is_err(),
+                "TIDINGS_REQUIRE_NATS=1 but nats-server is not installed"
+            );
+            eprintln!("skipped: nats-server is not installed");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("bound").port();
+        let mut nats = PrivateNats { port, dir: dir.path("nats"), child: None };
+        nats.resume();
+        Some(nats)
+    }
+
+    fn url(&self, stream: &str) -> String {
+        format!("nats://127.0.0.1:{}/{stream}", self.port)
+    }
+
+    fn resume(&mut self) {
+        let child = Command::new("nats-server")
+            .args(["-a", "127.0.0.1", "-p", &self.port.to_string(), "-js", "-sd"])
+            .arg(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("nats-server starts");
+        self.child = Some(child);
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(10), "nats-server does not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for PrivateNats {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[test]
+fn a_nats_outage_holds_loader_and_placer_back_and_loses_nothing() {
+    let dir = TestDir::new();
+    let Some(store) = Target::postgres(&dir) else { return };
+    let Some(mut nats) = PrivateNats::start(&dir) else { return };
+    let url = nats.url("outage");
+    let file = generated(&dir, 4000);
+    let lines: Vec<String> = std::fs::read_to_string(&file).expect("stream").lines().map(str::to_string).collect();
+    let first = dir.write("first.jsonl", lines[..2000].join("\n") + "\n");
+    let second = dir.write("second.jsonl", lines[2000..].join("\n") + "\n");
+    let out = tidings!("ingest", "--bus", &url, &first);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let placer = store
+        .command("place", &["--bus", &url, "--idle-ms", "300"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tidings place starts");
+    wait_for(&store, 1, Duration::from_secs(60));
+    nats.kill();
+    // The loader starts while the server is away: it holds back and retries.
+    let loader = Command::new(assert_cmd::cargo::cargo_bin("tidings"))
+        .args(["ingest", "--bus", &url])
+        .arg(&second)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the loader starts");
+    std::thread::sleep(Duration::from_secs(4));
+    nats.resume();
+    let loaded = loader.wait_with_output().expect("the loader ends");
+    assert!(loaded.status.success(), "the loader gave up: {}", stdout(&loaded));
+    wait_for(&store, 4000, Duration::from_secs(120));
+    stop(placer);
+    let stored = stored_stories(&store);
+    assert_eq!(stored.len(), 4000, "every article once");
 }

@@ -40,8 +40,13 @@ impl Server {
 
     /// Starts `tidings serve` over a test store of either kind.
     pub fn start_target(target: &crate::target::Target, token: Option<&str>) -> Server {
+        Server::start_target_with(target, token, &[])
+    }
+
+    /// Starts `tidings serve` over a test store of either kind, with more arguments.
+    pub fn start_target_with(target: &crate::target::Target, token: Option<&str>, extra: &[&str]) -> Server {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("tidings"));
-        cmd.args(["serve", "--bind", "127.0.0.1:0"]).args(target.data_args());
+        cmd.args(["serve", "--bind", "127.0.0.1:0"]).args(target.data_args()).args(extra);
         Server::spawn(cmd, token)
     }
 

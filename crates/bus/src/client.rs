@@ -24,7 +24,9 @@ const IN_FLIGHT: usize = 256;
 /// How long a publish keeps being retried while the server is away before the publisher
 /// gives up with an error (the caller keeps what it has not published).
 const PUBLISH_PATIENCE: Duration = Duration::from_secs(60);
-/// How long connecting may take.
+/// How long a loader or placer started while the server is away waits for it.
+pub const CONNECT_PATIENCE: Duration = Duration::from_secs(60);
+/// How long one attempt to connect may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The window within which JetStream stores a message id once (its default is 2 minutes;
 /// a loader that retries after a long outage may republish older articles, which the
@@ -79,6 +81,23 @@ impl Bus {
         Ok(bus)
     }
 
+    /// Connects, trying again while the server does not answer, for up to `patience` (a
+    /// loader or placer started during an outage waits for the server).
+    pub fn connect_within(location: &BusLocation, patience: Duration) -> Result<Self, BusError> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(500);
+        loop {
+            match Self::connect(location) {
+                Err(e @ (BusError::Connect { .. } | BusError::Stream { .. })) if started.elapsed() < patience => {
+                    tracing::warn!("{e}; trying again in {pause:?}");
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
+                result => return result,
+            }
+        }
+    }
+
     pub fn location(&self) -> &BusLocation {
         &self.location
     }
@@ -122,8 +141,15 @@ impl Bus {
         })
     }
 
+    /// A publisher that keeps retrying for up to a minute while the server is away.
     pub fn publisher(&self) -> Publisher<'_> {
-        Publisher { bus: self, pending: VecDeque::new(), published: 0, duplicates: 0 }
+        self.publisher_within(PUBLISH_PATIENCE)
+    }
+
+    /// A publisher that gives up after `patience` without the server (a request handler
+    /// answers "unavailable" sooner than a bulk loader gives up).
+    pub fn publisher_within(&self, patience: Duration) -> Publisher<'_> {
+        Publisher { bus: self, pending: VecDeque::new(), published: 0, duplicates: 0, patience }
     }
 
     /// Reads articles in stream order from the one after `after` (0: from the start).
@@ -174,6 +200,7 @@ pub struct Publisher<'a> {
     pending: VecDeque<Pending>,
     published: u64,
     duplicates: u64,
+    patience: Duration,
 }
 
 struct Pending {
@@ -225,7 +252,7 @@ impl Publisher<'_> {
             let message = PublishMessage::build().payload(payload.clone()).message_id(id);
             match self.bus.runtime.block_on(self.bus.context.send_publish(subject.clone(), message)) {
                 Ok(ack) => return Ok(ack),
-                Err(e) if started.elapsed() < PUBLISH_PATIENCE => {
+                Err(e) if started.elapsed() < self.patience => {
                     tracing::warn!("cannot publish article {id:?} ({e}); retrying in {pause:?}");
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_secs(5));
@@ -247,7 +274,7 @@ impl Publisher<'_> {
                     self.duplicates += u64::from(ack.duplicate);
                     return Ok(());
                 }
-                Err(e) if started.elapsed() < PUBLISH_PATIENCE => {
+                Err(e) if started.elapsed() < self.patience => {
                     tracing::warn!("no acknowledgement for article {:?} ({e}); publishing it again", pending.id);
                     std::thread::sleep(Duration::from_millis(500));
                     pending.ack = self.send(&pending.id, &pending.payload)?;

@@ -15,7 +15,7 @@
 mod client;
 mod location;
 
-pub use client::{Bus, BusMessage, Publisher, Reader};
+pub use client::{Bus, BusMessage, CONNECT_PATIENCE, Published, Publisher, Reader};
 pub use location::{BusLocation, is_bus_url};
 
 /// What can go wrong on the bus; every message names the server or stream.

@@ -101,6 +101,7 @@ pub fn place_from_bus(
         origin,
         idle,
         stop,
+        position: after,
         seen: FxHashSet::default(),
         ready: VecDeque::new(),
         counts: Placed::default(),
@@ -133,6 +134,8 @@ struct BusArticles<'a> {
     origin: Arc<str>,
     idle: Duration,
     stop: &'a AtomicBool,
+    /// The sequence of the last message taken from the stream.
+    position: u64,
     seen: FxHashSet<String>,
     ready: VecDeque<Article>,
     counts: Placed,
@@ -170,21 +173,54 @@ impl BusArticles<'_> {
             if self.stop.load(Ordering::Relaxed) {
                 return Ok(false);
             }
-            match self.reader.next(TICK)? {
-                Some(m) => messages.push(m),
-                None if self.counts.placed > 0 && waiting.elapsed() >= self.idle => return Ok(false),
-                None => {}
+            match self.reader.next(TICK) {
+                Ok(Some(m)) => self.take(&mut messages, m),
+                Ok(None) if self.counts.placed > 0 && waiting.elapsed() >= self.idle => return Ok(false),
+                Ok(None) => {}
+                Err(e) => self.read_again(e),
             }
         }
         while messages.len() < READ_AHEAD {
-            match self.reader.next(Duration::ZERO)? {
-                Some(m) => messages.push(m),
-                None => break,
+            match self.reader.next(Duration::ZERO) {
+                Ok(Some(m)) => self.take(&mut messages, m),
+                Ok(None) => break,
+                Err(e) => {
+                    self.read_again(e);
+                    break;
+                }
             }
         }
         let articles = self.decode(messages)?;
         self.queue_new(articles)?;
         Ok(true)
+    }
+
+    /// Takes a message from the stream: past it, the stream is read again after a read error.
+    fn take(&mut self, messages: &mut Vec<BusMessage>, m: BusMessage) {
+        self.position = m.sequence;
+        messages.push(m);
+    }
+
+    /// After a read error (the server went away, the consumer was lost): reads the stream
+    /// again after the last message taken, once the server answers, for as long as it
+    /// takes (nothing is lost meanwhile: the stream keeps the messages).
+    fn read_again(&mut self, error: tidings_bus::BusError) {
+        tracing::warn!("{error}; reading again after sequence {}", self.position);
+        let mut pause = Duration::from_millis(500);
+        while !self.stop.load(Ordering::Relaxed) {
+            std::thread::sleep(pause);
+            match self.bus.reader(self.position) {
+                Ok(reader) => {
+                    self.reader = reader;
+                    tracing::info!("reading {} again after sequence {}", self.bus.location(), self.position);
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!("{e}; trying again in {:?}", pause * 2);
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
     }
 
     /// The articles of messages; those that are not one are moved to the dead letters.

@@ -497,7 +497,11 @@ pub async fn openapi() -> impl IntoResponse {
 /// writer anyway): a client without the token costs no memory, and many slow clients
 /// with it cost at most a few bodies' worth.
 pub async fn ingest(State(state): Shared, request: Request) -> Result<Json<Value>, ApiError> {
-    let writer = state.writer.clone().ok_or(ApiError::WritesDisabled)?;
+    let sink = match (&state.bus, &state.writer) {
+        (Some(bus), _) => Sink::Bus(bus.clone()),
+        (None, Some(writer)) => Sink::Writer(writer.clone()),
+        (None, None) => return Err(ApiError::WritesDisabled),
+    };
     authorize(&state, request.headers())?;
     let max_body = state.config.max_body;
     if declared_length(request.headers())?.is_some_and(|n| n > max_body) {
@@ -519,13 +523,43 @@ pub async fn ingest(State(state): Shared, request: Request) -> Result<Json<Value
                 .into(),
         ));
     }
-    let report = tokio::task::spawn_blocking(move || store_body(&writer, &body))
-        .await
-        .map_err(|e| ApiError::Internal(format!("the ingest task failed: {e}")))??;
-    if report.added > 0 {
+    let stores = matches!(sink, Sink::Writer(_));
+    let report = tokio::task::spawn_blocking(move || match sink {
+        Sink::Writer(writer) => store_body(&writer, &body),
+        Sink::Bus(bus) => publish_body(&bus, &body),
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("the ingest task failed: {e}")))??;
+    if stores && report.added > 0 {
         state.stored_new_articles();
     }
     Ok(Json(json!(report)))
+}
+
+/// Where a write request's articles go.
+enum Sink {
+    Writer(Arc<SharedWriter>),
+    Bus(Arc<tidings_bus::Bus>),
+}
+
+/// How long a request waits for the bus to take its articles while the server is away.
+const BUS_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Publishes the articles of a body to the bus (`serve --bus`), answering once the stream
+/// has acknowledged them all (they are durable there; `tidings place` stores them).
+/// `added` counts the articles the stream took, `skipped` those it had already.
+fn publish_body(bus: &tidings_bus::Bus, body: &[u8]) -> Result<IngestReport, ApiError> {
+    let read = tidings_engine::read_body(body).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    let unavailable = |e: tidings_bus::BusError| {
+        tracing::warn!("{e}");
+        ApiError::Unavailable("the article stream does not answer; try again later".into())
+    };
+    let mut publisher = bus.publisher_within(BUS_PATIENCE);
+    for article in &read.articles {
+        publisher.publish(&article.id, tidings_engine::bus::article_json(article)).map_err(unavailable)?;
+    }
+    let done = publisher.flush().map_err(unavailable)?;
+    Ok(IngestReport { added: done.stored, skipped: done.duplicates, rejected: read.rejected })
 }
 
 /// Places and stores the new articles of a body, under the rules of `tidings ingest`.

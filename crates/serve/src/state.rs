@@ -57,8 +57,10 @@ pub struct AppState {
     pub config: ServeConfig,
     pool: Pool,
     index: SearchIndex,
-    /// The write path: `None` when writes are off.
+    /// The write path: `None` when writes are off, or when they go to the bus.
     pub writer: Option<Arc<SharedWriter>>,
+    /// Where written articles are published instead (`serve --bus`), for `tidings place`.
+    pub bus: Option<Arc<tidings_bus::Bus>>,
     cache: Mutex<HashMap<String, (Instant, Arc<str>)>>,
     /// A search index catch-up is scheduled and has not started yet.
     index_due: AtomicBool,
@@ -90,6 +92,7 @@ impl AppState {
             pool,
             index,
             writer,
+            bus: None,
             cache: Mutex::new(HashMap::new()),
             index_due: AtomicBool::new(false),
             indexing: Mutex::new(()),
@@ -97,6 +100,12 @@ impl AppState {
             event_streams: Arc::new(tokio::sync::Semaphore::new(EVENT_STREAMS)),
             stopping: AtomicBool::new(false),
         })
+    }
+
+    /// Publishes written articles to the bus instead of storing them.
+    pub fn with_bus(mut self, bus: tidings_bus::Bus) -> Self {
+        self.bus = Some(Arc::new(bus));
+        self
     }
 
     /// Runs `f` with a read connection on a blocking thread.
