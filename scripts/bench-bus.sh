@@ -7,15 +7,24 @@
 #
 #   scripts/bench-bus.sh STREAM.jsonl [ROUNDS=2]
 #
-# Needs PostgreSQL (TIDINGS_BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432)
-# and NATS with JetStream (TIDINGS_BENCH_NATS, default 127.0.0.1:4222), and a release build.
+# Needs PostgreSQL (TIDINGS_BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432),
+# nats-server (started here on a port and a store directory of its own, removed at the end;
+# or TIDINGS_BENCH_NATS=HOST:PORT for a running server, whose streams bench_* are then left
+# behind), and a release build.
 set -euo pipefail
 stream=$1
 rounds=${2:-2}
 bin=${TIDINGS_BIN:-target/release/tidings}
 pg=${TIDINGS_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
-nats=${TIDINGS_BENCH_NATS:-127.0.0.1:4222}
 work=$(mktemp -d)
+nats=${TIDINGS_BENCH_NATS:-}
+if [ -z "$nats" ]; then
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  nats-server -a 127.0.0.1 -p "$port" -js -sd "$work/nats" > /dev/null 2>&1 &
+  nats_pid=$!
+  nats=127.0.0.1:$port
+  sleep 1
+fi
 export PGOPTIONS="-c client_min_messages=warning"
 articles=$(wc -l < "$stream")
 db() { psql "$pg/postgres" -qAt -c "$1" > /dev/null; }
@@ -24,6 +33,7 @@ cleanup() {
   pkill -f "tidings place --data $pg/tidings_bench_bus" 2> /dev/null || true
   db "DROP DATABASE IF EXISTS tidings_bench_direct WITH (FORCE)"
   db "DROP DATABASE IF EXISTS tidings_bench_bus WITH (FORCE)"
+  if [ -n "${nats_pid:-}" ]; then kill "$nats_pid" 2> /dev/null || true; wait "$nats_pid" 2> /dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
