@@ -382,6 +382,10 @@ pub struct StatsArgs {
     pub data: DataArgs,
     #[arg(long)]
     pub json: bool,
+    /// Also the NATS JetStream stream the store is placed from (nats://HOST:PORT/STREAM):
+    /// its articles, how far the store has placed them, and the messages set aside.
+    #[arg(long, value_name = "URL", env = "TIDINGS_BUS")]
+    pub bus: Option<String>,
 }
 
 #[derive(Args)]

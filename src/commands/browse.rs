@@ -168,10 +168,15 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
     let stats = store.stats()?;
     let db_bytes = store.database_bytes()?.unwrap_or(0);
     let index_bytes = tidings_search::index_bytes(store.index_dir());
+    let bus = args.bus.as_deref().map(|url| bus_stats(&store, url)).transpose()?;
     if args.json {
         let mut v = serde_json::to_value(&stats)?;
         v["database_bytes"] = json!(db_bytes);
         v["index_bytes"] = json!(index_bytes);
+        if let Some(b) = &bus {
+            v["bus"] = json!({"stream": b.stream, "articles": b.articles, "placed_through": b.placed_through,
+                              "dead_letters": b.dead_letters});
+        }
         out!("{v}")?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -191,7 +196,35 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
     out!("database    {} bytes ({} per article)", db_bytes, per(db_bytes))?;
     out!("index       {} bytes ({} per article)", index_bytes, per(index_bytes))?;
     out!("ingest runs {}; schema version {}", stats.ingest_runs, stats.schema_version)?;
+    if let Some(b) = bus {
+        out!(
+            "bus         {}: {} articles in the stream, placed through sequence {}, {} set aside",
+            b.stream,
+            b.articles,
+            b.placed_through,
+            b.dead_letters
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `stats --bus` tells of the stream a store is placed from.
+struct BusStats {
+    stream: String,
+    articles: u64,
+    placed_through: i64,
+    dead_letters: u64,
+}
+
+fn bus_stats(store: &Store, url: &str) -> Result<BusStats> {
+    let bus = tidings_bus::Bus::connect(&tidings_bus::BusLocation::parse(url)?)?;
+    let location = bus.location();
+    Ok(BusStats {
+        stream: location.to_string(),
+        articles: bus.count(&location.articles_subject())?,
+        placed_through: store.last_origin_record(&location.origin_name())?.unwrap_or(0),
+        dead_letters: bus.count(&location.dead_subject())?,
+    })
 }
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {

@@ -126,6 +126,12 @@ fn messages_that_are_not_articles_are_set_aside_and_the_placer_goes_on() {
     let dead = stream.bus().count(&stream.bus().location().dead_subject()).expect("counted");
     assert_eq!(dead, 2, "both bad messages set aside");
     assert_eq!(store.committed_articles(), 1);
+    let stats = store.run("stats", &["--json", "--bus", &stream.url()]);
+    assert!(stats.status.success(), "{}", String::from_utf8_lossy(&stats.stderr));
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&stats)).expect("JSON");
+    assert_eq!(stats["bus"]["dead_letters"], 2, "{stats}");
+    assert_eq!(stats["bus"]["articles"], 3, "{stats}");
+    assert_eq!(stats["bus"]["placed_through"], 3, "the good article was the third message: {stats}");
 }
 
 #[test]
