@@ -272,3 +272,25 @@ fn a_nats_outage_holds_loader_and_placer_back_and_loses_nothing() {
     let stored = stored_stories(&store);
     assert_eq!(stored.len(), 4000, "every article once");
 }
+
+#[test]
+fn an_api_node_without_its_stream_answers_unavailable() {
+    let dir = TestDir::new();
+    let Some(store) = Target::postgres(&dir) else { return };
+    let Some(mut nats) = PrivateNats::start(&dir) else { return };
+    assert!(store.run("ingest", &[crate::examples().join("news/norsk.jsonl")]).status.success());
+    let node = Server::start_target_with(&store, Some("a-token-of-some-length"), &["--bus", &nats.url("api")]);
+    nats.kill();
+    let started = Instant::now();
+    let (status, _, body) = node.request(
+        "POST",
+        "/api/v1/articles",
+        &[("Authorization", "Bearer a-token-of-some-length"), ("Content-Type", "application/x-ndjson")],
+        br#"{"id": "b1", "title": "Bridge closed", "text": "The bridge closed for repairs on Friday."}"#,
+    );
+    let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"]["code"], "unavailable", "{body}");
+    assert!(started.elapsed() < Duration::from_secs(30), "answered within the request's patience");
+    assert!(!body.to_string().contains("127.0.0.1"), "no internal details: {body}");
+}
