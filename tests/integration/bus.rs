@@ -294,3 +294,23 @@ fn an_api_node_without_its_stream_answers_unavailable() {
     assert!(started.elapsed() < Duration::from_secs(30), "answered within the request's patience");
     assert!(!body.to_string().contains("127.0.0.1"), "no internal details: {body}");
 }
+
+#[test]
+fn a_placer_whose_database_connections_are_cut_connects_again_and_loses_nothing() {
+    let dir = TestDir::new();
+    let Some((store, stream)) = setup(&dir) else { return };
+    let file = generated(&dir, 6000);
+    publish(&stream, &file);
+    let placer = placer(&store, &stream);
+    wait_for(&store, 1, Duration::from_secs(60));
+    let Target::Postgres { db, .. } = &store else { unreachable!("setup gives PostgreSQL") };
+    // What a server restart does to its sessions.
+    db.sql(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
+        db.name()
+    ));
+    assert!(store.committed_articles() < 6000, "the stream outran the test; make it longer");
+    wait_for(&store, 6000, Duration::from_secs(120));
+    stop(placer);
+    assert_eq!(stored_stories(&store).len(), 6000, "every article once");
+}

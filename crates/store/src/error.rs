@@ -30,6 +30,20 @@ impl StoreError {
         Self::Io { path: path.to_path_buf(), source }
     }
 
+    /// Whether the database server went away or cut the connection (it restarted, an
+    /// administrator ended the session): worth connecting again, unlike every other error.
+    pub fn is_connection_lost(&self) -> bool {
+        let StoreError::Postgres { source, .. } = self else { return false };
+        if source.is_closed() {
+            return true;
+        }
+        match source.as_db_error() {
+            // Class 08: connection exception; 57P: the server shut down or is starting.
+            Some(db) => db.code().code().starts_with("08") || db.code().code().starts_with("57P"),
+            None => std::error::Error::source(source).is_some_and(|cause| cause.is::<std::io::Error>()),
+        }
+    }
+
     pub(crate) fn sqlite(path: &Path, source: rusqlite::Error) -> Self {
         if let rusqlite::Error::SqliteFailure(e, _) = &source
             && e.code == rusqlite::ErrorCode::NotADatabase
