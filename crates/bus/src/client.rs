@@ -39,8 +39,9 @@ pub const SEQUENCE_HEADER: &str = "Tidings-Sequence";
 /// A connection to a NATS server and its tidings stream.
 pub struct Bus {
     location: BusLocation,
-    runtime: tokio::runtime::Runtime,
+    /// Dropped before the runtime it runs on (fields drop in this order).
     context: Context,
+    runtime: tokio::runtime::Runtime,
 }
 
 /// One article message read from the stream.
@@ -76,7 +77,7 @@ impl Bus {
             let _inside = runtime.enter();
             jetstream::new(client)
         };
-        let bus = Self { location: location.clone(), runtime, context };
+        let bus = Self { location: location.clone(), context, runtime };
         bus.ensure_stream()?;
         Ok(bus)
     }
