@@ -263,3 +263,38 @@ impl BusArticles<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tidings_article::parse_published;
+
+    fn article(published: Option<&str>) -> Article {
+        Article {
+            id: "kyst-17".into(),
+            published: published.and_then(parse_published),
+            title: "Ferja står i Kvalnes".into(),
+            text: "Ferja ble stående etter en brann på kaia.\nMannskapet gikk i land.".into(),
+            lang: Some("nb".into()),
+            source: Some("kystposten".into()),
+            url: Some("https://kystposten.example/ferje".into()),
+            section: Some("nyheter".into()),
+            origin: Origin::new(Arc::from("day1.jsonl"), Some(3)),
+        }
+    }
+
+    #[test]
+    fn a_published_article_reads_back_as_it_was() {
+        for published in [Some("2019-04-09T10:15:00Z"), Some("2019-04-09"), Some("2019-04"), None] {
+            let sent = article(published);
+            let origin = Origin::new(Arc::from("nats:tidings"), Some(42));
+            let back = tidings_ingest::parse_line(&article_json(&sent), origin).expect("an article");
+            let fields = |a: &Article| {
+                (a.id.clone(), a.published, a.title.clone(), a.text.clone(), a.lang.clone(), a.source.clone())
+            };
+            assert_eq!(fields(&back), fields(&sent), "published {published:?}");
+            assert_eq!((back.url, back.section), (sent.url, sent.section));
+            assert_eq!(back.origin.record, Some(42), "the stream sequence is the record number");
+        }
+    }
+}
