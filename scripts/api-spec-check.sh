@@ -14,7 +14,9 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
   "$venv/bin/pip" install --quiet 'schemathesis>=4.3,<5'
 fi
 
-cargo build --quiet
+# The binary as the test build makes it: `cargo build` alone would resolve dependency
+# features without the dev-dependencies and compile much of the tree again.
+cargo test --workspace --no-run --quiet
 bin=target/debug/tidings
 work=$(mktemp -d)
 server=""
