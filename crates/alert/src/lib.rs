@@ -16,7 +16,7 @@ mod signature;
 pub use definition::{
     Alert, DEFAULT_EVERY_SECONDS, DEFAULT_MIN_ARTICLES, DefinitionError, MAX_NAME_CHARS, Trigger, Webhook, parse_every,
 };
-pub use matcher::{CompiledQuery, DocTerms, DocWords, matches};
+pub use matcher::{CompiledQuery, DocTerms, matches};
 pub use notice::{Follow, StoryState, decide, notice_key};
 pub use percolator::{AlertId, ArticleView, Percolator};
 pub use signature::{SIGNATURE_HEADER, sign, verify};

@@ -5,12 +5,14 @@
 //!
 //! Both sides are reduced to term hashes once: an article's terms with their positions
 //! (words analysed through a per-thread cache, as the search tokenizer does), and a query
-//! per language the first time an article in that language meets it.
+//! per language the first time an article in that language meets it. An article is first
+//! only searched for the alerts it may match ([`find_anchors`]); the few that may are read
+//! whole.
 
 use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
-use tidings_analyze::{IndexTerms, Lang};
+use tidings_analyze::{IndexTerms, Lang, word_indices, words};
 use tidings_query::{Atom, Expr};
 use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::xxh3_64;
@@ -20,26 +22,72 @@ use xxhash_rust::xxh3::xxh3_64;
 const FIELD_GAP: u32 = 10_000;
 /// Words whose terms each thread remembers per language (news vocabularies are Zipfian).
 const CACHE_WORDS: usize = 100_000;
+/// Slots of the small direct-mapped table in front of the word cache (a power of two).
+const FRONT_SLOTS: usize = 1 << 13;
+
+/// Where a word's terms are: its first term's hash (most words have one term), and the
+/// range of all of them in [`WordCache::hashes`].
+#[derive(Clone, Copy, Default)]
+struct WordTerms {
+    first: u64,
+    start: u32,
+    count: u32,
+}
+
+impl WordTerms {
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.count) as usize
+    }
+}
 
 /// The terms of the words a thread has seen, per language: a word's hash finds a range of
 /// `hashes` (and of `texts`, their text for prefix queries). Kept flat, so that looking a
 /// word up touches one small table entry and one run of hashes, not a box per word.
-#[derive(Default)]
+///
+/// Looking a word up is the percolator's cost per word of every article, and a big hash
+/// table costs two cache misses per lookup (its control bytes, then the slot). So a small
+/// direct-mapped table that stays in the core's cache answers first; frequent words (most
+/// of any text) are found there in one read.
 struct WordCache {
     /// The word's hash (a collision of 64-bit hashes within a vocabulary is negligible, and
-    /// the word need not be copied or compared) → (start, count) in `hashes`.
-    words: FxHashMap<u64, (u32, u32)>,
+    /// the word need not be copied or compared) → where its terms are.
+    words: FxHashMap<u64, WordTerms>,
+    /// Slot `hash % FRONT_SLOTS`: the last word seen there, by hash.
+    front: Box<[(u64, WordTerms)]>,
     hashes: Vec<u64>,
     texts: Vec<String>,
 }
 
-impl WordCache {
-    /// The range of a word's terms, analysed on first sight.
-    fn terms(&mut self, index_terms: &IndexTerms, lang: Lang, word: &str) -> std::ops::Range<usize> {
-        let key = xxh3_64(word.as_bytes());
-        if let Some(&(start, count)) = self.words.get(&key) {
-            return start as usize..(start + count) as usize;
+impl Default for WordCache {
+    fn default() -> Self {
+        // A slot's hash of 0 with no terms reads as empty (no word has no terms).
+        Self {
+            words: FxHashMap::default(),
+            front: vec![(0, WordTerms::default()); FRONT_SLOTS].into_boxed_slice(),
+            hashes: Vec::new(),
+            texts: Vec::new(),
         }
+    }
+}
+
+impl WordCache {
+    /// Where a word's terms are, analysed on first sight.
+    fn terms(&mut self, index_terms: &IndexTerms, lang: Lang, word: &str) -> WordTerms {
+        let key = xxh3_64(word.as_bytes());
+        let slot = key as usize % FRONT_SLOTS;
+        let (seen, found) = self.front[slot];
+        if seen == key && found.count > 0 {
+            return found;
+        }
+        let found = match self.words.get(&key) {
+            Some(&found) => found,
+            None => self.analyse(index_terms, lang, word, key),
+        };
+        self.front[slot] = (key, found);
+        found
+    }
+
+    fn analyse(&mut self, index_terms: &IndexTerms, lang: Lang, word: &str, key: u64) -> WordTerms {
         if self.words.len() >= CACHE_WORDS {
             *self = WordCache::default();
         }
@@ -48,14 +96,32 @@ impl WordCache {
             self.hashes.push(term_hash(&term));
             self.texts.push(term);
         }
-        self.words.insert(key, (start as u32, (self.hashes.len() - start) as u32));
-        start..self.hashes.len()
+        let found = WordTerms {
+            first: self.hashes.get(start).copied().unwrap_or_default(),
+            start: start as u32,
+            count: (self.hashes.len() - start) as u32,
+        };
+        self.words.insert(key, found);
+        found
     }
 }
 
+/// What each thread keeps between articles: the word caches (per language), and the
+/// last article [`find_anchors`] read: the terms it looked up, at their positions, and
+/// the short words it passed over (field, byte range, position). Reused, so that reading
+/// an article allocates nothing.
+struct ThreadState {
+    caches: Vec<WordCache>,
+    postings: Vec<(u64, u32)>,
+    short: Vec<(bool, u32, u32, u32)>,
+}
+
 thread_local! {
-    static WORD_TERMS: RefCell<Vec<WordCache>> =
-        RefCell::new((0..Lang::all().len()).map(|_| WordCache::default()).collect());
+    static THREAD: RefCell<ThreadState> = RefCell::new(ThreadState {
+        caches: (0..Lang::all().len()).map(|_| WordCache::default()).collect(),
+        postings: Vec::new(),
+        short: Vec::new(),
+    });
 }
 
 pub(crate) fn lang_index(lang: Lang) -> usize {
@@ -66,48 +132,43 @@ pub(crate) fn term_hash(term: &str) -> u64 {
     xxh3_64(term.as_bytes())
 }
 
-/// An article's terms at their positions, in text order: enough to find the alerts it
-/// may match ([`DocWords::hashes`]); most articles match none and stop here. Those that
-/// may are sorted into [`DocTerms`].
-#[derive(Debug, Default)]
-pub struct DocWords {
-    postings: Vec<(u64, u32)>,
-    /// The terms as text, for prefixes (kept only when a prefix query may ask).
-    texts: Vec<(String, u32)>,
-}
-
-impl DocWords {
-    /// The terms of a headline and a body in `lang`; `with_texts` keeps the terms' text for
-    /// prefix queries.
-    pub fn new(terms: &IndexTerms, lang: Lang, title: &str, body: &str, with_texts: bool) -> Self {
-        let mut doc = DocWords::default();
-        WORD_TERMS.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            let cache = &mut cache[lang_index(lang)];
-            for (text, offset) in [(title, 0), (body, FIELD_GAP)] {
-                for (position, word) in text.unicode_words().enumerate() {
-                    let at = offset + position as u32;
-                    let range = cache.terms(terms, lang, word);
-                    doc.postings.extend(cache.hashes[range.clone()].iter().map(|h| (*h, at)));
-                    if with_texts {
-                        doc.texts.extend(cache.texts[range].iter().map(|t| (t.clone(), at)));
+/// Looks for anchors in an article (a headline and a body in `lang`): calls `anchor` with
+/// the hash of each term of the words that may give a term of `min_term_bytes` bytes or
+/// more. Shorter words (most words of any text) are not looked up, only noted, so that
+/// [`DocTerms::of_anchored`] can complete the article's terms without reading it again
+/// when an alert may match. Most articles meet none and are done with here.
+pub fn find_anchors(
+    terms: &IndexTerms,
+    lang: Lang,
+    (title, body): (&str, &str),
+    min_term_bytes: usize,
+    mut anchor: impl FnMut(u64),
+) {
+    THREAD.with_borrow_mut(|state| {
+        let ThreadState { caches, postings, short } = state;
+        let cache = &mut caches[lang_index(lang)];
+        postings.clear();
+        short.clear();
+        for (in_body, text, offset) in [(false, title, 0), (true, body, FIELD_GAP)] {
+            for (position, (start, word)) in word_indices(text).enumerate() {
+                let at = offset + position as u32;
+                if IndexTerms::longest_term_bytes(word.len()) < min_term_bytes {
+                    short.push((in_body, start as u32, (start + word.len()) as u32, at));
+                    continue;
+                }
+                let word_terms = cache.terms(terms, lang, word);
+                if word_terms.count == 1 {
+                    anchor(word_terms.first);
+                    postings.push((word_terms.first, at));
+                } else {
+                    for &hash in &cache.hashes[word_terms.range()] {
+                        anchor(hash);
+                        postings.push((hash, at));
                     }
                 }
             }
-        });
-        doc
-    }
-
-    /// The terms' hashes, a term as often as it occurs (for the percolator's lookup).
-    pub fn hashes(&self) -> impl Iterator<Item = &u64> {
-        self.postings.iter().map(|(h, _)| h)
-    }
-
-    /// Sorted by term, ready to evaluate queries against.
-    pub fn into_terms(mut self) -> DocTerms {
-        self.postings.sort_unstable();
-        DocTerms { postings: self.postings, texts: self.texts }
-    }
+        }
+    })
 }
 
 /// An article's terms with their positions, sorted by term then position: what a query is
@@ -119,9 +180,46 @@ pub struct DocTerms {
 }
 
 impl DocTerms {
-    /// The terms of a headline and a body in `lang` (see [`DocWords::new`]).
+    /// The terms of a headline and a body in `lang`, with their text when `with_texts`
+    /// (for prefix queries).
     pub fn new(terms: &IndexTerms, lang: Lang, title: &str, body: &str, with_texts: bool) -> Self {
-        DocWords::new(terms, lang, title, body, with_texts).into_terms()
+        let mut texts = Vec::new();
+        let mut postings = Vec::new();
+        THREAD.with_borrow_mut(|state| {
+            let cache = &mut state.caches[lang_index(lang)];
+            for (text, offset) in [(title, 0), (body, FIELD_GAP)] {
+                for (position, word) in words(text).enumerate() {
+                    let at = offset + position as u32;
+                    let range = cache.terms(terms, lang, word).range();
+                    postings.extend(cache.hashes[range.clone()].iter().map(|h| (*h, at)));
+                    if with_texts {
+                        texts.extend(cache.texts[range].iter().map(|t| (t.clone(), at)));
+                    }
+                }
+            }
+        });
+        postings.sort_unstable();
+        DocTerms { postings, texts }
+    }
+
+    /// The terms of the article that [`find_anchors`] last read on this thread (the same
+    /// `title` and `body`): its short words looked up now, joined to what it found.
+    pub fn of_anchored(terms: &IndexTerms, lang: Lang, (title, body): (&str, &str)) -> Self {
+        let postings = THREAD.with_borrow_mut(|state| {
+            let ThreadState { caches, postings, short } = state;
+            let cache = &mut caches[lang_index(lang)];
+            let mut all = Vec::with_capacity(postings.len() + short.len());
+            all.extend_from_slice(postings);
+            for &(in_body, start, end, at) in short.iter() {
+                let text = if in_body { body } else { title };
+                let Some(word) = text.get(start as usize..end as usize) else { continue };
+                let range = cache.terms(terms, lang, word).range();
+                all.extend(cache.hashes[range].iter().map(|h| (*h, at)));
+            }
+            all.sort_unstable();
+            all
+        });
+        DocTerms { postings, texts: Vec::new() }
     }
 
     /// The positions of a term, in order.

@@ -15,7 +15,7 @@ use tidings_analyze::{Entity, EntityKind, IndexTerms, Lang, name_key};
 use tidings_query::{Atom, Expr};
 
 use crate::definition::Alert;
-use crate::matcher::{CompiledQuery, DocTerms, DocWords, lang_index, term_hash};
+use crate::matcher::{CompiledQuery, DocTerms, find_anchors, lang_index, term_hash};
 
 /// An alert's id in the store.
 pub type AlertId = i64;
@@ -46,6 +46,9 @@ pub struct Percolator {
     /// Per language (in `Lang::all()` order): anchor term's hash → alerts (positions in
     /// `alerts`).
     by_term: Vec<FxHashMap<u64, Vec<usize>>>,
+    /// Per language: the bytes of the shortest anchor term (articles' shorter words are
+    /// not looked up).
+    shortest_anchor: Vec<usize>,
     by_entity: FxHashMap<String, Vec<usize>>,
     always: Vec<usize>,
     terms: IndexTerms,
@@ -63,6 +66,7 @@ impl Percolator {
         let mut p = Percolator {
             alerts: Vec::new(),
             by_term: vec![FxHashMap::default(); Lang::all().len()],
+            shortest_anchor: vec![usize::MAX; Lang::all().len()],
             by_entity: FxHashMap::default(),
             always: Vec::new(),
             terms,
@@ -115,6 +119,7 @@ impl Percolator {
                     if let Some(term) = longest
                         && filed.insert(term.clone())
                     {
+                        self.shortest_anchor[i] = self.shortest_anchor[i].min(term.len());
                         self.by_term[i].entry(term_hash(&term)).or_default().push(at);
                     }
                 }
@@ -137,19 +142,27 @@ impl Percolator {
                 candidates.extend(self.by_entity.get(surname).into_iter().flatten());
             }
         }
-        let words = self.queries.then(|| DocWords::new(&self.terms, a.lang, a.title, a.body, self.prefixes));
-        if let Some(words) = &words {
-            let index = &self.by_term[lang_index];
-            if !index.is_empty() {
-                candidates.extend(words.hashes().filter_map(|t| index.get(t)).flatten());
-            }
+        let index = &self.by_term[lang_index];
+        let scanned = self.queries && !index.is_empty();
+        if scanned {
+            find_anchors(&self.terms, a.lang, (a.title, a.body), self.shortest_anchor[lang_index], |term| {
+                if let Some(alerts) = index.get(&term) {
+                    candidates.extend(alerts);
+                }
+            });
         }
         if candidates.is_empty() {
             return Vec::new();
         }
+        // Alerts found by name or checked against every article need the terms too; so do
+        // prefixes, with their text.
+        let doc = match (self.queries, scanned && !self.prefixes) {
+            (false, _) => None,
+            (true, true) => Some(DocTerms::of_anchored(&self.terms, a.lang, (a.title, a.body))),
+            (true, false) => Some(DocTerms::new(&self.terms, a.lang, a.title, a.body, self.prefixes)),
+        };
         candidates.sort_unstable();
         candidates.dedup();
-        let doc = words.map(DocWords::into_terms);
         candidates
             .into_iter()
             .filter(|&i| self.holds(&self.alerts[i], a, doc.as_ref()))
@@ -211,6 +224,7 @@ fn anchor_words(expr: &Expr) -> Option<Vec<String>> {
 mod tests {
     use super::*;
     use crate::definition::{DEFAULT_EVERY_SECONDS, Trigger};
+    use tidings_analyze::words;
 
     fn alert(name: &str) -> Alert {
         Alert {
@@ -252,6 +266,56 @@ mod tests {
 
     fn view<'a>(title: &'a str, lang: Lang, source: Option<&'a str>, entities: &'a [Entity]) -> ArticleView<'a> {
         ArticleView { title, body: "", lang, source, entities }
+    }
+
+    /// The index skips short words and unlikely alerts; it must still find exactly what
+    /// checking every alert against every article finds.
+    #[test]
+    fn the_index_finds_what_checking_every_alert_finds() {
+        let sample = concat!(
+            include_str!("../../../examples/news/norsk.jsonl"),
+            include_str!("../../../examples/news/international.jsonl"),
+        );
+        let articles: Vec<(String, String, Lang)> = sample
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .map(|a| {
+                let text = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+                (text("title"), text("text"), Lang::from_code(&text("lang")))
+            })
+            .collect();
+        let mut vocabulary: Vec<&str> = articles.iter().flat_map(|(t, b, _)| words(t).chain(words(b))).collect();
+        vocabulary.sort_unstable();
+        vocabulary.dedup();
+        let picked: Vec<&str> = vocabulary.iter().step_by(29).copied().collect();
+        let mut queries: Vec<String> =
+            ["i", "og", "EU", "to OR fra", "\"i Oslo\"", "the -og"].map(String::from).to_vec();
+        for pair in picked.windows(2) {
+            queries.extend([
+                pair[0].to_string(),
+                format!("{} {}", pair[0], pair[1]),
+                format!("{} OR {}", pair[0], pair[1]),
+            ]);
+        }
+        let alerts: Vec<(AlertId, Alert)> = queries
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (i as AlertId, Alert { query: Some(q.clone()), ..alert("q") }))
+            .collect();
+        let p = Percolator::new(&alerts);
+        let terms = IndexTerms::new();
+        let exprs: Vec<Expr> = queries.iter().map(|q| tidings_query::parse(q).expect("parses")).collect();
+        let mut matched = 0;
+        for (title, body, lang) in &articles {
+            let doc = DocTerms::new(&terms, *lang, title, body, false);
+            let each: Vec<AlertId> = (0..exprs.len() as AlertId)
+                .filter(|i| CompiledQuery::new(&exprs[*i as usize], *lang, &terms).matches(&doc))
+                .collect();
+            let view = ArticleView { title, body, lang: *lang, source: None, entities: &[] };
+            assert_eq!(p.matches(&view), each, "{title}");
+            matched += each.len();
+        }
+        assert!(matched > articles.len(), "the alerts match something ({matched})");
     }
 
     #[test]

@@ -4,8 +4,6 @@
 //! *atomvåpenprogram*. The same rules as the clusterer's, so search and stories agree on
 //! what a word is.
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use crate::Lang;
 use crate::compound::Decompounder;
 use crate::stem::Stemmers;
@@ -40,12 +38,20 @@ impl IndexTerms {
     /// (atom, program) finds *atomvåpenprogrammet* (atom, våpen, program) as a phrase of
     /// parts at one position, and a compound still finds itself.
     pub fn for_each(&self, lang: Lang, text: &str, mut f: impl FnMut(IndexTerm<'_>)) {
-        for (position, (start, word)) in text.unicode_word_indices().enumerate() {
+        for (position, (start, word)) in crate::words::word_indices(text).enumerate() {
             let end = start + word.len();
             for term in self.word_terms(lang, word) {
                 f(IndexTerm { text: &term, position, start, end });
             }
         }
+    }
+
+    /// At most how many bytes a term of a word of `word_bytes` bytes has. Stemming and
+    /// splitting compounds only shorten words (Snowball's German *ß* → *ss* keeps the byte
+    /// count); lowercasing may lengthen a few capitals (*İ*, 2 bytes → *i̇*, 3 bytes). So a
+    /// reader looking for long terms may skip short words without analysing them.
+    pub fn longest_term_bytes(word_bytes: usize) -> usize {
+        word_bytes + word_bytes / 2
     }
 
     /// The terms of one word (as [`IndexTerms::for_each`] gives them). Depends on nothing
@@ -92,6 +98,27 @@ mod tests {
         assert_eq!(at_1, ["atom", "våp", "program"]);
         let query = terms(Lang::Bokmal, "atomprogram");
         assert!(query.iter().all(|(w, p)| *p == 0 && at_1.contains(&w.as_str())), "{query:?}");
+    }
+
+    #[test]
+    fn no_term_is_longer_than_its_word_allows() {
+        let analysis = IndexTerms::new();
+        let sample = concat!(
+            include_str!("../../../examples/news/norsk.jsonl"),
+            include_str!("../../../examples/news/international.jsonl"),
+        );
+        let tricky = "İSTANBUL İzmir Straße STRASSE Ⱥⱥ ǅemal ﬁnancial Øyvind ÆØÅ Ǆ ß ẞ ΣΊΣΥΦΟΣ Ödön ÇAĞLAYAN";
+        for word in crate::words::words(sample).chain(crate::words::words(tricky)) {
+            for lang in Lang::all() {
+                for term in analysis.word_terms(*lang, word) {
+                    assert!(
+                        term.len() <= IndexTerms::longest_term_bytes(word.len()),
+                        "{word:?} ({}) gives {term:?} in {lang:?}",
+                        word.len()
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod stem;
 mod stopwords;
 mod term;
 mod token;
+mod words;
 
 pub use analyzer::{Analysis, Analyzer, LeadSentence};
 pub use entity::{Entity, EntityKind};
@@ -28,3 +29,4 @@ pub use language::{Identified, Lang};
 pub use name_key::{name_key, word_key};
 pub use term::{Kind, Term, feature_hash};
 pub use token::{Token, tokenize};
+pub use words::{word_indices, words};

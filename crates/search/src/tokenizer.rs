@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
-use unicode_segmentation::UnicodeSegmentation;
 
 use tantivy::Index;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
@@ -42,7 +41,7 @@ impl Tokenizer for LangTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
         let mut tokens = Vec::new();
-        for (position, (start, word)) in text.unicode_word_indices().enumerate() {
+        for (position, (start, word)) in tidings_analyze::word_indices(text).enumerate() {
             let terms = match self.cache.get(word) {
                 Some(terms) => terms,
                 None => {
