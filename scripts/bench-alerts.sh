@@ -9,7 +9,8 @@
 # SELECTIVE=1 draws the alerts from words found in at most 10 stories of the stream (as
 # ingested without alerts in the first round), as a client or topic is in a day of news;
 # by default they come from the whole vocabulary, a stress case where each alert follows
-# many stories.
+# many stories. MODE=absent makes alerts whose words occur nowhere (the cost of reading each
+# article), MODE=quiet alerts that match but never tell (see make-alerts.py).
 #
 # For a real-text stream: python3 ../shared/bench/make_stream.py s200k.jsonl 200000 \
 #   ../shared/bench/ecbplus-dev.jsonl. Needs a release build (cargo build --release).

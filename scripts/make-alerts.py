@@ -4,6 +4,10 @@ an input stream, for the alert benchmark (scripts/bench-alerts.sh).
 
 usage: make-alerts.py INPUT.jsonl N [STORE.sqlite] > alerts.jsonl
 
+With MODE=absent in the environment, the alerts' words occur in no stream (what reading
+every article costs); with MODE=quiet, the alerts match as usual but never tell (what
+following stories costs, without the notices).
+
 The mix is what a monitoring desk saves: one or two words a client cares about, names
 (entity alerts), phrases, and OR-lists, drawn from words and names that occur in 3 to
 0.1 % of the stream's articles (what a client's name or topic does: the most common words
@@ -16,6 +20,7 @@ mixes sentences of random articles) has almost none; then the script says so and
 """
 import collections
 import json
+import os
 import random
 import re
 import sqlite3
@@ -27,6 +32,12 @@ SELECTIVE_STORIES = 10
 
 def main():
     source, n = sys.argv[1], int(sys.argv[2])
+    mode = os.environ.get("MODE", "")
+    if mode == "absent":
+        for i in range(n):
+            print(json.dumps({"name": f"alert-{i:05d}", "min_articles": 2, "trigger": "new-story",
+                              "every_seconds": 3600, "query": f"qqzx{i}absentword"}))
+        return
     spread = story_spread(sys.argv[3]) if len(sys.argv) > 3 else None
     words, names, pairs = collections.Counter(), collections.Counter(), collections.Counter()
     seen = 0
@@ -73,6 +84,8 @@ def main():
             alert["query"] = " OR ".join(rng.sample(rare, 3))
         if rng.random() < 0.1:
             alert["trigger"] = rng.choice(["breaking", "update"])
+        if mode == "quiet":
+            alert["trigger"], alert["min_articles"] = "new-story", 1_000_000
         print(json.dumps(alert))
 
 
