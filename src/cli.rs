@@ -220,6 +220,10 @@ pub struct WatchArgs {
     /// With --once: seconds to spend delivering alert webhooks after the pass.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub deliver_timeout: u64,
+    /// Publish what the feeds bring to this NATS JetStream stream for `tidings place`
+    /// instead of storing it; watchers sharing one store each poll their share of the feeds.
+    #[arg(long, value_name = "URL", env = "TIDINGS_BUS")]
+    pub bus: Option<String>,
 }
 
 /// Where the store lives.

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
-use tidings_bus::{Bus, BusLocation};
+use tidings_bus::Bus;
 use tidings_engine::{CheckpointPolicy, EngineError, Writer};
 use tidings_store::StoreError;
 
@@ -17,7 +17,7 @@ use crate::cli::PlaceArgs;
 pub fn run(args: PlaceArgs) -> Result<ExitCode> {
     let stop = super::watch::stop_on_signal();
     let location = args.data.location();
-    let bus = Bus::connect_within(&BusLocation::parse(&args.bus)?, tidings_bus::CONNECT_PATIENCE)?;
+    let bus = Bus::open(&args.bus)?;
     let idle = Duration::from_millis(args.idle_ms.max(1));
     loop {
         let Some(mut writer) = take_over(&args, &stop)? else { return Ok(ExitCode::SUCCESS) };

@@ -21,16 +21,10 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     let writes_on = token.is_some();
     if args.bus.is_some() && args.watch {
         bail!(
-            "serve --watch stores what it fetches and cannot publish to --bus yet: run `tidings watch` beside the placer, or serve without --watch"
+            "serve --watch stores what it fetches and cannot publish to --bus: run `tidings watch --bus` beside it, or serve without --watch"
         );
     }
-    let bus = match &args.bus {
-        Some(url) => Some(tidings_bus::Bus::connect_within(
-            &tidings_bus::BusLocation::parse(url)?,
-            tidings_bus::CONNECT_PATIENCE,
-        )?),
-        None => None,
-    };
+    let bus = args.bus.as_deref().map(tidings_bus::Bus::open).transpose()?;
     let writer = if (writes_on && bus.is_none()) || args.watch {
         let mut writer = Writer::open(&args.data.location(), CheckpointPolicy::Periodic)?;
         // Settle any articles a crash left after the checkpoint before taking requests.

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
+use tidings_engine::bus::BusTarget;
 use tidings_engine::{CheckpointPolicy, WatchConfig, Watcher, Writer};
 use tidings_fetch::FetchConfig;
 use tidings_store::Feeds;
@@ -13,6 +14,9 @@ use tidings_store::Feeds;
 use crate::cli::{PollArgs, WatchArgs};
 
 pub fn run(args: WatchArgs) -> Result<ExitCode> {
+    if let Some(url) = &args.bus {
+        return publish(&args, url);
+    }
     let dir = &args.data.location();
     let feeds = Feeds::open(dir)?;
     let mut writer = Writer::open(dir, CheckpointPolicy::Periodic)?;
@@ -33,6 +37,23 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     }
     followed?;
     writer.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `watch --bus`: what the feeds bring is published for `tidings place`, not stored here;
+/// watchers that share the store's feed list each poll their own share of the due feeds.
+fn publish(args: &WatchArgs, url: &str) -> Result<ExitCode> {
+    let feeds = Feeds::open(&args.data.location())?;
+    let bus = tidings_bus::Bus::open(url)?;
+    let mut target = BusTarget::new(&bus);
+    let watcher = Watcher::new(watch_config(&args.poll));
+    if args.once {
+        let report = watcher.pass(&feeds, &mut target, args.all)?;
+        out!("{report}")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let stop = stop_on_signal();
+    watcher.follow(&feeds, &mut target, &stop, args.all)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -313,3 +313,96 @@ fn a_placer_whose_database_connections_are_cut_connects_again_and_loses_nothing(
     stop(placer);
     assert_eq!(stored_stories(&store).len(), 6000, "every article once");
 }
+
+/// A loopback server of `n` RSS feeds (`/feed/N.xml`, one item each, without a page to
+/// fetch), counting the requests to each path.
+struct FeedServer {
+    base: String,
+    requests: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+impl FeedServer {
+    fn start() -> FeedServer {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
+        let seen = requests.clone();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut line = String::new();
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                while reader.read_line(&mut String::new()).is_ok_and(|n| n > 2) {}
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                *seen.lock().expect("lock").entry(path.clone()).or_insert(0) += 1;
+                let n = path.trim_start_matches("/feed/").trim_end_matches(".xml");
+                let body = format!(
+                    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Kanal {n}</title>\
+                     <item><guid>melding-{n}</guid><title>Melding nummer {n} fra kanalen</title>\
+                     <pubDate>Tue, 23 Apr 2019 10:{:02}:00 +0200</pubDate>\
+                     <description>Dette er melding nummer {n}, skrevet for testen av to vaktere som deler kanalene.</description>\
+                     </item></channel></rss>",
+                    n.parse::<u32>().unwrap_or(0) % 60
+                );
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        FeedServer { base, requests }
+    }
+}
+
+#[test]
+fn two_watchers_share_the_feeds_and_poll_each_once_per_interval() {
+    let dir = TestDir::new();
+    let Some((store, stream)) = setup(&dir) else { return };
+    let server = FeedServer::start();
+    let feeds = 50;
+    let sources = |args: &[&str]| {
+        Command::new(assert_cmd::cargo::cargo_bin("tidings"))
+            .arg("sources")
+            .arg(args[0])
+            .args(store.data_args())
+            .args(&args[1..])
+            .output()
+            .expect("tidings runs")
+    };
+    for n in 0..feeds {
+        let out = sources(&["add", &format!("{}/feed/{n}.xml", server.base)]);
+        assert!(out.status.success(), "sources add: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let watcher = || {
+        store
+            .command("watch", &["--bus", &stream.url(), "--interval", "3600", "--workers", "2", "--host-delay-ms", "0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tidings watch starts")
+    };
+    let watchers = [watcher(), watcher()];
+    let placing = placer(&store, &stream);
+    wait_for(&store, feeds, Duration::from_secs(60));
+    // Both watchers stay on for a while: neither may poll a feed the other polled.
+    std::thread::sleep(Duration::from_secs(2));
+    for w in watchers {
+        stop(w);
+    }
+    stop(placing);
+    let requests = server.requests.lock().expect("lock").clone();
+    for n in 0..feeds {
+        assert_eq!(requests.get(&format!("/feed/{n}.xml")), Some(&1), "feed {n} polled once: {requests:?}");
+    }
+    assert_eq!(store.committed_articles(), feeds, "each item placed once");
+    let listed = stdout(&sources(&["list", "--json"]));
+    let published: i64 = listed
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line")["articles"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(published, feeds, "each feed's item counted once: {listed}");
+}

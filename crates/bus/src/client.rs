@@ -82,6 +82,12 @@ impl Bus {
         Ok(bus)
     }
 
+    /// Connects to the stream a URL names (`nats://HOST:PORT/STREAM`), waiting up to
+    /// [`CONNECT_PATIENCE`] for a server that does not answer yet: what every role does.
+    pub fn open(url: &str) -> Result<Self, BusError> {
+        Self::connect_within(&BusLocation::parse(url)?, CONNECT_PATIENCE)
+    }
+
     /// Connects, trying again while the server does not answer, for up to `patience` (a
     /// loader or placer started during an outage waits for the server).
     pub fn connect_within(location: &BusLocation, patience: Duration) -> Result<Self, BusError> {

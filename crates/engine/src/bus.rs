@@ -53,6 +53,29 @@ pub fn publish_files(bus: &Bus, inputs: &[PathBuf]) -> Result<FilesPublished, En
     Ok(FilesPublished { published: done.stored, duplicates: done.duplicates, bad: tally.bad() })
 }
 
+/// A watcher's articles published to the stream instead of stored (`watch --bus`): the
+/// placer skips what the store has. Each call returns once the stream has acknowledged
+/// them all, so the watcher marks items seen only when they are safe.
+pub struct BusTarget<'b> {
+    bus: &'b Bus,
+}
+
+impl<'b> BusTarget<'b> {
+    pub fn new(bus: &'b Bus) -> Self {
+        Self { bus }
+    }
+}
+
+impl crate::watcher::ArticleTarget for BusTarget<'_> {
+    fn add_new(&mut self, articles: Vec<Article>) -> Result<u64, EngineError> {
+        let mut publisher = self.bus.publisher();
+        for article in &articles {
+            publisher.publish(&article.id, article_json(article))?;
+        }
+        Ok(publisher.flush()?.stored)
+    }
+}
+
 /// An article as a JSON object of the input format (what `parse_line` reads back).
 pub fn article_json(a: &Article) -> Vec<u8> {
     let value = serde_json::json!({

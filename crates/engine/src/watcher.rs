@@ -3,8 +3,9 @@
 //! the server).
 //!
 //! A pass has four steps, so that the store is touched by one thread only:
-//! 1. poll the due feeds in parallel (conditional requests; an unchanged body is
-//!    recognised by its hash when the server ignores the validators);
+//! 1. claim the due feeds (watchers that share a store each poll their own share: a claim
+//!    is a lease, see [`Feeds::claim`]) and poll them in parallel (conditional requests; an
+//!    unchanged body is recognised by its hash when the server ignores the validators);
 //! 2. keep the items not seen before and not stored already;
 //! 3. fetch and extract their pages in parallel (the feed item stands in for a page that
 //!    cannot be had);
@@ -134,6 +135,8 @@ impl Watcher {
     pub fn pass(&self, feeds: &Feeds, target: &mut dyn ArticleTarget, all: bool) -> Result<PassReport, EngineError> {
         let now = unix_now();
         let due = if all { feeds.list()? } else { feeds.due(now)? };
+        // Watchers sharing a store each take their own share of the due feeds.
+        let due = feeds.claim(due, now + self.lease().as_secs() as i64)?;
         let polls = parallel_map(&due, self.workers, |feed| self.poll(feed));
         let mut report = PassReport { feeds: due.len(), ..PassReport::default() };
         // Items to fetch, per feed: (key, feed item).
@@ -160,6 +163,13 @@ impl Watcher {
             feeds.record_poll(feed.id, &record)?;
         }
         Ok(report)
+    }
+
+    /// How long a claimed feed is held for this watcher's poll: long enough for a slow
+    /// pass (so no two watchers poll a feed in one interval), short enough that a dead
+    /// watcher's feeds go to the others soon: twice the interval, at least two minutes.
+    fn lease(&self) -> Duration {
+        (self.interval * 2).max(Duration::from_secs(120))
     }
 
     /// Polls one feed.

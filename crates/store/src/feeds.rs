@@ -150,6 +150,25 @@ impl Feeds {
         self.conn.rows(&sql, &[now.into()], feed_row)
     }
 
+    /// Claims feeds for one watcher's poll: each feed whose `next_poll_ts` is still what
+    /// was read moves to `lease_until`, so that no other watcher sharing the store finds it
+    /// due until the lease ends (recording the poll sets the real next time). Returns the
+    /// feeds won; a feed another watcher claimed first is left out. A watcher that dies
+    /// mid-poll loses its feeds to the others when their leases end.
+    pub fn claim(&self, feeds: Vec<FeedRow>, lease_until: i64) -> Result<Vec<FeedRow>, StoreError> {
+        let mut won = Vec::with_capacity(feeds.len());
+        for feed in feeds {
+            let claimed = self.conn.execute(
+                "UPDATE feeds SET next_poll_ts = ?2 WHERE id = ?1 AND next_poll_ts = ?3",
+                &[feed.id.into(), lease_until.into(), feed.next_poll_ts.into()],
+            )?;
+            if claimed == 1 {
+                won.push(feed);
+            }
+        }
+        Ok(won)
+    }
+
     /// When the next feed is due (Unix seconds), if any feed is followed.
     pub fn next_due(&self) -> Result<Option<i64>, StoreError> {
         Ok(self.conn.row("SELECT min(next_poll_ts) AS due FROM feeds", &[], |r| r.opt_int("due"))?.flatten())
