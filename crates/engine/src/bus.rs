@@ -55,7 +55,8 @@ pub fn publish_files(bus: &Bus, inputs: &[PathBuf]) -> Result<FilesPublished, En
 
 /// A watcher's articles published to the stream instead of stored (`watch --bus`): the
 /// placer skips what the store has. Each call returns once the stream has acknowledged
-/// them all, so the watcher marks items seen only when they are safe.
+/// them all, so the watcher marks items seen only when they are safe; a stream away for
+/// longer than [`WATCHER_PATIENCE`] makes the watcher hold the feed's items back.
 pub struct BusTarget<'b> {
     bus: &'b Bus,
 }
@@ -66,9 +67,13 @@ impl<'b> BusTarget<'b> {
     }
 }
 
+/// How long a watcher's publish waits for a stream that is away before it holds its
+/// items back (they are polled again later; a bulk loader waits longer).
+const WATCHER_PATIENCE: Duration = Duration::from_secs(10);
+
 impl crate::watcher::ArticleTarget for BusTarget<'_> {
     fn add_new(&mut self, articles: Vec<Article>) -> Result<u64, EngineError> {
-        let mut publisher = self.bus.publisher();
+        let mut publisher = self.bus.publisher_within(WATCHER_PATIENCE);
         for article in &articles {
             publisher.publish(&article.id, article_json(article))?;
         }

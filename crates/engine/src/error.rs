@@ -23,3 +23,15 @@ pub enum EngineError {
     #[error("cannot store the articles of {feed}: {source}")]
     Feed { feed: String, source: Box<EngineError> },
 }
+
+impl EngineError {
+    /// Whether the error means "not now" rather than "never": the stream the articles go
+    /// to is away (a watcher holds its items back and polls the feed again later).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            EngineError::Bus(_) => true,
+            EngineError::Feed { source, .. } => source.is_unavailable(),
+            _ => false,
+        }
+    }
+}

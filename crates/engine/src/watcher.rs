@@ -156,10 +156,21 @@ impl Watcher {
         for ((i, key, _), article) in jobs.into_iter().zip(pages) {
             per_feed[i].push((key, article));
         }
+        // Why the target cannot take articles now (the stream is away), once it said so.
+        let mut held_back: Option<String> = None;
         for ((feed, poll), items) in due.iter().zip(polls).zip(per_feed) {
-            let added = self.store(feeds, target, feed, items)?;
-            report.added += added;
-            let record = self.record(feed, poll, added, now, &mut report);
+            let record = match self.store(feeds, target, feed, items, &mut held_back)? {
+                Some(added) => {
+                    report.added += added;
+                    self.record(feed, poll, added, now, &mut report)
+                }
+                // Recorded as a failed poll: the items stay unseen and the validators as they
+                // were, so the feed brings them again when it is next polled (with backoff).
+                None => {
+                    let error = format!("held back: {}", held_back.as_deref().unwrap_or_default());
+                    self.record(feed, FeedPoll::Failed { status: None, error }, 0, now, &mut report)
+                }
+            };
             feeds.record_poll(feed.id, &record)?;
         }
         Ok(report)
@@ -222,14 +233,17 @@ impl Watcher {
         }
     }
 
-    /// Stores a feed's new articles and marks its items seen. Returns how many were added.
+    /// Stores a feed's new articles and marks its items seen. Returns how many were added,
+    /// or `None` when the target cannot take them now (a stream that is away: the reason
+    /// goes to `held_back`, and the rest of the pass does not wait for it again).
     fn store(
         &self,
         feeds: &Feeds,
         target: &mut dyn ArticleTarget,
         feed: &FeedRow,
         items: Vec<(String, Option<Article>)>,
-    ) -> Result<usize, EngineError> {
+        held_back: &mut Option<String>,
+    ) -> Result<Option<usize>, EngineError> {
         let mut articles = Vec::new();
         let mut seen = Vec::with_capacity(items.len());
         for (key, article) in items {
@@ -238,11 +252,21 @@ impl Watcher {
         }
         let added = if articles.is_empty() {
             0
+        } else if held_back.is_some() {
+            return Ok(None);
         } else {
-            target.add_new(articles).map_err(|e| EngineError::Feed { feed: feed.url.clone(), source: Box::new(e) })?
+            match target.add_new(articles) {
+                Ok(added) => added,
+                Err(e) if e.is_unavailable() => {
+                    tracing::warn!("{}: held back, {e}", feed.url);
+                    *held_back = Some(e.to_string());
+                    return Ok(None);
+                }
+                Err(e) => return Err(EngineError::Feed { feed: feed.url.clone(), source: Box::new(e) }),
+            }
         };
         feeds.mark_seen(feed.id, &seen)?;
-        Ok(added as usize)
+        Ok(Some(added as usize))
     }
 
     /// The record of a poll, with when the feed is next due.
@@ -373,7 +397,8 @@ mod tests {
         repairs</h1><p>The old bridge over the river reopened on Friday after eight months of repairs to its \
         steel frame.</p><p>Buses return to their usual route from Monday, the county said.</p></article></body></html>";
 
-    /// A loopback server: `/feed.xml` (RSS with an ETag, 304 when it is sent back),
+    /// A loopback server: `/feed.xml` (RSS with an ETag, 304 when it is sent back; any
+    /// query is ignored),
     /// `/bridge` (a page), `/broken.xml` (500), anything else 404.
     fn serve() -> String {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
@@ -391,7 +416,9 @@ mod tests {
                 let mut reader = BufReader::new(&stream);
                 let mut request = String::new();
                 while reader.read_line(&mut request).map(|n| n > 2).unwrap_or(false) {}
-                let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let target = request.split_whitespace().nth(1).unwrap_or("/");
+                // The query is ignored: `/feed.xml?again` is a second feed with the same items.
+                let path = target.split('?').next().unwrap_or("/").to_string();
                 let (status, etag, body) = match path.as_str() {
                     "/feed.xml" if request.contains("\"v1\"") => ("304 Not Modified", "\"v1\"", String::new()),
                     "/feed.xml" => ("200 OK", "\"v1\"", feed.clone()),
@@ -457,6 +484,40 @@ mod tests {
         assert_eq!(broken.failures, 1);
         assert_eq!(broken.last_status, Some(500));
         assert!(feeds.due(unix_now()).expect("due").is_empty(), "the broken feed waits too");
+    }
+
+    /// A stream that is away: every publish fails.
+    struct Away(usize);
+
+    impl ArticleTarget for Away {
+        fn add_new(&mut self, _: Vec<Article>) -> Result<u64, EngineError> {
+            self.0 += 1;
+            Err(EngineError::Bus(tidings_bus::BusError::Publish {
+                server: "127.0.0.1:4222".into(),
+                stream: "tidings".into(),
+                reason: "no acknowledgement within 10 s".into(),
+            }))
+        }
+    }
+
+    #[test]
+    fn a_target_that_is_away_holds_the_items_back_for_the_next_poll() {
+        let base = serve();
+        let dir = tempfile::tempdir().expect("dir");
+        let urls = [format!("{base}/feed.xml"), format!("{base}/feed.xml?again")];
+        let feeds = feeds_of(dir.path(), &urls);
+        let mut away = Away(0);
+        let report = watcher().pass(&feeds, &mut away, true).expect("the pass goes on");
+        assert_eq!((report.feeds, report.failed, report.added), (2, 2, 0));
+        assert_eq!(away.0, 1, "the pass does not wait for the stream once per feed");
+        for feed in feeds.list().expect("feeds") {
+            assert!(feed.last_error.as_deref().is_some_and(|e| e.starts_with("held back: cannot publish")), "{feed:?}");
+            assert_eq!(feed.etag, None, "the validators stay as they were");
+        }
+        // The stream is back: the next pass brings every item.
+        let mut target = Recorder::default();
+        let report = watcher().pass(&feeds, &mut target, true).expect("a pass");
+        assert_eq!((report.failed, report.added), (0, 4));
     }
 
     #[test]
