@@ -7,6 +7,7 @@ use tidings_article::Article;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::compound::Decompounder;
+use crate::concept::Concepts;
 use crate::entity::{self, DocumentContext, Entity, WordFacts};
 use crate::language::{self, Lang};
 use crate::name_key::word_key;
@@ -83,6 +84,7 @@ pub struct Analyzer {
     stop_words: StopWords,
     stemmers: Stemmers,
     decompounder: Decompounder,
+    concepts: Concepts,
 }
 
 impl Default for Analyzer {
@@ -93,7 +95,9 @@ impl Default for Analyzer {
 
 impl Analyzer {
     pub fn new() -> Self {
-        Self { stop_words: StopWords::new(), stemmers: Stemmers::new(), decompounder: Decompounder::new() }
+        let stemmers = Stemmers::new();
+        let concepts = Concepts::new(&stemmers);
+        Self { stop_words: StopWords::new(), stemmers, decompounder: Decompounder::new(), concepts }
     }
 
     pub fn analyze(&self, article: &Article) -> Analysis {
@@ -175,14 +179,13 @@ impl Analyzer {
 
     fn word_info(&self, lang: Lang, lower: &str) -> WordInfo {
         let stop = lower.chars().count() < 2 || self.stop_words.contains(lang, lower);
+        // A word of the cross-language lexicon is its concept: the same feature in every
+        // language, and still one feature per word within one.
+        let feature = |stem: &str| self.concepts.of(lang, stem).unwrap_or_else(|| feature_hash(Kind::Word, stem));
         let stem = self.stemmers.stem(lang, lower);
-        let parts = self
-            .decompounder
-            .split(lang, lower)
-            .into_iter()
-            .map(|p| feature_hash(Kind::Word, &self.stemmers.stem(lang, p)))
-            .collect();
-        WordInfo { stop, hash: feature_hash(Kind::Word, &stem), parts }
+        let parts =
+            self.decompounder.split(lang, lower).into_iter().map(|p| feature(&self.stemmers.stem(lang, p))).collect();
+        WordInfo { stop, hash: feature(&stem), parts }
     }
 }
 

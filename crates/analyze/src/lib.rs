@@ -10,6 +10,7 @@
 
 mod analyzer;
 mod compound;
+mod concept;
 mod entity;
 mod gazetteer;
 mod index_terms;

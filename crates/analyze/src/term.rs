@@ -16,6 +16,8 @@ pub enum Kind {
     Word = 1,
     Number = 2,
     Entity = 3,
+    /// A concept of the cross-language lexicon (`concept.rs`).
+    Concept = 4,
 }
 
 pub fn feature_hash(kind: Kind, text: &str) -> u64 {
