@@ -46,3 +46,35 @@ fn similar_events_in_the_same_days_stay_apart() {
         assert_eq!(story[one], story[other], "{one} and {other} report one event");
     }
 }
+
+/// Reports whose only shared words are the event's noun and its numbers (*Erdbeben* and
+/// *earthquake*, *Felssturz* and *rockfall*, *Streik* and *strike*; *fem* and *five*) end in
+/// one story through the cross-language lexicon, while the strike stories and the two
+/// earthquakes of those days stay apart.
+#[test]
+fn event_nouns_and_number_words_carry_a_story_across_languages() {
+    let dir = TestDir::new();
+    let a = dir.path("a.jsonl");
+    let out = tidings!("cluster", corpus(), "--assignments", &a);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    let story = crate::cluster::story_of(&json_lines(&a));
+    for (one, other) in [
+        ("xl-crete-quake-de", "xl-crete-quake-en"),
+        ("xl-gotthard-rockfall-de", "xl-gotthard-rockfall-en"),
+        ("xl-port-strike-ends-de", "xl-port-strike-ends-en"),
+    ] {
+        assert_eq!(story[one], story[other], "{one} and {other} report one event");
+    }
+    for (one, other) in [
+        ("xl-crete-quake-de", "xl-izmir-quake-de"),
+        ("xl-port-strike-ends-de", "xl-ber-security-strike-de"),
+        ("xl-port-strike-begins-en", "xl-ber-security-strike-en"),
+    ] {
+        assert_ne!(story[one], story[other], "{one} and {other} are different events");
+    }
+    let b = dir.path("b.jsonl");
+    let out = tidings!("cluster", examples().join("news"), "--assignments", &b);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    let story = crate::cluster::story_of(&json_lines(&b));
+    assert_eq!(story["wire-en-2019-04-11-measles"], story["ntb-2019-04-11-meslinger"], "measles in Oslo");
+}
