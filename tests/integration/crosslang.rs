@@ -21,30 +21,47 @@ fn one_event_in_several_languages_is_one_story() {
     assert!(p >= 0.9 && r >= 0.85, "pairs across languages: precision {p:.3}, recall {r:.3}");
 }
 
-#[test]
-fn similar_events_in_the_same_days_stay_apart() {
+/// Each article's story when `input` is clustered.
+fn stories(input: &std::path::Path) -> std::collections::HashMap<String, String> {
     let dir = TestDir::new();
     let a = dir.path("a.jsonl");
-    let out = tidings!("cluster", corpus(), "--assignments", &a);
+    let out = tidings!("cluster", input, "--assignments", &a);
     assert!(out.status.success(), "{}", crate::stderr(&out));
-    let story = crate::cluster::story_of(&json_lines(&a));
+    crate::cluster::story_of(&json_lines(&a))
+}
+
+fn together(story: &std::collections::HashMap<String, String>, pairs: &[(&str, &str)]) {
+    for (one, other) in pairs {
+        assert_eq!(story[*one], story[*other], "{one} and {other} report one event");
+    }
+}
+
+fn apart(story: &std::collections::HashMap<String, String>, pairs: &[(&str, &str)]) {
+    for (one, other) in pairs {
+        assert_ne!(story[*one], story[*other], "{one} and {other} are different events");
+    }
+}
+
+#[test]
+fn similar_events_in_the_same_days_stay_apart() {
+    let story = stories(&corpus());
     // Two central banks decide on the same morning; two ferries and two earthquakes within days.
-    for (one, other) in [
-        ("xl-riksbank-cut-en", "xl-norges-bank-hold-en"),
-        ("xl-riksbank-cut-nb", "xl-norges-bank-hold-nb"),
-        ("xl-riksbank-cut-de", "xl-norges-bank-hold-de"),
-        ("xl-ferry-helsingor-en", "xl-ferry-gotland-fire-en"),
-        ("xl-ferry-helsingor-sv", "xl-ferry-gotland-fire-sv"),
-        ("xl-crete-quake-en", "xl-izmir-quake-en"),
-        ("xl-crete-quake-sv", "xl-izmir-quake-sv"),
-    ] {
-        assert_ne!(story[one], story[other], "{one} and {other} are different events");
-    }
-    for (one, other) in
-        [("xl-riksbank-cut-sv", "xl-riksbank-cut-en"), ("xl-norges-bank-hold-nb", "xl-norges-bank-hold-en")]
-    {
-        assert_eq!(story[one], story[other], "{one} and {other} report one event");
-    }
+    apart(
+        &story,
+        &[
+            ("xl-riksbank-cut-en", "xl-norges-bank-hold-en"),
+            ("xl-riksbank-cut-nb", "xl-norges-bank-hold-nb"),
+            ("xl-riksbank-cut-de", "xl-norges-bank-hold-de"),
+            ("xl-ferry-helsingor-en", "xl-ferry-gotland-fire-en"),
+            ("xl-ferry-helsingor-sv", "xl-ferry-gotland-fire-sv"),
+            ("xl-crete-quake-en", "xl-izmir-quake-en"),
+            ("xl-crete-quake-sv", "xl-izmir-quake-sv"),
+        ],
+    );
+    together(
+        &story,
+        &[("xl-riksbank-cut-sv", "xl-riksbank-cut-en"), ("xl-norges-bank-hold-nb", "xl-norges-bank-hold-en")],
+    );
 }
 
 /// Reports whose only shared words are the event's noun and its numbers (*Erdbeben* and
@@ -53,28 +70,22 @@ fn similar_events_in_the_same_days_stay_apart() {
 /// earthquakes of those days stay apart.
 #[test]
 fn event_nouns_and_number_words_carry_a_story_across_languages() {
-    let dir = TestDir::new();
-    let a = dir.path("a.jsonl");
-    let out = tidings!("cluster", corpus(), "--assignments", &a);
-    assert!(out.status.success(), "{}", crate::stderr(&out));
-    let story = crate::cluster::story_of(&json_lines(&a));
-    for (one, other) in [
-        ("xl-crete-quake-de", "xl-crete-quake-en"),
-        ("xl-gotthard-rockfall-de", "xl-gotthard-rockfall-en"),
-        ("xl-port-strike-ends-de", "xl-port-strike-ends-en"),
-    ] {
-        assert_eq!(story[one], story[other], "{one} and {other} report one event");
-    }
-    for (one, other) in [
-        ("xl-crete-quake-de", "xl-izmir-quake-de"),
-        ("xl-port-strike-ends-de", "xl-ber-security-strike-de"),
-        ("xl-port-strike-begins-en", "xl-ber-security-strike-en"),
-    ] {
-        assert_ne!(story[one], story[other], "{one} and {other} are different events");
-    }
-    let b = dir.path("b.jsonl");
-    let out = tidings!("cluster", examples().join("news"), "--assignments", &b);
-    assert!(out.status.success(), "{}", crate::stderr(&out));
-    let story = crate::cluster::story_of(&json_lines(&b));
-    assert_eq!(story["wire-en-2019-04-11-measles"], story["ntb-2019-04-11-meslinger"], "measles in Oslo");
+    let story = stories(&corpus());
+    together(
+        &story,
+        &[
+            ("xl-crete-quake-de", "xl-crete-quake-en"),
+            ("xl-gotthard-rockfall-de", "xl-gotthard-rockfall-en"),
+            ("xl-port-strike-ends-de", "xl-port-strike-ends-en"),
+        ],
+    );
+    apart(
+        &story,
+        &[
+            ("xl-crete-quake-de", "xl-izmir-quake-de"),
+            ("xl-port-strike-ends-de", "xl-ber-security-strike-de"),
+            ("xl-port-strike-begins-en", "xl-ber-security-strike-en"),
+        ],
+    );
+    together(&stories(&examples().join("news")), &[("wire-en-2019-04-11-measles", "ntb-2019-04-11-meslinger")]);
 }
