@@ -57,11 +57,25 @@ pub struct Store {
     conn: Conn,
     location: Location,
     _lock: Option<lock::WriterLock>,
+    /// A PostgreSQL store opened for writing: its session holds the writer's lock.
+    pg_writer: bool,
     sources: std::collections::HashMap<String, i64>,
     /// The lowest seq written in the open batch.
     batch_min_seq: Option<i64>,
     /// PostgreSQL: the open batch's articles, copied in at its end.
     pending: Vec<Vec<sql::Value>>,
+}
+
+impl Drop for Store {
+    /// A PostgreSQL writer gives its lock back before its connection closes (see
+    /// [`pg::release_writer_lock`]); SQLite's lock file goes with `_lock`.
+    fn drop(&mut self) {
+        if self.pg_writer
+            && let sql::Conn::Postgres { client, .. } = &self.conn
+        {
+            pg::release_writer_lock(&mut client.borrow_mut());
+        }
+    }
 }
 
 impl Store {
@@ -80,6 +94,7 @@ impl Store {
             conn,
             location: location.clone(),
             _lock: lock,
+            pg_writer: matches!(location, Location::Postgres { .. }) && access == Access::Write,
             sources: Default::default(),
             batch_min_seq: None,
             pending: Vec::new(),

@@ -70,6 +70,18 @@ pub(crate) fn connect(url: &str, access: Access) -> Result<Client, StoreError> {
     Ok(setup.client)
 }
 
+/// Gives the writer's lock back on a connection that holds it, when the connection still
+/// answers. The server frees a session's locks only once it has noticed the session end,
+/// which can be after the writer's process has exited; a writer started right after (the
+/// next run of a cron job) would then be refused. A closed or silent connection is left
+/// alone: its session's end frees the lock.
+pub(crate) fn release_writer_lock(client: &mut Client) {
+    if client.is_closed() || client.is_valid(std::time::Duration::from_secs(1)).is_err() {
+        return;
+    }
+    let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&WRITER_LOCK]);
+}
+
 /// A connection being checked before the store uses it.
 struct Setup {
     client: Client,
