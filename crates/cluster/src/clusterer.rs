@@ -9,6 +9,7 @@ use crate::breaking::StreamPace;
 use crate::config::ClusterConfig;
 use crate::posting::{Postings, StoryId};
 use crate::story::{ActiveStory, Member, StorySummary};
+use crate::tempo::StreamTempo;
 use crate::vector::{DocumentFrequencies, Sparse, weighted};
 
 /// Stories are checked for expiry every this many articles.
@@ -101,6 +102,8 @@ pub struct Clusterer {
     early: Vec<Move>,
     /// How fast the stream's new stories grow: the baseline of breaking news.
     stream_pace: StreamPace,
+    /// The stream's usual gap between a story's reports.
+    stream_tempo: StreamTempo,
     /// Active stories that are breaking.
     breaking: FxHashSet<StoryId>,
     /// Stories that stopped breaking at the last [`Clusterer::settle`].
@@ -129,6 +132,7 @@ impl Clusterer {
             tentative: Vec::new(),
             early: Vec::new(),
             stream_pace: StreamPace::default(),
+            stream_tempo: StreamTempo::default(),
             breaking: FxHashSet::default(),
             calmed: Vec::new(),
             broke: Vec::new(),
@@ -268,6 +272,13 @@ impl Clusterer {
             Some(_) => {}
         }
         story.pace.record(at, doc.source, unique);
+        if unique
+            && let Some(p) = doc.published
+            && let Some(gap) = story.tempo.record(p.at.as_millisecond())
+            && !new_story
+        {
+            self.stream_tempo.joined(gap);
+        }
         let changed = story.pace.assess(self.latest.map_or(at, |l| l.max(at)), &self.stream_pace);
         if story.pace.since.is_some() {
             if changed {
@@ -366,7 +377,9 @@ impl Clusterer {
         let (a, b) = (self.active.get(&a)?, self.active.get(&b)?);
         let lang = a.sole_language()?;
         let cohesion = (a.text.cohesion()? * b.text.cohesion().filter(|_| b.only_in(lang))?).sqrt();
-        let across = a.text.mean_cosine_with(&b.text) * self.time_factor(b, a.first_seen);
+        let across = a.text.mean_cosine_with(&b.text)
+            * self.time_factor(b, a.first_seen)
+            * self.tempo_prior(b, a.first_seen).min(1.0);
         Some((across / cohesion.max(f32::MIN_POSITIVE), across))
     }
 
@@ -514,7 +527,7 @@ impl Clusterer {
         if atypical {
             sim *= 0.5;
         }
-        (sim * self.time_factor(story, published), atypical)
+        (sim * self.time_factor(story, published) * self.tempo_prior(story, published), atypical)
     }
 
     /// Whether a full-text article is further from a settled story's members than they
@@ -547,6 +560,17 @@ impl Clusterer {
         let gap = (a_start - s_end).max(s_start - a_end).max(0);
         let excess = (gap - GRACE_SECONDS).max(0) as f64;
         0.5f64.powf(excess / self.config.half_life_seconds) as f32
+    }
+
+    /// The time prior of the story's tempo (see `tempo.rs`); 1 for an article without an
+    /// exact time.
+    fn tempo_prior(&self, story: &ActiveStory, published: Option<Published>) -> f32 {
+        match published {
+            Some(p) if p.precision == Precision::Instant => {
+                story.tempo.prior(p.at.as_millisecond(), self.stream_tempo.typical_gap())
+            }
+            _ => 1.0,
+        }
     }
 
     /// The counts that weigh a feature by its rarity. What tells stories apart is how
@@ -759,6 +783,28 @@ mod tests {
         assert_ne!(a.story, b.story, "two months apart");
         let c = s.add("c", "2019-04", "", FERRY);
         assert_eq!(c.story, b.story, "April may be the 9th");
+    }
+
+    #[test]
+    fn a_story_reported_seconds_apart_does_not_take_the_same_news_hours_later_but_a_slow_one_does() {
+        let mut s = Stream::new(ClusterConfig::default());
+        let burst: Vec<Assignment> = (0..3)
+            .map(|i| {
+                s.add(&format!("b{i}"), &format!("2019-04-09T07:00:0{}Z", 2 * i), "Ferje på grunn ved Bodø", FERRY)
+            })
+            .collect();
+        assert!(burst.iter().all(|a| a.story == burst[0].story));
+        let later = s.add("later", "2019-04-09T09:00:00Z", "Passasjerene tatt i land", FERRY_AGAIN);
+        assert!(later.new_story, "two hours are hundreds of the story's gaps");
+
+        let mut s = Stream::new(ClusterConfig::default());
+        let hourly: Vec<Assignment> = ["07", "08", "09"]
+            .iter()
+            .map(|h| s.add(h, &format!("2019-04-09T{h}:00:00Z"), "Ferje på grunn ved Bodø", FERRY))
+            .collect();
+        assert!(hourly.iter().all(|a| a.story == hourly[0].story));
+        let later = s.add("later", "2019-04-09T11:00:00Z", "Passasjerene tatt i land", FERRY_AGAIN);
+        assert_eq!(later.story, hourly[0].story, "two hours are two of this story's gaps");
     }
 
     #[test]

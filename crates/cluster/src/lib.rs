@@ -16,6 +16,7 @@ mod config;
 mod posting;
 mod story;
 mod storyline;
+mod tempo;
 mod vector;
 
 pub use breaking::WINDOW as BREAKING_WINDOW;

@@ -10,6 +10,7 @@ use tidings_article::Published;
 use crate::breaking::Pace;
 use crate::centroid::Centroid;
 use crate::posting::StoryId;
+use crate::tempo::Tempo;
 
 /// Headlines remembered per story as title candidates.
 const TITLE_CANDIDATES: usize = 32;
@@ -58,6 +59,8 @@ pub(crate) struct ActiveStory {
     copies: usize,
     /// Its recent pace, which tells whether it is breaking.
     pub pace: Pace,
+    /// How fast its reports follow one another (the time prior).
+    pub tempo: Tempo,
 }
 
 /// A headline that may become the story's title.
@@ -174,6 +177,7 @@ impl ActiveStory {
             copy_index: FxHashMap::default(),
             copies: 0,
             pace: Pace::default(),
+            tempo: Tempo::default(),
         }
     }
 
@@ -273,6 +277,7 @@ impl ActiveStory {
         self.entities.merge(&other.entities, max_terms, &mut new);
         self.first_seen = [self.first_seen, other.first_seen].into_iter().flatten().min();
         self.last_seen = [self.last_seen, other.last_seen].into_iter().flatten().max();
+        self.tempo.absorb(&other.tempo);
         self.last_seq = self.last_seq.max(other.last_seq);
         self.merge_articles(other.article_ids, other.article_seqs);
         for (lang, n) in other.languages {

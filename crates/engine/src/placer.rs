@@ -24,7 +24,7 @@ pub const BATCH: usize = 2048;
 
 /// Bumped whenever the serialized [`Placer`] changes shape; a store whose checkpoint has
 /// another format is replayed from scratch instead of being misread.
-pub const STATE_FORMAT: i64 = 9;
+pub const STATE_FORMAT: i64 = 10;
 
 /// Analyzes and clusters articles in the order given, calling `on_article` with each
 /// article's placement once its batch is settled. Returns the stories.
