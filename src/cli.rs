@@ -224,6 +224,8 @@ pub struct WatchArgs {
     /// instead of storing it; watchers sharing one store each poll their share of the feeds.
     #[arg(long, value_name = "URL", env = "TIDINGS_BUS")]
     pub bus: Option<String>,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 /// Where the store lives.
@@ -267,6 +269,8 @@ pub struct ServeArgs {
     pub bus: Option<String>,
     #[command(flatten)]
     pub poll: PollArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Args)]
@@ -415,6 +419,8 @@ pub struct IngestArgs {
     /// `tidings place` instead of storing them here.
     #[arg(long, value_name = "URL", env = "TIDINGS_BUS")]
     pub bus: Option<String>,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Args)]
@@ -430,6 +436,8 @@ pub struct PlaceArgs {
     /// Seconds between a standby's tries to take over from the active placer.
     #[arg(long, value_name = "SECONDS", default_value_t = 2)]
     pub standby_every: u64,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 /// Where articles come from: files, directories, or `-` for stdin.
@@ -477,6 +485,18 @@ pub struct TuningArgs {
     /// Do not look for copies (every article is clustered on its own).
     #[arg(long)]
     pub no_dedup: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Args, Clone)]
+pub struct ModelArgs {
+    /// A static embedding model (model2vec's layout: tokenizer.json and
+    /// model.safetensors) whose vectors add semantic closeness to the similarity;
+    /// `scripts/distill-model.py` writes one. A store remembers the model it was placed
+    /// with; naming another places every stored article again.
+    #[arg(long, value_name = "DIR", env = "TIDINGS_MODEL")]
+    pub model: Option<PathBuf>,
 }
 
 #[derive(Args)]

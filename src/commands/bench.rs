@@ -16,7 +16,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     if let Some(data) = &args.search {
         return search_latency(data, args.queries);
     }
-    let settings = super::settings(&args.tuning);
+    let settings = super::settings(&args.tuning)?;
     match &args.input {
         Some(path) => {
             out!("clustering the articles of {} in the order given", path.display())?;

@@ -30,7 +30,7 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     };
     let mut total = 0u64;
     let mut write_error = None;
-    let stories = tidings_engine::cluster_stream(articles, super::settings(&args.tuning), |article, _, placement| {
+    let stories = tidings_engine::cluster_stream(articles, super::settings(&args.tuning)?, |article, _, placement| {
         progress.inc(1);
         total += 1;
         if write_error.is_none() {

@@ -18,7 +18,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let mut unlabelled = 0u64;
     tidings_engine::cluster_stream(
         tidings_engine::order_by_publication(intake.articles).into_iter(),
-        super::settings(&args.tuning),
+        super::settings(&args.tuning)?,
         |article, analysis, placement| match gold.get(&article.id) {
             Some(story) => {
                 pairs.push((story.clone(), placement.assignment.story));

@@ -12,7 +12,8 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     if let Some(url) = &args.bus {
         return publish(url, &args);
     }
-    let mut writer = Writer::open(&args.data.location(), CheckpointPolicy::BeforeShortBatch)?;
+    let mut writer =
+        Writer::open_with(&args.data.location(), CheckpointPolicy::BeforeShortBatch, super::load_model(&args.model)?)?;
     let started = std::time::Instant::now();
     let done = writer.ingest_files(&args.inputs)?;
     let store = writer.close()?;

@@ -44,9 +44,9 @@ pub fn run(command: Command) -> Result<ExitCode> {
     }
 }
 
-/// The run's settings with the user's overrides applied.
-fn settings(tuning: &crate::cli::TuningArgs) -> tidings_engine::Settings {
-    let mut settings = tidings_engine::Settings::default();
+/// The run's settings with the user's overrides applied, and the model loaded.
+fn settings(tuning: &crate::cli::TuningArgs) -> anyhow::Result<tidings_engine::Settings> {
+    let mut settings = tidings_engine::Settings { model: load_model(&tuning.model)?, ..Default::default() };
     if let Some(t) = tuning.threshold {
         settings.cluster.threshold = t;
     }
@@ -55,7 +55,15 @@ fn settings(tuning: &crate::cli::TuningArgs) -> tidings_engine::Settings {
     } else if let (Some(dedup), Some(t)) = (&mut settings.dedup, tuning.dup_threshold) {
         dedup.threshold = t;
     }
-    settings
+    Ok(settings)
+}
+
+/// The semantic model the user named, if any.
+fn load_model(args: &crate::cli::ModelArgs) -> anyhow::Result<Option<std::sync::Arc<tidings_analyze::StaticModel>>> {
+    let Some(dir) = args.model.as_deref() else { return Ok(None) };
+    let model = tidings_analyze::StaticModel::load(dir)?;
+    tracing::info!("semantic model {} ({} dimensions)", dir.display(), model.dims());
+    Ok(Some(std::sync::Arc::new(model)))
 }
 
 /// Exit code 2 when `--strict` was asked for and a record was bad.

@@ -62,9 +62,10 @@ const RECONNECT_PAUSE: Duration = Duration::from_secs(1);
 /// Opens the store's writer: at once, or as a standby once the active placer stops (or
 /// once the store answers again). `None` when asked to stop meanwhile.
 fn take_over(args: &PlaceArgs, stop: &AtomicBool) -> Result<Option<Writer>> {
+    let model = super::load_model(&args.model)?;
     let mut waiting = false;
     loop {
-        match Writer::open(&args.data.location(), CheckpointPolicy::BeforeShortBatch) {
+        match Writer::open_with(&args.data.location(), CheckpointPolicy::BeforeShortBatch, model.clone()) {
             Ok(writer) => return Ok(Some(writer)),
             Err(EngineError::Store(StoreError::Locked { holder, .. })) => {
                 if !waiting {

@@ -26,7 +26,8 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     }
     let bus = args.bus.as_deref().map(tidings_bus::Bus::open).transpose()?;
     let writer = if (writes_on && bus.is_none()) || args.watch {
-        let mut writer = Writer::open(&args.data.location(), CheckpointPolicy::Periodic)?;
+        let mut writer =
+            Writer::open_with(&args.data.location(), CheckpointPolicy::Periodic, super::load_model(&args.model)?)?;
         // Settle any articles a crash left after the checkpoint before taking requests.
         writer.settle_replay()?;
         Some(Arc::new(SharedWriter::new(writer)))

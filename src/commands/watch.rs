@@ -19,7 +19,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     }
     let dir = &args.data.location();
     let feeds = Feeds::open(dir)?;
-    let mut writer = Writer::open(dir, CheckpointPolicy::Periodic)?;
+    let mut writer = Writer::open_with(dir, CheckpointPolicy::Periodic, super::load_model(&args.model)?)?;
     let watcher = Watcher::new(watch_config(&args.poll));
     if args.once {
         let report = watcher.pass(&feeds, &mut writer, args.all)?;

@@ -10,6 +10,7 @@ mod cluster;
 mod crosslang;
 mod errors;
 mod hostile;
+mod model;
 mod serve;
 mod store;
 mod target;

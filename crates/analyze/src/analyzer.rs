@@ -1,6 +1,7 @@
 //! The [`Analyzer`]: one article in, its language, weighted features and entities out.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tidings_article::Article;
@@ -8,6 +9,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::compound::Decompounder;
 use crate::concept::Concepts;
+use crate::embedding::{EMBEDDED_BODY_CHARS, StaticModel};
 use crate::entity::{self, DocumentContext, Entity, WordFacts};
 use crate::language::{self, Lang};
 use crate::name_key::word_key;
@@ -45,6 +47,9 @@ pub struct Analysis {
     pub top_terms: Vec<(u64, String, f32)>,
     /// The body's first sentences that can stand alone in a story summary.
     pub lead_sentences: Vec<LeadSentence>,
+    /// The article's semantic vector (headline and lead), normalised; empty without a
+    /// model (see `embedding.rs`).
+    pub embedding: Vec<f32>,
 }
 
 /// A sentence from the start of a body, with the word features it contains, so that a
@@ -85,6 +90,8 @@ pub struct Analyzer {
     stemmers: Stemmers,
     decompounder: Decompounder,
     concepts: Concepts,
+    /// The optional static embedding model.
+    model: Option<Arc<StaticModel>>,
 }
 
 impl Default for Analyzer {
@@ -97,7 +104,17 @@ impl Analyzer {
     pub fn new() -> Self {
         let stemmers = Stemmers::new();
         let concepts = Concepts::new(&stemmers);
-        Self { stop_words: StopWords::new(), stemmers, decompounder: Decompounder::new(), concepts }
+        Self { stop_words: StopWords::new(), stemmers, decompounder: Decompounder::new(), concepts, model: None }
+    }
+
+    /// An analyzer that also gives each article a semantic vector from `model`.
+    pub fn with_model(model: Option<Arc<StaticModel>>) -> Self {
+        Self { model, ..Self::new() }
+    }
+
+    /// The semantic model, if there is one.
+    pub fn model(&self) -> Option<&Arc<StaticModel>> {
+        self.model.as_ref()
     }
 
     pub fn analyze(&self, article: &Article) -> Analysis {
@@ -116,6 +133,7 @@ impl Analyzer {
         let top_terms = top_terms((&title, &title_tokens), (&body, &body_tokens));
         let lead_sentences = lead_sentences(lead(&article.text), &body_tokens, &body.facts);
         let (title_terms, body_terms) = (title.terms, body.terms);
+        let embedding = self.model.as_ref().map(|m| m.embed(&embedded_text(article))).unwrap_or_default();
         Analysis {
             lang,
             lang_confidence: identified.confidence,
@@ -126,6 +144,7 @@ impl Analyzer {
             entities,
             top_terms,
             lead_sentences,
+            embedding,
         }
     }
 
@@ -187,6 +206,14 @@ impl Analyzer {
             self.decompounder.split(lang, lower).into_iter().map(|p| feature(&self.stemmers.stem(lang, p))).collect();
         WordInfo { stop, hash: feature(&stem), parts }
     }
+}
+
+/// What goes into an article's semantic vector: its headline and the start of its lead,
+/// cut at a character boundary.
+fn embedded_text(article: &Article) -> String {
+    let body = lead(&article.text);
+    let end = body.char_indices().nth(EMBEDDED_BODY_CHARS).map_or(body.len(), |(i, _)| i);
+    format!("{}\n{}", article.title, &body[..end])
 }
 
 /// Typeset apostrophes (*Titanfall’s*) are the typewriter one (*Titanfall's*), whose

@@ -11,6 +11,7 @@
 mod analyzer;
 mod compound;
 mod concept;
+mod embedding;
 mod entity;
 mod gazetteer;
 mod index_terms;
@@ -23,6 +24,7 @@ mod token;
 mod words;
 
 pub use analyzer::{Analysis, Analyzer, LeadSentence};
+pub use embedding::{EMBEDDED_BODY_CHARS, ModelError, StaticModel, cosine};
 pub use entity::{Entity, EntityKind};
 pub use gazetteer::{Gazetteer, Place, PlaceKind};
 pub use index_terms::{IndexTerm, IndexTerms};

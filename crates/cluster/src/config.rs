@@ -56,6 +56,13 @@ pub struct ClusterConfig {
     /// an original older than that is clustered like any article); bounded, because a
     /// story that runs for months may absorb stories all along.
     pub merge_memory: u64,
+    /// Weight of the semantic cosine (with a model) for an article in a language its
+    /// candidate story has no article in.
+    pub semantic_weight: f32,
+    /// The semantic cosine that unrelated articles reach; only what lies above it counts
+    /// (after each language's mean is removed, about 1 % of unrelated cross-language
+    /// pairs reach 0.25, and half of the same-story ones 0.47).
+    pub semantic_floor: f32,
 }
 
 impl Default for ClusterConfig {
@@ -79,6 +86,8 @@ impl Default for ClusterConfig {
             typicality: 0.85,
             merge_linkage: 0.8,
             merge_memory: 100_000,
+            semantic_weight: 0.5,
+            semantic_floor: 0.25,
         }
     }
 }

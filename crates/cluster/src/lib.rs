@@ -14,6 +14,7 @@ mod centroid;
 mod clusterer;
 mod config;
 mod posting;
+mod semantic;
 mod story;
 mod storyline;
 mod tempo;

@@ -61,6 +61,8 @@ pub(crate) struct ActiveStory {
     pub pace: Pace,
     /// How fast its reports follow one another (the time prior).
     pub tempo: Tempo,
+    /// The sum of its articles' semantic vectors (empty without a model).
+    pub semantic: Vec<f32>,
 }
 
 /// A headline that may become the story's title.
@@ -178,6 +180,7 @@ impl ActiveStory {
             copies: 0,
             pace: Pace::default(),
             tempo: Tempo::default(),
+            semantic: Vec::new(),
         }
     }
 
@@ -215,9 +218,32 @@ impl ActiveStory {
         }
     }
 
+    /// Whether any article of the story is in `lang`.
+    pub fn has_language(&self, lang: Lang) -> bool {
+        self.languages.contains_key(&lang)
+    }
+
     /// Whether every article of the story is in `lang`.
     pub fn only_in(&self, lang: Lang) -> bool {
         self.sole_language() == Some(lang)
+    }
+
+    /// Adds a semantic vector (an article's, or a merged story's sum) to the story's sum.
+    pub fn add_semantic(&mut self, v: &[f32]) {
+        if self.semantic.is_empty() {
+            self.semantic = v.to_vec();
+        } else if self.semantic.len() == v.len() {
+            self.semantic.iter_mut().zip(v).for_each(|(s, x)| *s += x);
+        }
+    }
+
+    /// The cosine of a normalised semantic vector with the story's (0 where either has none).
+    pub fn semantic_cosine(&self, v: &[f32]) -> f32 {
+        if v.is_empty() || self.semantic.len() != v.len() {
+            return 0.0;
+        }
+        let (dot, norm) = self.semantic.iter().zip(v).fold((0.0, 0.0), |(d, n), (s, x)| (d + s * x, n + s * s));
+        if norm <= f32::EPSILON { 0.0 } else { dot / norm.sqrt() }
     }
 
     /// Records an article's metadata (its vectors are added by the clusterer).
@@ -278,6 +304,7 @@ impl ActiveStory {
         self.first_seen = [self.first_seen, other.first_seen].into_iter().flatten().min();
         self.last_seen = [self.last_seen, other.last_seen].into_iter().flatten().max();
         self.tempo.absorb(&other.tempo);
+        self.add_semantic(&other.semantic);
         self.last_seq = self.last_seq.max(other.last_seq);
         self.merge_articles(other.article_ids, other.article_seqs);
         for (lang, n) in other.languages {

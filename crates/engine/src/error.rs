@@ -20,6 +20,9 @@ pub enum EngineError {
     /// after the panic, but the process should be restarted.
     #[error("the writer is unusable: a thread panicked while writing")]
     Poisoned,
+    /// The semantic model a store was placed with cannot be read.
+    #[error("the store was placed with the semantic model in {dir}, which cannot be read ({source}); give --model DIR")]
+    Model { dir: String, source: tidings_analyze::ModelError },
     #[error("cannot store the articles of {feed}: {source}")]
     Feed { feed: String, source: Box<EngineError> },
 }

@@ -33,7 +33,7 @@ pub use error::EngineError;
 pub use novelty::{Kept, NewArticles, Novelty};
 pub use order::{SortedChunks, display_title, order_by_publication};
 pub use placer::{
-    BATCH, BatchSink, Placement, Placer, Prepared, STATE_FORMAT, Settings, StreamingClusterer, cluster_stream,
+    BATCH, BatchSink, ModelTag, Placement, Placer, Prepared, STATE_FORMAT, Settings, StreamingClusterer, cluster_stream,
 };
 pub use shared::SharedWriter;
 pub use watcher::{ArticleTarget, PassReport, WatchConfig, Watcher};

@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock, mpsc};
 
 use rayon::prelude::*;
 use tidings_alert::{AlertId, ArticleView, Percolator};
-use tidings_analyze::{Analysis, Analyzer};
+use tidings_analyze::{Analysis, Analyzer, StaticModel};
 use tidings_article::Article;
 use tidings_cluster::{
     Assignment, ClusterConfig, Clusterer, Move, Original, StoryDoc, StoryId, StorySummary, StorylineConfig, Storylines,
@@ -41,17 +41,19 @@ where
     stream.finish()
 }
 
-/// The settings of a run: clustering, and near-duplicate detection (`None` turns it off).
+/// The settings of a run: clustering, near-duplicate detection (`None` turns it off) and
+/// the optional semantic model.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub cluster: ClusterConfig,
     pub dedup: Option<DedupConfig>,
+    pub model: Option<Arc<StaticModel>>,
 }
 
-/// The defaults: dedup on.
+/// The defaults: dedup on, no model.
 impl Default for Settings {
     fn default() -> Self {
-        Self { cluster: ClusterConfig::default(), dedup: Some(DedupConfig::default()) }
+        Self { cluster: ClusterConfig::default(), dedup: Some(DedupConfig::default()), model: None }
     }
 }
 
@@ -121,6 +123,22 @@ pub struct Placer {
     detector: Option<Detector<OriginalRef>>,
     clusterer: Clusterer,
     storylines: Storylines,
+    /// The semantic model the stories were placed with: its vectors are in the stories'
+    /// state, so a resumed placer must analyse with the same one.
+    model: Option<ModelTag>,
+}
+
+/// Which semantic model a placer used: where it was read from, and its shape.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ModelTag {
+    pub dir: String,
+    pub dims: usize,
+}
+
+impl ModelTag {
+    pub fn of(model: &StaticModel) -> Self {
+        Self { dir: model.dir().display().to_string(), dims: model.dims() }
+    }
 }
 
 impl StreamingClusterer {
@@ -132,13 +150,30 @@ impl StreamingClusterer {
             detector: settings.dedup.map(Detector::new),
             clusterer: Clusterer::new(settings.cluster),
             storylines: Storylines::new(StorylineConfig::default()),
+            model: settings.model.as_deref().map(ModelTag::of),
         };
-        Self { analyzer: Analyzer::new(), placer, percolator: SharedPercolator::default() }
+        Self { analyzer: Analyzer::with_model(settings.model), placer, percolator: SharedPercolator::default() }
     }
 
-    /// Resumes from a [`Placer::snapshot`].
-    pub fn resume(state: &[u8]) -> Result<Self, postcard::Error> {
-        Ok(Self { analyzer: Analyzer::new(), placer: postcard::from_bytes(state)?, percolator: Default::default() })
+    /// Resumes from a [`Placer::snapshot`], analysing with `model`; the caller makes
+    /// sure it is the one the snapshot names ([`StreamingClusterer::model`]).
+    pub fn resume(state: &[u8], model: Option<Arc<StaticModel>>) -> Result<Self, postcard::Error> {
+        Ok(Self {
+            analyzer: Analyzer::with_model(model),
+            placer: postcard::from_bytes(state)?,
+            percolator: Default::default(),
+        })
+    }
+
+    /// The model the placer was using when it was saved.
+    pub fn model(&self) -> Option<&ModelTag> {
+        self.placer.model.as_ref()
+    }
+
+    /// Analyses with `model` from now on.
+    pub fn use_model(&mut self, model: Option<Arc<StaticModel>>) {
+        self.placer.model = model.as_deref().map(ModelTag::of);
+        self.analyzer = Analyzer::with_model(model);
     }
 
     /// Matches the articles against these alerts from now on (see [`Prepared::alerts`]).
@@ -357,9 +392,9 @@ mod tests {
         let mut first = StreamingClusterer::new(Settings::default());
         let mut got = placements(&mut first, day(1));
         let state = first.placer_mut().snapshot().expect("the placer serializes");
-        let mut resumed = StreamingClusterer::resume(&state).expect("the snapshot reads back");
+        let mut resumed = StreamingClusterer::resume(&state, None).expect("the snapshot reads back");
         got.extend(placements(&mut resumed, day(2)));
         assert_eq!(got, expected);
-        assert!(StreamingClusterer::resume(&state[..state.len() / 2]).is_err(), "a cut snapshot is refused");
+        assert!(StreamingClusterer::resume(&state[..state.len() / 2], None).is_err(), "a cut snapshot is refused");
     }
 }

@@ -9,8 +9,10 @@
 //! their placements can change, as they would have with the new articles in one run.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use tidings_analyze::StaticModel;
 use tidings_article::Article;
 use tidings_cluster::StoryId;
 use tidings_store::{Access, ArticleWrite, BatchEnd, Checkpoint, EventWrite, Location, Store, StoryWrite};
@@ -20,7 +22,9 @@ use crate::accepted::Accepted;
 use crate::alerting::{AlertBook, BatchMatches};
 use crate::novelty::NewArticles;
 use crate::order::{SortedChunks, order_by_publication};
-use crate::placer::{BATCH, BatchSink, Placement, Placer, Prepared, STATE_FORMAT, Settings, StreamingClusterer};
+use crate::placer::{
+    BATCH, BatchSink, ModelTag, Placement, Placer, Prepared, STATE_FORMAT, Settings, StreamingClusterer,
+};
 
 /// A checkpoint is written at least every this many articles, bounding what a crash
 /// makes the next run replay.
@@ -78,10 +82,22 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Opens the store for writing (failing if another process writes it).
+    /// Opens the store for writing (failing if another process writes it), analysing
+    /// with the semantic model the store was placed with, if any.
     pub fn open(location: &Location, policy: CheckpointPolicy) -> Result<Self, EngineError> {
+        Self::open_with(location, policy, None)
+    }
+
+    /// As [`Writer::open`], analysing with `model`. A store placed without it, or with
+    /// another, has every article placed again, as after a change of checkpoint format:
+    /// the stories' vectors must all come from one model.
+    pub fn open_with(
+        location: &Location,
+        policy: CheckpointPolicy,
+        model: Option<Arc<StaticModel>>,
+    ) -> Result<Self, EngineError> {
         let store = Store::open(location, Access::Write)?;
-        let (mut stream, resume_at) = resume(&store)?;
+        let (mut stream, resume_at) = resume(&store, model)?;
         let percolator = crate::placer::SharedPercolator::default();
         stream.match_alerts(percolator.clone());
         let alerts = AlertBook::load(&store, percolator)?;
@@ -172,24 +188,35 @@ impl Writer {
 }
 
 /// The placer to continue with, and the seq of the first article it has not seen.
-fn resume(store: &Store) -> Result<(StreamingClusterer, i64), EngineError> {
-    match store.checkpoint()? {
-        Some(c) if c.format == STATE_FORMAT => {
-            let stream = StreamingClusterer::resume(&c.state).map_err(|source| EngineError::DamagedCheckpoint {
-                store: store.database_path().display().to_string(),
-                source,
-            })?;
-            Ok((stream, c.next_seq))
-        }
-        Some(c) => {
-            tracing::warn!(
-                "the store's checkpoint has format {} (this tidings writes {STATE_FORMAT}); re-placing every article",
-                c.format
-            );
-            Ok((StreamingClusterer::new(Settings::default()), 0))
-        }
-        None => Ok((StreamingClusterer::new(Settings::default()), 0)),
+fn resume(store: &Store, model: Option<Arc<StaticModel>>) -> Result<(StreamingClusterer, i64), EngineError> {
+    let fresh = |model| Ok((StreamingClusterer::new(Settings { model, ..Settings::default() }), 0));
+    let Some(c) = store.checkpoint()? else { return fresh(model) };
+    if c.format != STATE_FORMAT {
+        tracing::warn!(
+            "the store's checkpoint has format {} (this tidings writes {STATE_FORMAT}); re-placing every article",
+            c.format
+        );
+        return fresh(model);
     }
+    let mut stream = StreamingClusterer::resume(&c.state, None).map_err(|source| EngineError::DamagedCheckpoint {
+        store: store.database_path().display().to_string(),
+        source,
+    })?;
+    let stored = stream.model().cloned();
+    let model = match (model, stored) {
+        (None, None) => None,
+        (None, Some(tag)) => Some(Arc::new(
+            StaticModel::load(Path::new(&tag.dir)).map_err(|source| EngineError::Model { dir: tag.dir, source })?,
+        )),
+        (Some(m), stored) if stored.as_ref() == Some(&ModelTag::of(&m)) => Some(m),
+        (Some(m), stored) => {
+            let was = stored.map_or_else(|| "no semantic model".to_string(), |t| format!("the model in {}", t.dir));
+            tracing::warn!("the store was placed with {was}; re-placing every article with {}", m.dir().display());
+            return fresh(Some(m));
+        }
+    };
+    stream.use_model(model);
+    Ok((stream, c.next_seq))
 }
 
 /// Writes each batch in one transaction: its articles, the stories they touched, and now
