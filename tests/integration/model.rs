@@ -65,8 +65,18 @@ fn articles(path: &Path) {
         ("bg-en-2", "en", "Teachers strike", "Teachers went on strike this morning after mediation broke down."),
         ("bg-nb-3", "nb", "Uvær over kysten", "Uvær med sterk vind stengte veier og fjelloverganger i natt."),
         ("bg-en-3", "en", "Storm hits coast", "A storm with strong winds closed roads and mountain passes overnight."),
-        ("ferry-nb", "nb", "Ferja grunnstøtte", "Ferja fikk grunnstøtte i leia, og de 42 passasjerene ble fraktet i land."),
-        ("ferry-en", "en", "Vessel aground", "The vessel ran aground in the channel and its 42 passengers were taken ashore."),
+        (
+            "ferry-nb",
+            "nb",
+            "Ferja grunnstøtte",
+            "Ferja fikk grunnstøtte i leia, og de 42 passasjerene ble fraktet i land.",
+        ),
+        (
+            "ferry-en",
+            "en",
+            "Vessel aground",
+            "The vessel ran aground in the channel and its 42 passengers were taken ashore.",
+        ),
     ];
     let text: String = lines
         .iter()
