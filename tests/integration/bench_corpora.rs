@@ -23,6 +23,6 @@ fn ecbplus_dev_floor() {
 fn uci_headlines_dev_floor() {
     if let Some(path) = bench_corpus("uci-headlines-dev.jsonl") {
         let f1 = bcubed_f1(&path);
-        assert!(f1 >= 0.80, "UCI headlines dev BCubed F1 {f1:.3}");
+        assert!(f1 >= 0.88, "UCI headlines dev BCubed F1 {f1:.3} (0.912 with the tempo prior, 0.820 without)");
     }
 }
