@@ -569,8 +569,8 @@ impl Clusterer {
     /// in: the cosine of their vectors above what unrelated articles reach, weighed (0
     /// without a model). Within a language the words say it better: a static model
     /// cannot tell two similar events apart (ECB+ fell from 0.928 to 0.86-0.90 with the
-    /// bonus there too), but across languages, where shared words are few, it carries paraphrase
-    /// and translation.
+    /// bonus there too), but across languages, where shared words are few, it carries
+    /// paraphrase and translation.
     fn semantic_bonus(&self, story: &ActiveStory, semantic: &[f32]) -> f32 {
         let c = &self.config;
         c.semantic_weight * (story.semantic_cosine(semantic) - c.semantic_floor).max(0.0)

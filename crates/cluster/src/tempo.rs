@@ -44,7 +44,7 @@ impl Tempo {
         let gap = self.last.map(|last| ((at - last).max(0) as f64).max(MIN_GAP_MS));
         if let Some(g) = gap {
             self.log_gap = running_mean(self.log_gap, g.ln(), self.gaps);
-            self.gaps += 1;
+            self.gaps = self.gaps.saturating_add(1);
         }
         self.last = Some(self.last.map_or(at, |l| l.max(at)));
         self.first = Some(self.first.map_or(at, |f| f.min(at)));
@@ -53,7 +53,7 @@ impl Tempo {
 
     /// Takes in a merged story's tempo.
     pub fn absorb(&mut self, other: &Tempo) {
-        let total = self.gaps + other.gaps;
+        let total = self.gaps.saturating_add(other.gaps);
         if total > 0 {
             self.log_gap = (self.log_gap * self.gaps as f64 + other.log_gap * other.gaps as f64) / total as f64;
         }
