@@ -25,6 +25,9 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Cluster a labelled corpus without its labels and score the result.
     Eval(EvalArgs),
+    /// Score the names the analyzer finds against a treebank's name annotation (CoNLL-U
+    /// with name=B-TYPE tags in the last column, as NorNE has them).
+    EvalEntities(EvalEntitiesArgs),
     /// Write a synthetic corpus (JSON Lines) for benchmarks.
     Generate(GenerateArgs),
     /// Measure end-to-end clustering speed on a synthetic corpus.
@@ -503,6 +506,20 @@ pub struct ModelArgs {
 pub struct AnalyzeArgs {
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+#[derive(Args)]
+pub struct EvalEntitiesArgs {
+    /// CoNLL-U files, or directories of them (*.conllu, *.conll); each is scored on its own.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The sentences' language (an ISO 639-1 code such as nb or nn); by default each
+    /// sentence's language is identified.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Print the scores as JSON, one object per path.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]

@@ -6,6 +6,7 @@ mod bench;
 mod browse;
 mod cluster;
 mod eval;
+mod eval_entities;
 mod generate;
 mod ingest;
 mod place;
@@ -25,6 +26,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Cluster(args) => cluster::run(args),
         Command::Analyze(args) => analyze::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::EvalEntities(args) => eval_entities::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Ingest(args) => ingest::run(args),

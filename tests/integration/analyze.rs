@@ -1,6 +1,6 @@
 //! `tidings analyze`: the analyzer's view of each article, as JSON lines.
 
-use crate::{examples, tidings};
+use crate::{examples, stderr, stdout, tidings};
 
 #[test]
 fn analyze_reports_language_terms_and_entities() {
@@ -57,4 +57,45 @@ fn language_identification_without_hints() {
     let nynorsk: Vec<_> = lines.iter().filter(|l| truth[l["id"].as_str().unwrap()] == "nn").collect();
     let nn_correct = nynorsk.iter().filter(|l| l["lang"] == "nn").count();
     assert!(nn_correct * 10 >= nynorsk.len() * 9, "Nynorsk {nn_correct}/{}", nynorsk.len());
+}
+
+/// A CoNLL-U file we wrote, in NorNE's layout (name tags in the last column).
+const TREEBANK: &str = "# text = Jonas Gahr Støre møtte Erna Solberg i Bergen.
+1\tJonas\tJonas\tPROPN\t_\t_\t4\tnsubj\t_\tname=B-PER
+2\tGahr\tGahr\tPROPN\t_\t_\t1\tflat:name\t_\tname=I-PER
+3\tStøre\tStøre\tPROPN\t_\t_\t1\tflat:name\t_\tname=I-PER
+4\tmøtte\tmøte\tVERB\t_\t_\t0\troot\t_\tname=O
+5\tErna\tErna\tPROPN\t_\t_\t4\tobj\t_\tname=B-PER
+6\tSolberg\tSolberg\tPROPN\t_\t_\t5\tflat:name\t_\tname=I-PER
+7\ti\ti\tADP\t_\t_\t8\tcase\t_\tname=O
+8\tBergen\tBergen\tPROPN\t_\t_\t4\tobl\t_\tSpaceAfter=No|name=B-GPE_LOC
+9\t.\t$.\tPUNCT\t_\t_\t4\tpunct\t_\tname=O
+
+# text = Været var fint.
+1\tVæret\tvær\tNOUN\t_\t_\t3\tnsubj\t_\tname=O
+2\tvar\tvære\tAUX\t_\t_\t3\tcop\t_\tname=O
+3\tfint\tfin\tADJ\t_\t_\t0\troot\t_\tSpaceAfter=No|name=O
+4\t.\t$.\tPUNCT\t_\t_\t3\tpunct\t_\tname=O
+";
+
+#[test]
+fn eval_entities_scores_the_names_of_a_treebank() {
+    let dir = crate::TestDir::new();
+    let file = dir.path("dev.conllu");
+    std::fs::write(&file, TREEBANK).unwrap();
+    let out = tidings!("eval-entities", &file, "--lang", "nb", "--json");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["sentences"], 2);
+    assert_eq!(v["gold_names"], 3);
+    assert_eq!(v["untyped"]["recall"], 1.0, "{v}");
+    assert_eq!(v["person_place_recall"], 1.0, "{v}");
+    assert_eq!(v["per_type"]["PER"]["recall"], 1.0, "both people typed as people: {v}");
+
+    let bad = dir.path("bad.conllu");
+    std::fs::write(&bad, "# text = x\n1\tx\tx\n").unwrap();
+    let out = tidings!("eval-entities", &bad);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("bad.conllu") && err.contains("line 2"), "{err}");
 }

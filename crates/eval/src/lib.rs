@@ -2,10 +2,13 @@
 //!
 //! BCubed precision, recall and F1 (Amigó et al. 2009), averaged per item, and pairwise
 //! precision, recall and F1 (a true positive is a pair of same-story items placed in one
-//! cluster; the "standard" F1 of Miranda et al. 2018).
+//! cluster; the "standard" F1 of Miranda et al. 2018). `names.rs` scores the analyzer's
+//! names against a treebank's name annotation.
 
 use std::collections::HashMap;
 use std::hash::Hash;
+
+pub mod names;
 
 /// Precision, recall and their harmonic mean.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,0 +1,309 @@
+//! Names against a treebank's name annotation: CoNLL-U sentences whose tokens carry
+//! `name=B-TYPE` / `name=I-TYPE` / `name=O` in their last column (NorNE's layout), and the
+//! scores of the names an analyzer finds in each sentence.
+//!
+//! Matching is by surface string within a sentence, each gold name matched at most once:
+//! the analyzer reports names, not token offsets. A name counts as found untyped when its
+//! string matches; typed, when the type matches too (the analyzer's four kinds against the
+//! treebank's types, see [`NameType::of_gold`]).
+
+use std::collections::BTreeMap;
+
+use crate::Prf;
+
+/// A sentence's text and its annotated names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    pub text: String,
+    pub names: Vec<Name>,
+}
+
+/// A name and its type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    pub text: String,
+    pub kind: NameType,
+}
+
+/// The types compared: what a reader tells apart and the analyzer can say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NameType {
+    Person,
+    Organization,
+    /// Places, also as political entities (NorNE's LOC, GPE_LOC, GPE_ORG).
+    Place,
+    /// Products, events, derived names and the rest (PROD, EVT, DRV, MISC).
+    Other,
+}
+
+impl NameType {
+    /// A treebank type (`PER`, `GPE_LOC`…) as one of the compared types.
+    pub fn of_gold(tag: &str) -> Self {
+        match tag {
+            "PER" => Self::Person,
+            "ORG" => Self::Organization,
+            "LOC" | "GPE_LOC" | "GPE_ORG" | "GPE" => Self::Place,
+            _ => Self::Other,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Person => "PER",
+            Self::Organization => "ORG",
+            Self::Place => "LOC/GPE",
+            Self::Other => "PROD/EVT/other",
+        }
+    }
+}
+
+/// A line of a CoNLL-U file that cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ConlluError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// The sentences of a CoNLL-U text. The text of a sentence is its `# text =` comment, or
+/// its tokens joined as `SpaceAfter=No` says; multiword-token and empty-node lines are
+/// skipped.
+pub fn read_conllu(input: &str) -> Result<Vec<Sentence>, ConlluError> {
+    let mut sentences = Vec::new();
+    let mut current = Pending::default();
+    for (i, line) in input.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            if let Some(s) = current.finish() {
+                sentences.push(s);
+            }
+            current = Pending::default();
+        } else if let Some(comment) = line.strip_prefix('#') {
+            if let Some(text) = comment.trim_start().strip_prefix("text =") {
+                current.text = Some(text.trim().to_string());
+            }
+        } else {
+            current.token(line).map_err(|message| ConlluError { line: i + 1, message })?;
+        }
+    }
+    if let Some(s) = current.finish() {
+        sentences.push(s);
+    }
+    Ok(sentences)
+}
+
+/// A sentence being read.
+#[derive(Default)]
+struct Pending {
+    text: Option<String>,
+    joined: String,
+    names: Vec<Name>,
+    open: Option<Name>,
+    tokens: usize,
+}
+
+impl Pending {
+    fn token(&mut self, line: &str) -> Result<(), String> {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 10 {
+            return Err(format!("a token line has {} tab-separated columns, not 10", cols.len()));
+        }
+        if cols[0].contains('-') || cols[0].contains('.') {
+            return Ok(());
+        }
+        let (form, misc) = (cols[1], cols[9]);
+        self.tokens += 1;
+        self.joined.push_str(form);
+        if !misc.split('|').any(|f| f == "SpaceAfter=No") {
+            self.joined.push(' ');
+        }
+        let tag = misc.split('|').find_map(|f| f.strip_prefix("name=")).unwrap_or("O");
+        match tag.split_once('-') {
+            Some(("B", kind)) => {
+                self.close();
+                self.open = Some(Name { text: form.to_string(), kind: NameType::of_gold(kind) });
+            }
+            Some(("I", kind)) => match &mut self.open {
+                Some(open) if open.kind == NameType::of_gold(kind) => {
+                    open.text.push(' ');
+                    open.text.push_str(form);
+                }
+                _ => {
+                    self.close();
+                    self.open = Some(Name { text: form.to_string(), kind: NameType::of_gold(kind) });
+                }
+            },
+            _ if tag == "O" => self.close(),
+            _ => return Err(format!("name tag {tag:?} is not B-TYPE, I-TYPE or O")),
+        }
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        if let Some(name) = self.open.take() {
+            self.names.push(name);
+        }
+    }
+
+    fn finish(mut self) -> Option<Sentence> {
+        self.close();
+        (self.tokens > 0).then(|| Sentence {
+            text: self.text.unwrap_or_else(|| self.joined.trim_end().to_string()),
+            names: self.names,
+        })
+    }
+}
+
+/// How the names found compare with the annotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameScores {
+    pub sentences: usize,
+    pub gold_names: usize,
+    pub found_names: usize,
+    /// Strings only.
+    pub untyped: Prf,
+    /// Recall over people and places (strings only).
+    pub person_place_recall: f64,
+    /// Strings and types, over all names.
+    pub typed: Prf,
+    /// Strings and types, per type.
+    pub per_type: BTreeMap<NameType, Prf>,
+}
+
+/// Scores the names `found` in each sentence (the same order as `sentences`).
+pub fn score_names(sentences: &[Sentence], found: &[Vec<Name>]) -> NameScores {
+    let mut untyped = Counts::default();
+    let mut typed = Counts::default();
+    let mut per_type: BTreeMap<NameType, Counts> = BTreeMap::new();
+    let (mut person_place, mut person_place_found) = (0usize, 0usize);
+    for (sentence, found) in sentences.iter().zip(found) {
+        let gold = &sentence.names;
+        untyped.add(gold.len(), found.len(), matches(gold, found, |g, f| g.text == f.text));
+        typed.add(gold.len(), found.len(), matches(gold, found, |g, f| g == f));
+        for kind in [NameType::Person, NameType::Organization, NameType::Place, NameType::Other] {
+            let g: Vec<Name> = gold.iter().filter(|n| n.kind == kind).cloned().collect();
+            let f: Vec<Name> = found.iter().filter(|n| n.kind == kind).cloned().collect();
+            per_type.entry(kind).or_default().add(g.len(), f.len(), matches(&g, &f, |a, b| a.text == b.text));
+        }
+        let people_places: Vec<Name> =
+            gold.iter().filter(|n| matches!(n.kind, NameType::Person | NameType::Place)).cloned().collect();
+        person_place += people_places.len();
+        person_place_found += matches(&people_places, found, |g, f| g.text == f.text);
+    }
+    NameScores {
+        sentences: sentences.len(),
+        gold_names: untyped.gold,
+        found_names: untyped.found,
+        untyped: untyped.prf(),
+        person_place_recall: ratio(person_place_found, person_place),
+        typed: typed.prf(),
+        per_type: per_type.into_iter().map(|(k, c)| (k, c.prf())).collect(),
+    }
+}
+
+/// Gold names matched by found ones, each of either side used once.
+fn matches(gold: &[Name], found: &[Name], same: impl Fn(&Name, &Name) -> bool) -> usize {
+    let mut used = vec![false; found.len()];
+    gold.iter()
+        .filter(|g| {
+            let hit = found.iter().enumerate().position(|(i, f)| !used[i] && same(g, f));
+            hit.map(|i| used[i] = true).is_some()
+        })
+        .count()
+}
+
+#[derive(Default)]
+struct Counts {
+    gold: usize,
+    found: usize,
+    matched: usize,
+}
+
+impl Counts {
+    fn add(&mut self, gold: usize, found: usize, matched: usize) {
+        self.gold += gold;
+        self.found += found;
+        self.matched += matched;
+    }
+
+    fn prf(&self) -> Prf {
+        Prf::new(ratio(self.matched, self.found), ratio(self.matched, self.gold))
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO_SENTENCES: &str = "# sent_id = 1
+# text = Jonas Gahr Støre møtte Erna Solberg i Oslo.
+1\tJonas\tJonas\tPROPN\t_\t_\t4\tnsubj\t_\tname=B-PER
+2\tGahr\tGahr\tPROPN\t_\t_\t1\tflat:name\t_\tname=I-PER
+3\tStøre\tStøre\tPROPN\t_\t_\t1\tflat:name\t_\tname=I-PER
+4\tmøtte\tmøte\tVERB\t_\t_\t0\troot\t_\tname=O
+5\tErna\tErna\tPROPN\t_\t_\t4\tobj\t_\tname=B-PER
+6\tSolberg\tSolberg\tPROPN\t_\t_\t5\tflat:name\t_\tname=I-PER
+7\ti\ti\tADP\t_\t_\t8\tcase\t_\tname=O
+8\tOslo\tOslo\tPROPN\t_\t_\t4\tobl\t_\tSpaceAfter=No|name=B-GPE_LOC
+9\t.\t$.\tPUNCT\t_\t_\t4\tpunct\t_\tname=O
+
+1\tNRK\tNRK\tPROPN\t_\t_\t2\tnsubj\t_\tname=B-ORG
+2-3\tsendte\t_\t_\t_\t_\t_\t_\t_\t_
+2\tmeldte\tmelde\tVERB\t_\t_\t0\troot\t_\tname=O
+3\tOL\tOL\tPROPN\t_\t_\t2\tobj\t_\tname=B-EVT
+";
+
+    fn name(text: &str, kind: NameType) -> Name {
+        Name { text: text.into(), kind }
+    }
+
+    #[test]
+    fn sentences_and_their_names_are_read() {
+        let s = read_conllu(TWO_SENTENCES).expect("reads");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].text, "Jonas Gahr Støre møtte Erna Solberg i Oslo.");
+        assert_eq!(
+            s[0].names,
+            [
+                name("Jonas Gahr Støre", NameType::Person),
+                name("Erna Solberg", NameType::Person),
+                name("Oslo", NameType::Place)
+            ]
+        );
+        assert_eq!(s[1].text, "NRK meldte OL", "joined from tokens; the multiword line skipped");
+        assert_eq!(s[1].names, [name("NRK", NameType::Organization), name("OL", NameType::Other)]);
+    }
+
+    #[test]
+    fn a_bad_line_is_named() {
+        let err = read_conllu("# text = x\n1\tx\tx\n").expect_err("three columns");
+        assert_eq!(err.line, 2);
+        let err = read_conllu("1\tx\tx\tX\t_\t_\t0\troot\t_\tname=Q-PER\n").expect_err("bad tag");
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn names_score_by_string_then_by_type() {
+        let s = read_conllu(TWO_SENTENCES).expect("reads");
+        let found = vec![
+            vec![
+                name("Jonas Gahr Støre", NameType::Person),
+                name("Erna", NameType::Person),
+                name("Oslo", NameType::Organization),
+            ],
+            vec![name("NRK", NameType::Organization)],
+        ];
+        let scores = score_names(&s, &found);
+        assert_eq!((scores.gold_names, scores.found_names), (5, 4));
+        assert!((scores.untyped.precision - 3.0 / 4.0).abs() < 1e-9, "{scores:?}");
+        assert!((scores.untyped.recall - 3.0 / 5.0).abs() < 1e-9);
+        assert!((scores.person_place_recall - 2.0 / 3.0).abs() < 1e-9, "Støre and Oslo of three");
+        assert!((scores.typed.precision - 2.0 / 4.0).abs() < 1e-9, "Oslo has the wrong type");
+        assert!((scores.per_type[&NameType::Place].recall).abs() < 1e-9);
+        assert!((scores.per_type[&NameType::Organization].precision - 0.5).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,94 @@
+//! `tidings eval-entities`: the analyzer's names against a treebank's name annotation.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use serde_json::json;
+use tidings_analyze::{Analyzer, EntityKind};
+use tidings_article::{Article, Origin};
+use tidings_eval::names::{Name, NameScores, NameType, Sentence, read_conllu, score_names};
+
+use crate::cli::EvalEntitiesArgs;
+
+pub fn run(args: EvalEntitiesArgs) -> Result<ExitCode> {
+    let analyzer = Analyzer::new();
+    for path in &args.paths {
+        let sentences = read_sentences(path)?;
+        if sentences.is_empty() {
+            bail!("{}: no sentences", path.display());
+        }
+        let found: Vec<Vec<Name>> =
+            sentences.par_iter().map(|s| names_in(&analyzer, &s.text, args.lang.as_deref())).collect();
+        report(path, &score_names(&sentences, &found), args.json)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The sentences of a CoNLL-U file, or of every such file in a directory (sorted by name).
+fn read_sentences(path: &Path) -> Result<Vec<Sentence>> {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("{}: cannot list", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "conllu" || x == "conll"))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut sentences = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).with_context(|| format!("{}: cannot read", file.display()))?;
+        sentences.extend(read_conllu(&text).with_context(|| format!("{}", file.display()))?);
+    }
+    Ok(sentences)
+}
+
+/// The names the analyzer finds in one sentence, as written.
+fn names_in(analyzer: &Analyzer, text: &str, lang: Option<&str>) -> Vec<Name> {
+    let article = Article {
+        id: String::new(),
+        published: None,
+        title: String::new(),
+        text: text.to_string(),
+        lang: lang.map(str::to_string),
+        source: None,
+        url: None,
+        section: None,
+        origin: Origin::new(Arc::from("eval-entities"), None),
+    };
+    let kind = |k: EntityKind| match k {
+        EntityKind::Person => NameType::Person,
+        EntityKind::Organization => NameType::Organization,
+        EntityKind::Place => NameType::Place,
+        EntityKind::Other => NameType::Other,
+    };
+    analyzer.analyze(&article).entities.into_iter().map(|e| Name { text: e.text, kind: kind(e.kind) }).collect()
+}
+
+fn report(path: &Path, s: &NameScores, as_json: bool) -> Result<()> {
+    if as_json {
+        let prf = |p: &tidings_eval::Prf| json!({"precision": p.precision, "recall": p.recall, "f1": p.f1});
+        let per_type: serde_json::Map<String, serde_json::Value> =
+            s.per_type.iter().map(|(k, p)| (k.label().to_string(), prf(p))).collect();
+        let out = json!({
+            "path": path.display().to_string(), "sentences": s.sentences, "gold_names": s.gold_names,
+            "found_names": s.found_names, "untyped": prf(&s.untyped),
+            "person_place_recall": s.person_place_recall, "typed": prf(&s.typed), "per_type": per_type,
+        });
+        out!("{out}")?;
+        return Ok(());
+    }
+    out!("{}: {} sentences, {} annotated names, {} found", path.display(), s.sentences, s.gold_names, s.found_names)?;
+    out!("untyped   P {:.4}  R {:.4}  F1 {:.4}", s.untyped.precision, s.untyped.recall, s.untyped.f1)?;
+    out!("recall over people and places {:.4}", s.person_place_recall)?;
+    out!("typed     P {:.4}  R {:.4}  F1 {:.4}", s.typed.precision, s.typed.recall, s.typed.f1)?;
+    for (kind, p) in &s.per_type {
+        out!("  {:<15} P {:.4}  R {:.4}  F1 {:.4}", kind.label(), p.precision, p.recall, p.f1)?;
+    }
+    Ok(())
+}
