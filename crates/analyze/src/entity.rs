@@ -526,12 +526,19 @@ fn classify(words: &[Token<'_>], prev_word: Option<&str>) -> EntityKind {
     if prev_word.is_some_and(|p| PERSON_TITLES.contains(&p)) {
         return EntityKind::Person;
     }
+    let ordinary = |w: &String| NOT_IN_PERSON_NAMES.contains(&w.as_str()) || is_known_place(w, false);
+    let person_shaped =
+        (2..=4).contains(&words.len()) && words.iter().all(|w| !w.is_acronym()) && !lower.iter().any(ordinary);
+    // "i Per Bortens regjering": a given name first says person even after a preposition
+    // of place.
+    if person_shaped && is_given_name(words[0].text) {
+        return EntityKind::Person;
+    }
     // "i Vågan", "near Fort McMurray": a name after a preposition of place is a place.
     if prev_word.is_some_and(|p| PLACE_PREPOSITIONS.contains(&p)) {
         return EntityKind::Place;
     }
-    let ordinary = |w: &String| NOT_IN_PERSON_NAMES.contains(&w.as_str()) || is_known_place(w, false);
-    if (2..=4).contains(&words.len()) && words.iter().all(|w| !w.is_acronym()) && !lower.iter().any(ordinary) {
+    if person_shaped {
         return EntityKind::Person;
     }
     EntityKind::Other
@@ -713,6 +720,13 @@ mod tests {
 
     fn resolved(text: &str, genitive_s: bool) -> Vec<(String, EntityKind)> {
         resolve(run(text, false, ""), 0, genitive_s).into_iter().map(|e| (e.name, e.kind)).collect()
+    }
+
+    #[test]
+    fn a_given_name_first_is_a_person_even_after_a_preposition_of_place() {
+        let e = resolved("Saken ble behandlet i Per Bortens regjering, og møtet var i Vågan.", true);
+        let kinds: Vec<EntityKind> = e.iter().map(|(_, k)| *k).collect();
+        assert_eq!(kinds, [EntityKind::Person, EntityKind::Place], "{e:?}");
     }
 
     #[test]
