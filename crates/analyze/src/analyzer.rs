@@ -112,11 +112,6 @@ impl Analyzer {
         Self { model, ..Self::new() }
     }
 
-    /// The semantic model, if there is one.
-    pub fn model(&self) -> Option<&Arc<StaticModel>> {
-        self.model.as_ref()
-    }
-
     pub fn analyze(&self, article: &Article) -> Analysis {
         let identified = language::identify(&language_sample(article), article.lang.as_deref(), &self.stop_words);
         let lang = identified.lang;

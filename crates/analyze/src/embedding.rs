@@ -25,7 +25,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 /// Characters of an article's body that go into its vector after the headline: the lead
 /// says what the article is about, and tokenizing whole bodies would cost more than the
 /// rest of the analysis.
-pub const EMBEDDED_BODY_CHARS: usize = 400;
+pub(crate) const EMBEDDED_BODY_CHARS: usize = 400;
 
 /// Why a model directory could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -205,18 +205,18 @@ fn f16_to_f32(h: u16) -> f32 {
     }
 }
 
-/// Cosine of two normalised vectors (0 where either is empty).
-pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    if a.len() != b.len() {
-        return 0.0;
-    }
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use safetensors::tensor::TensorView;
+
+    /// Cosine of two normalised vectors (0 where their lengths differ).
+    fn cosine(a: &[f32], b: &[f32]) -> f32 {
+        if a.len() != b.len() {
+            return 0.0;
+        }
+        a.iter().zip(b).map(|(x, y)| x * y).sum()
+    }
 
     /// A Unigram tokenizer over a few whole words (with SentencePiece's word marker), and
     /// rows that put the two words for a quake on one axis and a banana on another.

@@ -24,7 +24,7 @@ mod token;
 mod words;
 
 pub use analyzer::{Analysis, Analyzer, LeadSentence};
-pub use embedding::{EMBEDDED_BODY_CHARS, ModelError, StaticModel, cosine};
+pub use embedding::{ModelError, StaticModel};
 pub use entity::{Entity, EntityKind};
 pub use gazetteer::{Gazetteer, Place, PlaceKind};
 pub use index_terms::{IndexTerm, IndexTerms};
