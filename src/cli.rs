@@ -28,6 +28,9 @@ pub enum Command {
     /// Score the names the analyzer finds against a treebank's name annotation (CoNLL-U
     /// with name=B-TYPE tags in the last column, as NorNE has them).
     EvalEntities(EvalEntitiesArgs),
+    /// Train the analyzer's Norwegian name tagger on a treebank's name annotation and
+    /// write its weights (the analyzer ships weights trained on NorNE's training documents).
+    TrainNames(TrainNamesArgs),
     /// Write a synthetic corpus (JSON Lines) for benchmarks.
     Generate(GenerateArgs),
     /// Measure end-to-end clustering speed on a synthetic corpus.
@@ -520,6 +523,27 @@ pub struct EvalEntitiesArgs {
     /// Print the scores as JSON, one object per path.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args)]
+pub struct TrainNamesArgs {
+    /// CoNLL(-U) files with name=B-TYPE tags, or directories of them (*.conllu, *.conll);
+    /// each file is one document.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Where to write the weights (the analyzer's are crates/analyze/data/names.tagger).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Files whose sentences must not be learned from (development and test splits): a
+    /// document that shares any sentence with them is left out whole.
+    #[arg(long, value_name = "FILE")]
+    pub exclude: Vec<PathBuf>,
+    /// Passes over the training sentences.
+    #[arg(long, default_value_t = 10)]
+    pub passes: usize,
+    /// Feature buckets as a power of two (the file holds 18 bytes per bucket).
+    #[arg(long, default_value_t = 17, value_parser = clap::value_parser!(u32).range(8..=22))]
+    pub bits: u32,
 }
 
 #[derive(Args)]

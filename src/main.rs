@@ -27,6 +27,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logging(cli.verbose, cli.quiet);
+    // A name tagger's weights named by the environment are checked before any work.
+    if let Err(err) = tidings_analyze::NameTagger::from_variable() {
+        eprintln!("error: {} names an unusable name tagger: {err}", tidings_analyze::WEIGHTS_VARIABLE);
+        return ExitCode::from(2);
+    }
     match commands::run(cli.command) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

@@ -28,24 +28,32 @@ pub fn run(args: EvalEntitiesArgs) -> Result<ExitCode> {
 }
 
 /// The sentences of a CoNLL-U file, or of every such file in a directory (sorted by name).
-fn read_sentences(path: &Path) -> Result<Vec<Sentence>> {
-    let files: Vec<PathBuf> = if path.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .with_context(|| format!("{}: cannot list", path.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "conllu" || x == "conll"))
-            .collect();
-        files.sort();
-        files
-    } else {
-        vec![path.to_path_buf()]
-    };
+pub(crate) fn read_sentences(path: &Path) -> Result<Vec<Sentence>> {
     let mut sentences = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).with_context(|| format!("{}: cannot read", file.display()))?;
-        sentences.extend(read_conllu(&text).with_context(|| format!("{}", file.display()))?);
+    for file in conll_files(path)? {
+        sentences.extend(read_conll_file(&file)?);
     }
     Ok(sentences)
+}
+
+/// A file, or the CoNLL files of a directory (*.conllu, *.conll, sorted by name).
+pub(crate) fn conll_files(path: &Path) -> Result<Vec<PathBuf>> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("{}: cannot list", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "conllu" || x == "conll"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The sentences of one CoNLL file; errors name the file and line.
+pub(crate) fn read_conll_file(file: &Path) -> Result<Vec<Sentence>> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    read_conllu(&text).with_context(|| format!("{}", file.display()))
 }
 
 /// The names the analyzer finds in one sentence, as written.

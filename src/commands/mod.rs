@@ -13,6 +13,7 @@ mod place;
 mod search;
 mod serve;
 mod sources;
+mod train_names;
 mod watch;
 
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Analyze(args) => analyze::run(args),
         Command::Eval(args) => eval::run(args),
         Command::EvalEntities(args) => eval_entities::run(args),
+        Command::TrainNames(args) => train_names::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Ingest(args) => ingest::run(args),

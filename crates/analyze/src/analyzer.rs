@@ -13,6 +13,7 @@ use crate::embedding::{EMBEDDED_BODY_CHARS, StaticModel};
 use crate::entity::{self, DocumentContext, Entity, WordFacts};
 use crate::language::{self, Lang};
 use crate::name_key::word_key;
+use crate::name_tagger::{self, TaggedName};
 use crate::stem::Stemmers;
 use crate::stopwords::StopWords;
 use crate::term::{Kind, Term, TermBag, feature_hash};
@@ -143,6 +144,33 @@ impl Analyzer {
         }
     }
 
+    /// The rules' label of each word of one sentence in `lang`, judged with what the
+    /// sentence alone says about its words: the hint the name tagger learns from (see
+    /// [`crate::NameTrainer`]).
+    pub fn rule_labels(&self, lang: Lang, text: &str, tokens: &[Token<'_>]) -> Vec<name_tagger::Label> {
+        let facts = self.terms(lang, tokens).facts;
+        let lowercase_words: FxHashSet<u64> =
+            tokens.iter().zip(&facts).filter(|(t, _)| !t.is_capitalised()).map(|(_, f)| f.word).collect();
+        let mid_sentence_capitals: FxHashSet<u64> = tokens
+            .iter()
+            .zip(&facts)
+            .filter(|(t, _)| t.is_capitalised() && !t.sentence_initial)
+            .map(|(_, f)| f.word)
+            .collect();
+        let ctx = DocumentContext {
+            lowercase_words: &lowercase_words,
+            mid_sentence_capitals: &mid_sentence_capitals,
+            capitalised_nouns: lang == Lang::German,
+            genitive_s: lang.compounds(),
+        };
+        rule_labels(tokens, &facts, text, &ctx, false)
+    }
+
+    /// The language of a text without an article around it.
+    pub fn identify(&self, text: &str) -> Lang {
+        language::identify(text, None, &self.stop_words).lang
+    }
+
     /// Identifies the language only (cheaper than a full analysis).
     pub fn language(&self, article: &Article) -> language::Identified {
         language::identify(&language_sample(article), article.lang.as_deref(), &self.stop_words)
@@ -253,10 +281,35 @@ fn entities(
         capitalised_nouns: lang == Lang::German,
         genitive_s: lang.compounds(),
     };
+    if matches!(lang, Lang::Bokmal | Lang::Nynorsk) {
+        // Norwegian has a learned tagger (it types names by context and knows the
+        // lowercase words inside them), which reads what the rules found as a hint.
+        let title_rules = rule_labels(title, title_facts, &article.title, &ctx, headline_case);
+        let mut found = name_tagger::tagged_entities(title, &title_rules, &article.title, ctx.genitive_s);
+        let in_title = found.len();
+        let body_rules = rule_labels(body, body_facts, &article.text, &ctx, false);
+        found.extend(name_tagger::tagged_entities(body, &body_rules, &article.text, ctx.genitive_s));
+        return entity::resolve(found, in_title, ctx.genitive_s);
+    }
     let mut found = entity::extract(title, title_facts, &article.title, &ctx, headline_case);
     let in_title = found.len();
     found.extend(entity::extract(body, body_facts, &article.text, &ctx, false));
     entity::resolve(found, in_title, ctx.genitive_s)
+}
+
+/// The label the rules give each word (the name tagger's hint).
+fn rule_labels(
+    tokens: &[Token<'_>],
+    facts: &[WordFacts],
+    text: &str,
+    ctx: &DocumentContext<'_>,
+    headline_case: bool,
+) -> Vec<name_tagger::Label> {
+    let spans: Vec<TaggedName> = entity::extract_spans(tokens, facts, text, ctx, headline_case)
+        .into_iter()
+        .map(|(words, e)| TaggedName { start: words.start, end: words.end, kind: e.kind })
+        .collect();
+    name_tagger::labels_of(&spans, tokens.len())
 }
 
 /// The first [`LEAD_SENTENCES`] sentences of a body that read as sentences on their own:

@@ -338,6 +338,17 @@ pub fn extract(
     ctx: &DocumentContext<'_>,
     headline_case: bool,
 ) -> Vec<Entity> {
+    extract_spans(tokens, facts, text, ctx, headline_case).into_iter().map(|(_, e)| e).collect()
+}
+
+/// [`extract`], with the words each entity spans.
+pub(crate) fn extract_spans(
+    tokens: &[Token<'_>],
+    facts: &[WordFacts],
+    text: &str,
+    ctx: &DocumentContext<'_>,
+    headline_case: bool,
+) -> Vec<(std::ops::Range<usize>, Entity)> {
     let shouting = tokens.iter().filter(|t| t.is_acronym()).count() * 2 > tokens.len();
     let qualifies = |i: usize, initial: bool| -> bool {
         let (t, f) = (&tokens[i], facts[i]);
@@ -386,7 +397,7 @@ pub fn extract(
         if let Some(place_end) = connected_place(tokens, i, text) {
             // Mo i Rana, Frankfurt am Main: a place whose name has a lowercase word inside.
             let prev = i.checked_sub(1).map(|p| tokens[p].text.to_lowercase());
-            out.push(entity(&tokens[i..place_end], text, prev.as_deref(), ctx.genitive_s));
+            out.push((i..place_end, entity(&tokens[i..place_end], text, prev.as_deref(), ctx.genitive_s)));
             last = Some((EntityKind::Place, place_end));
             i = place_end;
             continue;
@@ -421,7 +432,7 @@ pub fn extract(
         let calendar = end - i == 1 && is_calendar_word(&found.key);
         if !calendar && (!lone_noun || found.kind != EntityKind::Other) {
             last = Some((found.kind, end));
-            out.push(found);
+            out.push((i..end, found));
         }
         i = end;
     }
@@ -430,7 +441,7 @@ pub fn extract(
 
 /// A title (*President*, also inside a compound: *Forhandlingsleder*, *Virke-direktør*), a
 /// nationality (*Norske*) or another word that leads into a name without belonging to it.
-fn leads_into_names(word: &str) -> bool {
+pub(crate) fn leads_into_names(word: &str) -> bool {
     use std::sync::OnceLock;
     static EXACT: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     static COMPOUND_HEADS: OnceLock<Vec<&'static str>> = OnceLock::new();
@@ -461,7 +472,7 @@ fn connected_place(tokens: &[Token<'_>], i: usize, text: &str) -> Option<usize> 
 }
 
 /// A given name from `data/given-names.txt` (by name key, so Jurij = Juri = Yuri).
-fn is_given_name(word: &str) -> bool {
+pub(crate) fn is_given_name(word: &str) -> bool {
     use std::sync::OnceLock;
     static NAMES: OnceLock<FxHashSet<String>> = OnceLock::new();
     let names = NAMES.get_or_init(|| {
@@ -471,7 +482,7 @@ fn is_given_name(word: &str) -> bool {
 }
 
 /// A word the gazetteer knows as a place: a name even at the start of a sentence.
-fn is_known_place(word: &str, genitive_s: bool) -> bool {
+pub(crate) fn is_known_place(word: &str, genitive_s: bool) -> bool {
     Gazetteer::get().lookup_inflected(&name_key(word), genitive_s).is_some()
 }
 
@@ -501,6 +512,42 @@ fn entity(words: &[Token<'_>], text: &str, prev_word: Option<&str>, genitive_s: 
     Entity { text: surface.to_string(), name, key, kind, salience: 0.0 }
 }
 
+/// An entity the name tagger found over `words`, of the kind it gave. A place the
+/// gazetteer knows takes the gazetteer's name (*Moskva* → Moscow).
+pub(crate) fn tagged_entity(words: &[Token<'_>], text: &str, kind: EntityKind, genitive_s: bool) -> Entity {
+    let first = words[0].start;
+    let last = &words[words.len() - 1];
+    let surface = &text[first..last.start + last.text.len()];
+    let name = canonical_name(name_before_common_noun(surface));
+    let key = name_key(&name);
+    // A one-word name the gazetteer knows as a place is one, whatever the tagger guessed
+    // from context (*Norge* thanked for its help is still a country).
+    let place_shaped = kind == EntityKind::Place || words.len() == 1;
+    if place_shaped && let Some(place) = Gazetteer::get().lookup_inflected(&key, genitive_s) {
+        let name = place.name.to_string();
+        let key = name_key(&name);
+        return Entity { text: surface.to_string(), name, key, kind: EntityKind::Place, salience: 0.0 };
+    }
+    Entity { text: surface.to_string(), name, key, kind, salience: 0.0 }
+}
+
+/// The name in a compound of a name and a common noun (*Mowi-aksjen*, *Nav-reformen*,
+/// *Oslo-mannen*): what other articles call it (*Mowi*). Names with a hyphen inside
+/// (*Jong-un*, *Nord-Korea*) continue in capitals and stay whole.
+fn name_before_common_noun(surface: &str) -> &str {
+    match surface.rsplit_once('-') {
+        Some((name, noun))
+            if !name.contains(' ')
+                && noun.chars().count() >= 3
+                && noun.chars().all(char::is_lowercase)
+                && name.chars().next().is_some_and(char::is_uppercase) =>
+        {
+            name
+        }
+        _ => surface,
+    }
+}
+
 /// Drops possessive endings: `Putin's` → `Putin`.
 fn canonical_name(surface: &str) -> String {
     for suffix in ["'s", "’s"] {
@@ -514,10 +561,7 @@ fn canonical_name(surface: &str) -> String {
 fn classify(words: &[Token<'_>], prev_word: Option<&str>) -> EntityKind {
     let lower: Vec<String> = words.iter().map(|w| w.text.to_lowercase()).collect();
     let last = lower[lower.len() - 1].as_str();
-    // Also the head of a compound: Transportarbetareförbundet, Nordlandsbanken.
-    let org_head = |suffix: &&str| suffix.chars().count() >= 5 && last.ends_with(suffix);
-    if ORG_SUFFIXES.contains(&last) || ORG_SUFFIXES.iter().any(org_head) || (words.len() == 1 && words[0].is_acronym())
-    {
+    if has_organisation_ending(last) || (words.len() == 1 && words[0].is_acronym()) {
         return EntityKind::Organization;
     }
     if is_demonym(words) {
@@ -542,6 +586,13 @@ fn classify(words: &[Token<'_>], prev_word: Option<&str>) -> EntityKind {
         return EntityKind::Person;
     }
     EntityKind::Other
+}
+
+/// A lowercase word that ends organisation names (*asa*, *partiet*), also as the head of
+/// a compound (*Transportarbetareförbundet*, *Nordlandsbanken*).
+pub(crate) fn has_organisation_ending(lower: &str) -> bool {
+    let org_head = |suffix: &&str| suffix.chars().count() >= 5 && lower.ends_with(suffix);
+    ORG_SUFFIXES.contains(&lower) || ORG_SUFFIXES.iter().any(org_head)
 }
 
 /// *North Korean*, *Russian*, *Kenyan*: the adjective of a known place, not a name.
@@ -595,13 +646,19 @@ pub fn resolve(mentions: Vec<Entity>, in_title: usize, genitive_s: bool) -> Vec<
     entities
 }
 
-/// Multi-word person names by the key of their last word: how later mentions refer to
-/// them (*Usjakov* for *Jurij Usjakov*).
-fn full_names(mentions: &[Entity]) -> FxHashMap<String, (String, String)> {
-    let mut people = FxHashMap::default();
+/// Multi-word person names by the key of their last word and of their first: how later
+/// mentions refer to them (*Usjakov* for *Jurij Usjakov*, *Kim* for *Kim Jong-un*). A
+/// word two people share (*Solberg* for *Erna Solberg* and *Bjørn Solberg*) refers to
+/// neither.
+fn full_names(mentions: &[Entity]) -> FxHashMap<String, Option<(String, String)>> {
+    let mut people: FxHashMap<String, Option<(String, String)>> = FxHashMap::default();
     for m in mentions.iter().filter(|m| m.kind == EntityKind::Person) {
-        if let Some((_, last)) = m.key.rsplit_once(' ') {
-            people.entry(last.to_string()).or_insert_with(|| (m.name.clone(), m.key.clone()));
+        let (Some((first, _)), Some((_, last))) = (m.key.split_once(' '), m.key.rsplit_once(' ')) else { continue };
+        for part in [first, last] {
+            let entry = people.entry(part.to_string()).or_insert_with(|| Some((m.name.clone(), m.key.clone())));
+            if entry.as_ref().is_some_and(|(_, key)| *key != m.key) {
+                *entry = None;
+            }
         }
     }
     people
@@ -612,7 +669,7 @@ fn full_names(mentions: &[Entity]) -> FxHashMap<String, (String, String)> {
 /// named, *Usjakovs*).
 fn referent(
     m: &Entity,
-    people: &FxHashMap<String, (String, String)>,
+    people: &FxHashMap<String, Option<(String, String)>>,
     kinds: &FxHashMap<String, EntityKind>,
     genitive_s: bool,
 ) -> Option<(String, String, EntityKind)> {
@@ -620,14 +677,15 @@ fn referent(
     if !m.key.contains(' ')
         && let Some(full) = people.get(&m.key)
     {
-        return Some(person(full));
+        // A word two people share stays as written.
+        return full.as_ref().map(person);
     }
     let base = m.name.strip_suffix('s').filter(|b| genitive_s && b.chars().count() >= 3)?;
     let base_key = name_key(base);
     if !base_key.contains(' ')
         && let Some(full) = people.get(&base_key)
     {
-        return Some(person(full));
+        return full.as_ref().map(person);
     }
     let kind = *kinds.get(&base_key)?;
     Some((base.to_string(), base_key, more_specific(kind, m.kind)))
@@ -686,6 +744,38 @@ mod tests {
 
     fn names(entities: &[Entity]) -> Vec<&str> {
         entities.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    #[test]
+    fn a_name_compounded_with_a_common_noun_is_the_name() {
+        assert_eq!(name_before_common_noun("Mowi-aksjen"), "Mowi");
+        assert_eq!(name_before_common_noun("Nord-Korea"), "Nord-Korea");
+        assert_eq!(name_before_common_noun("Kim Jong-un"), "Kim Jong-un");
+        assert_eq!(name_before_common_noun("Jong-un"), "Jong-un", "a two-letter tail is part of a name");
+    }
+
+    #[test]
+    fn a_short_form_folds_into_the_one_full_name_it_belongs_to() {
+        let mention = |text: &str, kind| Entity {
+            text: text.into(),
+            name: text.into(),
+            key: name_key(text),
+            kind,
+            salience: 0.0,
+        };
+        let found = resolve(
+            vec![
+                mention("Kim Jong-un", EntityKind::Person),
+                mention("Kim", EntityKind::Person),
+                mention("Erna Solberg", EntityKind::Person),
+                mention("Bjørn Solberg", EntityKind::Person),
+                mention("Solberg", EntityKind::Person),
+            ],
+            0,
+            true,
+        );
+        let names: Vec<&str> = found.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["Kim Jong-un", "Erna Solberg", "Bjørn Solberg", "Solberg"], "two Solbergs: neither");
     }
 
     #[test]

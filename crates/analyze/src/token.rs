@@ -63,11 +63,21 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
         {
             prev.before_colon = true;
         }
-        if seg.chars().any(|c| matches!(c, '.' | '!' | '?' | ':' | '\n' | '•' | '|')) {
+        let abbreviated = seg == "." && last_end == start && tokens.last().is_some_and(|t| is_abbreviation(t.text));
+        if !abbreviated && seg.chars().any(|c| matches!(c, '.' | '!' | '?' | ':' | '\n' | '•' | '|')) {
             sentence_start = true;
         }
     }
     tokens
+}
+
+/// Words whose full stop marks an abbreviation, not a sentence's end: an initial (*Carl
+/// I. Hagen*) or a title or name shortened (*Dr. Hansen*, *St. Olavs hospital*).
+fn is_abbreviation(word: &str) -> bool {
+    const SHORTENED: &[&str] = &["Dr", "St", "Chr", "Mr", "Mrs", "Ms", "Jr", "Sr", "Prof", "Gen", "Sankt"];
+    let mut chars = word.chars();
+    let initial = chars.next().is_some_and(char::is_uppercase) && chars.next().is_none();
+    initial || SHORTENED.contains(&word)
 }
 
 #[cfg(test)]
@@ -98,6 +108,9 @@ mod tests {
         assert_eq!(initial, ["ÅPNET", "Ordføreren", "Han", "Ny"]);
         assert!(t[0].before_colon && t[0].is_acronym());
         assert!(!t[1].before_colon);
+        let t = tokenize("Carl I. Hagen og Dr. Hansen møttes på St. Olavs hospital. I dag");
+        let initial: Vec<_> = t.iter().filter(|t| t.sentence_initial).map(|t| t.text).collect();
+        assert_eq!(initial, ["Carl", "I"], "initials and abbreviations end no sentence");
     }
 
     #[test]

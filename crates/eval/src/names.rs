@@ -16,6 +16,11 @@ use crate::Prf;
 pub struct Sentence {
     pub text: String,
     pub names: Vec<Name>,
+    /// The tokens joined as the annotation spaces them (`SpaceAfter=No`), which is what
+    /// [`Sentence::spans`] point into; for training a tagger.
+    pub joined: String,
+    /// Where each name of [`Sentence::names`] lies in [`Sentence::joined`] (byte ranges).
+    pub spans: Vec<std::ops::Range<usize>>,
 }
 
 /// A name and its type.
@@ -98,7 +103,8 @@ struct Pending {
     text: Option<String>,
     joined: String,
     names: Vec<Name>,
-    open: Option<Name>,
+    spans: Vec<std::ops::Range<usize>>,
+    open: Option<(Name, std::ops::Range<usize>)>,
     tokens: usize,
 }
 
@@ -113,24 +119,27 @@ impl Pending {
         }
         let (form, misc) = (cols[1], cols[9]);
         self.tokens += 1;
+        let at = self.joined.len()..self.joined.len() + form.len();
         self.joined.push_str(form);
         if !misc.split('|').any(|f| f == "SpaceAfter=No") {
             self.joined.push(' ');
         }
         let tag = misc.split('|').find_map(|f| f.strip_prefix("name=")).unwrap_or("O");
+        let start = |name_type: &str| (Name { text: form.to_string(), kind: NameType::of_gold(name_type) }, at.clone());
         match tag.split_once('-') {
             Some(("B", kind)) => {
                 self.close();
-                self.open = Some(Name { text: form.to_string(), kind: NameType::of_gold(kind) });
+                self.open = Some(start(kind));
             }
             Some(("I", kind)) => match &mut self.open {
-                Some(open) if open.kind == NameType::of_gold(kind) => {
+                Some((open, span)) if open.kind == NameType::of_gold(kind) => {
                     open.text.push(' ');
                     open.text.push_str(form);
+                    span.end = at.end;
                 }
                 _ => {
                     self.close();
-                    self.open = Some(Name { text: form.to_string(), kind: NameType::of_gold(kind) });
+                    self.open = Some(start(kind));
                 }
             },
             _ if tag == "O" => self.close(),
@@ -140,16 +149,20 @@ impl Pending {
     }
 
     fn close(&mut self) {
-        if let Some(name) = self.open.take() {
+        if let Some((name, span)) = self.open.take() {
             self.names.push(name);
+            self.spans.push(span);
         }
     }
 
     fn finish(mut self) -> Option<Sentence> {
         self.close();
+        let joined = self.joined.trim_end().to_string();
         (self.tokens > 0).then(|| Sentence {
-            text: self.text.unwrap_or_else(|| self.joined.trim_end().to_string()),
+            text: self.text.unwrap_or_else(|| joined.clone()),
             names: self.names,
+            joined,
+            spans: self.spans,
         })
     }
 }
@@ -275,6 +288,8 @@ mod tests {
             ]
         );
         assert_eq!(s[1].text, "NRK meldte OL", "joined from tokens; the multiword line skipped");
+        assert_eq!(&s[0].joined[s[0].spans[0].clone()], "Jonas Gahr Støre");
+        assert_eq!(&s[0].joined[s[0].spans[2].clone()], "Oslo", "Oslo's span ends before the full stop");
         assert_eq!(s[1].names, [name("NRK", NameType::Organization), name("OL", NameType::Other)]);
     }
 

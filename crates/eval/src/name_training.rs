@@ -1,0 +1,199 @@
+//! Training the analyzer's name tagger on a treebank's name annotation (NorNE's layout,
+//! see [`crate::names`]): each annotated sentence is split into words by the analyzer's
+//! own tokenizer, its names become labels on those words, and the averaged perceptron
+//! of [`tidings_analyze::NameTrainer`] learns from them over several shuffled passes.
+//!
+//! Documents that share a sentence with an excluded file (a development or test split)
+//! are left out whole, so that no text a score is measured on was learned from.
+
+use std::collections::HashSet;
+
+use tidings_analyze::{Analyzer, EntityKind, Label, Lang, NameTrainer, TaggedName, TaggerSentence, Token, tokenize};
+
+use crate::names::{NameType, Sentence};
+
+/// Sentences shorter than this (without spaces) recur across unrelated documents ("Det er
+/// ikke sant."), so sharing one says nothing about where a document belongs.
+const DISTINCT_SENTENCE_BYTES: usize = 30;
+
+/// How a training run went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingReport {
+    pub documents: usize,
+    pub excluded_documents: usize,
+    pub sentences: usize,
+    pub words: usize,
+    /// The share of words labelled wrong in each pass (before learning from them).
+    pub error_rates: Vec<f64>,
+}
+
+/// The key a sentence is recognised by across files: its text without any spacing, so
+/// that a treebank's spaced punctuation and running text compare equal.
+pub fn sentence_key(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Trains on `documents` (each a document's sentences), leaving out every document with
+/// a sentence whose key is in `excluded`. Returns the weights file and a report.
+pub fn train_names(
+    documents: &[Vec<Sentence>],
+    excluded: &HashSet<String>,
+    passes: usize,
+    bits: u32,
+) -> (Vec<u8>, TrainingReport) {
+    let shared = |s: &Sentence| {
+        let key = sentence_key(&s.joined);
+        key.len() >= DISTINCT_SENTENCE_BYTES && excluded.contains(&key)
+    };
+    let kept: Vec<&Vec<Sentence>> = documents.iter().filter(|d| !d.iter().any(shared)).collect();
+    let analyzer = Analyzer::new();
+    let languages: Vec<Lang> = kept.iter().map(|d| document_language(&analyzer, d)).collect();
+    let tokens: Vec<Vec<Token<'_>>> = kept.iter().flat_map(|d| d.iter()).map(|s| tokenize(&s.joined)).collect();
+    let sentences = kept.iter().zip(&languages).flat_map(|(d, &lang)| d.iter().map(move |s| (s, lang)));
+    let examples: Vec<Example<'_>> =
+        sentences.zip(&tokens).flat_map(|((s, lang), t)| examples(&analyzer, lang, s, t)).collect();
+    let mut trainer = NameTrainer::new(bits);
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut random = 0x9E37_79B9_7F4A_7C15u64;
+    let words: usize = examples.iter().map(|e| e.tokens.len()).sum();
+    let mut error_rates = Vec::with_capacity(passes);
+    for _ in 0..passes {
+        shuffle(&mut order, &mut random);
+        let wrong: usize = order
+            .iter()
+            .map(|&i| {
+                let e = &examples[i];
+                trainer.learn(&TaggerSentence::with_rules(e.text, e.tokens, e.rules.clone()), &e.names)
+            })
+            .sum();
+        error_rates.push(wrong as f64 / words.max(1) as f64);
+    }
+    let report = TrainingReport {
+        documents: kept.len(),
+        excluded_documents: documents.len() - kept.len(),
+        sentences: kept.iter().map(|d| d.len()).sum(),
+        words,
+        error_rates,
+    };
+    (trainer.to_bytes(), report)
+}
+
+/// One sentence as the tagger sees it (the analyzer's tokenizer may split a treebank
+/// sentence in two), with its names over its words.
+struct Example<'a> {
+    text: &'a str,
+    tokens: &'a [Token<'a>],
+    names: Vec<TaggedName>,
+    /// What the analyzer's rules say about each word.
+    rules: Vec<Label>,
+}
+
+/// The written standard of a document (Bokmål or Nynorsk, for the rules' stop words).
+fn document_language(analyzer: &Analyzer, document: &[Sentence]) -> Lang {
+    let text: String = document.iter().take(20).map(|s| s.joined.as_str()).collect::<Vec<_>>().join(" ");
+    analyzer.identify(&text)
+}
+
+/// The tagger's sentences in an annotated one, names mapped onto the words they cover.
+fn examples<'a>(analyzer: &Analyzer, lang: Lang, sentence: &'a Sentence, tokens: &'a [Token<'a>]) -> Vec<Example<'a>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for end in 1..=tokens.len() {
+        if end < tokens.len() && !tokens[end].sentence_initial {
+            continue;
+        }
+        let part = &tokens[start..end];
+        let names = sentence
+            .spans
+            .iter()
+            .zip(&sentence.names)
+            .filter_map(|(span, name)| {
+                let covered: Vec<usize> = (0..part.len())
+                    .filter(|&i| part[i].start < span.end && part[i].start + part[i].text.len() > span.start)
+                    .collect();
+                let (first, last) = (*covered.first()?, *covered.last()?);
+                Some(TaggedName { start: first, end: last + 1, kind: kind(name.kind) })
+            })
+            .collect();
+        let rules = analyzer.rule_labels(lang, &sentence.joined, part);
+        out.push(Example { text: &sentence.joined, tokens: part, names, rules });
+        start = end;
+    }
+    out
+}
+
+fn kind(name: NameType) -> EntityKind {
+    match name {
+        NameType::Person => EntityKind::Person,
+        NameType::Organization => EntityKind::Organization,
+        NameType::Place => EntityKind::Place,
+        NameType::Other => EntityKind::Other,
+    }
+}
+
+/// Fisher-Yates with xorshift: the same order for the same data, so training is
+/// repeatable.
+fn shuffle(order: &mut [usize], state: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        order.swap(i, (*state % (i as u64 + 1)) as usize);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::read_conllu;
+
+    fn line(i: usize, form: &str, tag: &str) -> String {
+        format!("{i}\t{form}\t{form}\tX\t_\t_\t0\troot\t_\tname={tag}\n")
+    }
+
+    fn document(sentences: &[&[(&str, &str)]]) -> Vec<Sentence> {
+        let text: String = sentences
+            .iter()
+            .map(|s| s.iter().enumerate().map(|(i, (f, t))| line(i + 1, f, t)).collect::<String>() + "\n")
+            .collect();
+        read_conllu(&text).expect("reads")
+    }
+
+    #[test]
+    fn documents_sharing_a_sentence_with_an_excluded_file_are_left_out() {
+        let kept = document(&[&[("Kari", "B-PER"), ("bor", "O"), ("i", "O"), ("Bodø", "B-GPE_LOC"), (".", "O")]]);
+        let held_out = document(&[
+            &[("Ola", "B-PER"), ("reiste", "O"), (".", "O")],
+            &[
+                ("Det", "O"),
+                ("snødde", "O"),
+                ("hele", "O"),
+                ("natten", "O"),
+                ("over", "O"),
+                ("fjellet", "O"),
+                (".", "O"),
+            ],
+        ]);
+        let excluded: HashSet<String> =
+            [sentence_key("Det snødde hele natten over fjellet ."), sentence_key("Kari bor i Bodø.")].into();
+        let (weights, report) = train_names(&[kept, held_out], &excluded, 3, 10);
+        assert_eq!(
+            (report.documents, report.excluded_documents, report.sentences),
+            (1, 1, 1),
+            "a long shared sentence excludes its document, a short one does not"
+        );
+        assert_eq!(report.words, 4, "the tokenizer's words: Kari bor i Bodø");
+        assert_eq!(report.error_rates.len(), 3);
+        assert!(!weights.is_empty());
+    }
+
+    #[test]
+    fn names_map_onto_the_tokenizers_words() {
+        let doc =
+            document(&[&[("Han", "O"), ("møtte", "O"), ("Jonas", "B-PER"), ("Gahr", "I-PER"), ("Støre", "I-PER")]]);
+        let tokens = tokenize(&doc[0].joined);
+        let ex = examples(&Analyzer::new(), Lang::Bokmal, &doc[0], &tokens);
+        assert_eq!(ex.len(), 1);
+        assert_eq!(ex[0].names, [TaggedName { start: 2, end: 5, kind: EntityKind::Person }]);
+    }
+}
