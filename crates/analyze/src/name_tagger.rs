@@ -13,6 +13,9 @@
 //! The tagger reads the words of the analyzer's own tokenizer, one sentence at a time, so
 //! that it sees at run time exactly what it saw in training.
 
+use std::cell::{Cell, RefCell};
+
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -169,6 +172,10 @@ impl NameTagger {
         let mut features = Vec::with_capacity(48);
         for i in 0..sentence.len() {
             let prev = sentence.joinable(i, labels.last().copied().unwrap_or(OUTSIDE));
+            if sentence.unscored(i, prev) {
+                labels.push(OUTSIDE);
+                continue;
+            }
             let prev2 = i.checked_sub(2).map_or(OUTSIDE, |p| labels[p]);
             features.clear();
             sentence.features(i, prev, prev2, &mut features);
@@ -249,8 +256,9 @@ pub(crate) fn names_of(labels: &[Label]) -> Vec<TaggedName> {
 pub struct Sentence<'a> {
     text: &'a str,
     tokens: &'a [Token<'a>],
-    lower: Vec<String>,
-    shapes: Vec<String>,
+    /// What each word is on its own, looked up when first needed (most words are
+    /// neither scored nor next to a scored one).
+    traits: Vec<Cell<Option<WordTraits>>>,
     /// The label the rules of [`crate::entity`] give each word: what they know (titles,
     /// organisation endings, the gazetteer, words the document writes in lowercase)
     /// becomes one more feature, and the tagger learns when to trust it.
@@ -266,9 +274,8 @@ impl<'a> Sentence<'a> {
     /// A sentence with the rules' label of each word (see [`crate::Analyzer::rule_labels`]).
     pub fn with_rules(text: &'a str, tokens: &'a [Token<'a>], mut rules: Vec<Label>) -> Self {
         rules.resize(tokens.len(), OUTSIDE);
-        let lower = tokens.iter().map(|t| t.text.to_lowercase()).collect();
-        let shapes = tokens.iter().map(|t| shape(t.text)).collect();
-        Self { text, tokens, lower, shapes, rules }
+        let traits = vec![Cell::new(None); tokens.len()];
+        Self { text, tokens, traits, rules }
     }
 
     pub fn len(&self) -> usize {
@@ -282,53 +289,61 @@ impl<'a> Sentence<'a> {
     /// The hashed features of word `i`, given the labels of the two words before it.
     pub(crate) fn features(&self, i: usize, prev: Label, prev2: Label, out: &mut Vec<u64>) {
         let token = &self.tokens[i];
-        let word = self.lower[i].as_str();
-        let shape = self.shapes[i].as_str();
-        let mut add = |template: u64, value: &str| out.push(xxh3_64_with_seed(value.as_bytes(), template));
-        add(1, "");
+        let traits = self.traits(i);
+        let (word, shape) = (traits.word, traits.shape);
+        let (prev, prev2, rule) = (prev as u64, prev2 as u64, self.rules[i] as u64);
+        let mut add = |template: u64, value: u64| out.push(mix(template, value));
+        add(1, 0);
         add(2, word);
         add(3, shape);
-        add(4, suffix(word, 2));
-        add(5, suffix(word, 3));
-        add(6, suffix(word, 4));
-        add(7, prefix(word, 3));
+        add(4, traits.affixes[0]);
+        add(5, traits.affixes[1]);
+        add(6, traits.affixes[2]);
+        add(7, traits.affixes[3]);
         add(8, self.neighbour_word(i, -1));
         add(9, self.neighbour_word(i, 1));
         add(10, self.neighbour_word(i, -2));
         add(11, self.neighbour_word(i, 2));
         add(12, self.neighbour_shape(i, -1));
         add(13, self.neighbour_shape(i, 1));
-        add(14, self.mark_before(i));
-        add(15, self.mark_after(i));
-        let position = if token.sentence_initial { "first" } else { "later" };
-        add(16, position);
-        add(17 + ((token.sentence_initial as u64) << 8), shape);
-        add(18 + (prev as u64) * 256, "");
-        add(19 + (prev as u64) * 256 + (prev2 as u64) * 65536, "");
-        add(20 + (prev as u64) * 256, shape);
-        add(21 + (prev as u64) * 256, word);
-        add(xxh3_64_with_seed(self.neighbour_word(i, -1).as_bytes(), 22), word);
-        add(xxh3_64_with_seed(word.as_bytes(), 23), self.neighbour_word(i, 1));
-        add(24 + (prev as u64) * 256, self.neighbour_shape(i, 1));
-        let rule = self.rules[i] as u64;
-        add(40 + rule * 256, "");
+        add(14, hash(self.mark_before(i)));
+        add(15, hash(self.mark_after(i)));
+        add(16, u64::from(token.sentence_initial));
+        add(17 + (u64::from(token.sentence_initial) << 8), shape);
+        add(18 + prev * 256, 0);
+        add(19 + prev * 256 + prev2 * 65536, 0);
+        add(20 + prev * 256, shape);
+        add(21 + prev * 256, word);
+        add(mix(22, self.neighbour_word(i, -1)), word);
+        add(mix(23, word), self.neighbour_word(i, 1));
+        add(24 + prev * 256, self.neighbour_shape(i, 1));
+        add(40 + rule * 256, 0);
         add(41 + rule * 256, shape);
-        add(42 + rule * 256 + (prev as u64) * 65536, "");
+        add(42 + rule * 256 + prev * 65536, 0);
         add(43 + rule * 256, word);
+        let facts = traits.facts;
+        let before = i.checked_sub(1).map_or(0, |p| self.traits(p).facts);
+        let after = if i + 1 < self.len() { self.traits(i + 1).facts } else { 0 };
         for (template, fact) in [
-            (30, crate::entity::is_given_name(token.text)),
-            (31, crate::entity::is_known_place(token.text, true)),
-            (32, crate::entity::has_organisation_ending(word)),
-            (33, i > 0 && crate::entity::leads_into_names(self.tokens[i - 1].text)),
+            (30, facts & GIVEN_NAME != 0),
+            (31, facts & KNOWN_PLACE != 0),
+            (32, facts & ORGANISATION_ENDING != 0),
+            (33, before & TITLE != 0),
             (35, token.before_colon),
-            (36, crate::entity::leads_into_names(token.text)),
-            (37, self.tokens.get(i + 1).is_some_and(|t| crate::entity::is_given_name(t.text))),
+            (36, facts & TITLE != 0),
+            (37, after & GIVEN_NAME != 0),
         ] {
             if fact {
-                add(template, "");
+                add(template, 0);
                 add(template + 256, shape);
             }
         }
+    }
+
+    /// Names have a capital somewhere: a word without one after no name starts none. Most
+    /// words are such and are not scored, in training as at run time.
+    pub(crate) fn unscored(&self, i: usize, prev: Label) -> bool {
+        prev == OUTSIDE && !self.tokens[i].text.chars().any(char::is_uppercase)
     }
 
     /// The label before word `i` as far as a name may continue from it: none across a
@@ -343,12 +358,29 @@ impl<'a> Sentence<'a> {
         i.checked_add_signed(offset).filter(|&j| j < self.tokens.len())
     }
 
-    fn neighbour_word(&self, i: usize, offset: isize) -> &str {
-        self.neighbour(i, offset).map_or(if offset < 0 { "<s>" } else { "</s>" }, |j| self.lower[j].as_str())
+    fn neighbour_word(&self, i: usize, offset: isize) -> u64 {
+        self.neighbour(i, offset).map_or(edge(offset), |j| self.word(j))
     }
 
-    fn neighbour_shape(&self, i: usize, offset: isize) -> &str {
-        self.neighbour(i, offset).map_or(if offset < 0 { "<s>" } else { "</s>" }, |j| self.shapes[j].as_str())
+    fn neighbour_shape(&self, i: usize, offset: isize) -> u64 {
+        self.neighbour(i, offset).map_or(edge(offset), |j| self.shape(j))
+    }
+
+    fn word(&self, i: usize) -> u64 {
+        self.traits(i).word
+    }
+
+    fn shape(&self, i: usize) -> u64 {
+        self.traits(i).shape
+    }
+
+    fn traits(&self, i: usize) -> WordTraits {
+        let cell = &self.traits[i];
+        cell.get().unwrap_or_else(|| {
+            let traits = WordTraits::of(self.tokens[i].text);
+            cell.set(Some(traits));
+            traits
+        })
     }
 
     /// The last mark (not a space) between the previous word and this one: a quote, a
@@ -366,6 +398,76 @@ impl<'a> Sentence<'a> {
     }
 }
 
+const GIVEN_NAME: u8 = 1;
+const KNOWN_PLACE: u8 = 2;
+const ORGANISATION_ENDING: u8 = 4;
+const TITLE: u8 = 8;
+
+/// What a word is on its own: hashes of it in lowercase, of its shape and of its affixes,
+/// and what the analyzer's word lists say of it (a given name, a known place, an
+/// organisation's ending, a title).
+#[derive(Debug, Clone, Copy)]
+struct WordTraits {
+    word: u64,
+    shape: u64,
+    /// Suffixes of two, three and four letters, prefix of three.
+    affixes: [u64; 4],
+    facts: u8,
+}
+
+impl WordTraits {
+    /// A word's traits, remembered per thread: news repeats its words, and the word
+    /// lists cost more than the lookup.
+    fn of(word: &str) -> WordTraits {
+        thread_local! {
+            static TRAITS: RefCell<FxHashMap<u64, WordTraits>> = RefCell::new(FxHashMap::default());
+        }
+        TRAITS.with_borrow_mut(|cache| {
+            if cache.len() > 100_000 {
+                cache.clear();
+            }
+            *cache.entry(hash(word)).or_insert_with(|| WordTraits::compute(word))
+        })
+    }
+
+    fn compute(word: &str) -> WordTraits {
+        let lower = word.to_lowercase();
+        let mut shape = String::with_capacity(8);
+        shape_into(word, &mut shape);
+        let mut facts = 0;
+        for (bit, holds) in [
+            (GIVEN_NAME, crate::entity::is_given_name(word)),
+            (KNOWN_PLACE, crate::entity::is_known_place(word, true)),
+            (ORGANISATION_ENDING, crate::entity::has_organisation_ending(&lower)),
+            (TITLE, crate::entity::leads_into_names(word)),
+        ] {
+            if holds {
+                facts |= bit;
+            }
+        }
+        WordTraits {
+            word: hash(&lower),
+            shape: hash(&shape),
+            affixes: [suffix(&lower, 2), suffix(&lower, 3), suffix(&lower, 4), prefix(&lower, 3)].map(hash),
+            facts,
+        }
+    }
+}
+
+fn hash(value: &str) -> u64 {
+    xxh3_64_with_seed(value.as_bytes(), 0)
+}
+
+/// A feature: a template and a value, hashed together.
+fn mix(template: u64, value: u64) -> u64 {
+    xxh3_64_with_seed(&value.to_le_bytes(), template)
+}
+
+/// What stands beyond a sentence's first or last word.
+fn edge(offset: isize) -> u64 {
+    if offset < 0 { hash("<s>") } else { hash("</s>") }
+}
+
 fn last_mark(gap: &str) -> &str {
     gap.trim_end().char_indices().last().map_or("", |(at, c)| &gap[at..at + c.len_utf8()])
 }
@@ -377,8 +479,8 @@ fn first_mark(gap: &str) -> &str {
 
 /// A word's shape: letters as `X`/`x`, digits as `d`, runs of one class shortened to
 /// two (`Oslo` → `Xxx`, `NRK` → `XX`, `2024` → `dd`, `Jong-un` → `Xxx-xx`).
-fn shape(word: &str) -> String {
-    let mut out = String::with_capacity(8);
+fn shape_into(word: &str, out: &mut String) {
+    out.clear();
     let mut run = (' ', 0);
     for c in word.chars() {
         let class = if c.is_uppercase() {
@@ -395,7 +497,6 @@ fn shape(word: &str) -> String {
             out.push(class);
         }
     }
-    out
 }
 
 fn suffix(word: &str, chars: usize) -> &str {
@@ -415,6 +516,11 @@ mod tests {
 
     #[test]
     fn shapes_and_affixes() {
+        let shape = |w: &str| {
+            let mut out = String::new();
+            shape_into(w, &mut out);
+            out
+        };
         assert_eq!(shape("Oslo"), "Xxx");
         assert_eq!(shape("NRK"), "XXX");
         assert_eq!(shape("2024"), "dd");

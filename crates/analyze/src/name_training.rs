@@ -39,6 +39,11 @@ impl NameTrainer {
         for (i, &right) in truth.iter().enumerate() {
             self.step += 1;
             let prev = sentence.joinable(i, guessed.last().copied().unwrap_or(OUTSIDE));
+            if sentence.unscored(i, prev) {
+                wrong += usize::from(right != OUTSIDE);
+                guessed.push(OUTSIDE);
+                continue;
+            }
             let prev2 = i.checked_sub(2).map_or(OUTSIDE, |p| guessed[p]);
             features.clear();
             sentence.features(i, prev, prev2, &mut features);
