@@ -27,6 +27,9 @@ pub fn run(args: TrainNamesArgs) -> Result<ExitCode> {
         );
     }
     let (weights, report) = train_names(&documents, &excluded, args.passes, args.bits);
+    if report.documents == 0 {
+        bail!("every document shares a sentence with the --exclude files: nothing left to learn from");
+    }
     std::fs::write(&args.out, &weights).with_context(|| format!("{}: cannot write", args.out.display()))?;
     eprintln!(
         "trained on {} documents ({} left out as they share sentences with --exclude), {} sentences, {} words",

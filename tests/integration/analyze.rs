@@ -99,3 +99,39 @@ fn eval_entities_scores_the_names_of_a_treebank() {
     let err = stderr(&out);
     assert!(err.contains("bad.conllu") && err.contains("line 2"), "{err}");
 }
+
+#[test]
+fn train_names_writes_weights_the_analyzer_can_use_and_bad_weights_are_refused() {
+    let dir = crate::TestDir::new();
+    let treebank = dir.path("train.conllu");
+    std::fs::write(&treebank, TREEBANK).unwrap();
+    let weights = dir.path("names.tagger");
+    let out = tidings!("train-names", &treebank, "--out", &weights, "--bits", "12");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("trained on 1 documents"), "{}", stderr(&out));
+
+    // The weights learned their one example, and the analyzer uses them when named.
+    let mut cmd = assert_cmd::Command::cargo_bin("tidings").expect("binary builds");
+    cmd.env("TIDINGS_NAME_TAGGER", &weights).args(["eval-entities", "--lang", "nb", "--json"]).arg(&treebank);
+    let out = cmd.output().expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["typed"]["recall"], 1.0, "{v}");
+
+    // Excluding the only document leaves nothing to learn from: an error, no file.
+    let excluded = dir.path("excluded.tagger");
+    let out = tidings!("train-names", &treebank, "--out", &excluded, "--exclude", &treebank);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("nothing left to learn from"), "{}", stderr(&out));
+    assert!(!excluded.exists());
+
+    // Weights that are not weights stop the binary before any work, naming the file.
+    let bad = dir.path("bad.tagger");
+    std::fs::write(&bad, "not weights").unwrap();
+    let mut cmd = assert_cmd::Command::cargo_bin("tidings").expect("binary builds");
+    cmd.env("TIDINGS_NAME_TAGGER", &bad).args(["eval-entities"]).arg(&treebank);
+    let out = cmd.output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("TIDINGS_NAME_TAGGER") && err.contains("bad.tagger"), "{err}");
+}
