@@ -542,7 +542,7 @@ pub struct TrainNamesArgs {
     #[arg(long, default_value_t = 10)]
     pub passes: usize,
     /// Feature buckets as a power of two (the file holds 18 bytes per bucket).
-    #[arg(long, default_value_t = 17, value_parser = clap::value_parser!(u32).range(8..=22))]
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(8..=22))]
     pub bits: u32,
 }
 

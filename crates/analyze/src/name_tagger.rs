@@ -63,6 +63,14 @@ pub(crate) fn allowed(prev: Label, label: Label) -> bool {
 /// The environment variable that names a weights file to use instead of the shipped one.
 pub const WEIGHTS_VARIABLE: &str = "TIDINGS_NAME_TAGGER";
 
+/// A name that begins right after a name of its kind, nothing but a space between them,
+/// continues it: two people or places side by side are written with a comma or *og* between
+/// (*innenriksminister Ali Yerlikaya* is one person, not *Ali* and *Yerlikaya*).
+fn continued(prev: Label, label: Label) -> Label {
+    let begins_same_kind = label != OUTSIDE && !is_inside(label) && prev != OUTSIDE && kind_of(prev) == kind_of(label);
+    if begins_same_kind { label + 1 } else { label }
+}
+
 /// Why a weights file cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum TaggerError {
@@ -184,7 +192,7 @@ impl NameTagger {
                 .filter(|&l| allowed(prev, l))
                 .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
                 .unwrap_or(OUTSIDE);
-            labels.push(best);
+            labels.push(continued(prev, best));
         }
         labels
     }
