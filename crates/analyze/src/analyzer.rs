@@ -149,14 +149,8 @@ impl Analyzer {
     /// [`crate::NameTrainer`]).
     pub fn rule_labels(&self, lang: Lang, text: &str, tokens: &[Token<'_>]) -> Vec<name_tagger::Label> {
         let facts = self.terms(lang, tokens).facts;
-        let lowercase_words: FxHashSet<u64> =
-            tokens.iter().zip(&facts).filter(|(t, _)| !t.is_capitalised()).map(|(_, f)| f.word).collect();
-        let mid_sentence_capitals: FxHashSet<u64> = tokens
-            .iter()
-            .zip(&facts)
-            .filter(|(t, _)| t.is_capitalised() && !t.sentence_initial)
-            .map(|(_, f)| f.word)
-            .collect();
+        let (lowercase_words, mid_sentence_capitals) =
+            word_evidence(tokens.iter().zip(&facts), tokens.iter().zip(&facts));
         let ctx = DocumentContext {
             lowercase_words: &lowercase_words,
             mid_sentence_capitals: &mid_sentence_capitals,
@@ -262,19 +256,8 @@ fn entities(
     (body, body_facts): (&[Token<'_>], &[WordFacts]),
     headline_case: bool,
 ) -> Vec<Entity> {
-    let lowercase_words: FxHashSet<u64> = title
-        .iter()
-        .zip(title_facts)
-        .chain(body.iter().zip(body_facts))
-        .filter(|(t, _)| !t.is_capitalised())
-        .map(|(_, f)| f.word)
-        .collect();
-    let mid_sentence_capitals: FxHashSet<u64> = body
-        .iter()
-        .zip(body_facts)
-        .filter(|(t, _)| t.is_capitalised() && !t.sentence_initial)
-        .map(|(_, f)| f.word)
-        .collect();
+    let (lowercase_words, mid_sentence_capitals) =
+        word_evidence(title.iter().zip(title_facts).chain(body.iter().zip(body_facts)), body.iter().zip(body_facts));
     let ctx = DocumentContext {
         lowercase_words: &lowercase_words,
         mid_sentence_capitals: &mid_sentence_capitals,
@@ -295,6 +278,17 @@ fn entities(
     let in_title = found.len();
     found.extend(entity::extract(body, body_facts, &article.text, &ctx, false));
     entity::resolve(found, in_title, ctx.genitive_s)
+}
+
+/// What a text says about its words: those written in lowercase somewhere in `all`, and
+/// those capitalised away from a sentence start in `running` (running text, not headlines).
+fn word_evidence<'a, 't: 'a>(
+    all: impl Iterator<Item = (&'a Token<'t>, &'a WordFacts)>,
+    running: impl Iterator<Item = (&'a Token<'t>, &'a WordFacts)>,
+) -> (FxHashSet<u64>, FxHashSet<u64>) {
+    let lowercase = all.filter(|(t, _)| !t.is_capitalised()).map(|(_, f)| f.word).collect();
+    let capitals = running.filter(|(t, _)| t.is_capitalised() && !t.sentence_initial).map(|(_, f)| f.word).collect();
+    (lowercase, capitals)
 }
 
 /// The label the rules give each word (the name tagger's hint).
