@@ -347,6 +347,7 @@ fn both_stores_give_the_same_stories_cards_storylines_and_api_answers() {
         "/api/v1/stories?sort=trending".into(),
         "/api/v1/stories?lang=nn".into(),
         "/api/v1/stories?entity=Rognvika".into(),
+        "/api/v1/stories?entity=Theresa%20Mays".into(),
         "/api/v1/stories?source=ntb.example&since=2019-04-01".into(),
         "/api/v1/stories?q=skred".into(),
         format!("/api/v1/stories/{rognvika}"),
@@ -357,6 +358,9 @@ fn both_stores_give_the_same_stories_cards_storylines_and_api_answers() {
         "/api/v1/articles/nrk-2019-05-07-nve-kvikkleire".into(),
     ];
     let (a, b) = (Server::start_target(&sqlite, None), Server::start_target(&postgres, None));
+    // A short form folded into a full name finds the story in both databases.
+    let (_, may) = b.get_json("/api/v1/stories?entity=Theresa%20Mays");
+    assert_eq!(may["stories"][0]["entities"][0]["name"], "Theresa May", "{may}");
     let mut first_page = None;
     for path in &paths {
         let (sa, ja) = a.get_json(path);

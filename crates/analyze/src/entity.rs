@@ -76,6 +76,15 @@ const PERSON_TITLES: &[&str] = &[
     "kanzler",
     "kanzlerin",
     "bundeskanzler",
+    "präsident",
+    "präsidentin",
+    "ministerin",
+    "direktor",
+    "direktorin",
+    "sprecher",
+    "sprecherin",
+    "chefin",
+    "machthaber",
     "kansler",
     "statsministern",
     "talsperson",
@@ -407,6 +416,7 @@ pub(crate) fn extract_spans(
             if qualifies(end, headline_case) && !leads_into_names(tokens[end].text) {
                 end += 1;
             } else if NAME_PARTICLES.contains(&tokens[end].text)
+                && (!ctx.capitalised_nouns || is_given_name(tokens[i].text))
                 && continues(tokens, end, text)
                 && end + 1 < tokens.len()
                 && qualifies(end + 1, headline_case)
@@ -416,6 +426,9 @@ pub(crate) fn extract_spans(
             } else {
                 break;
             }
+        }
+        if ctx.capitalised_nouns {
+            i = past_leading_nouns(tokens, i, end);
         }
         let prev = i.checked_sub(1).map(|p| tokens[p].text.to_lowercase());
         let mut found = entity(&tokens[i..end], text, prev.as_deref(), ctx.genitive_s);
@@ -437,6 +450,14 @@ pub(crate) fn extract_spans(
         i = end;
     }
     out
+}
+
+/// Where a name really starts in a run of capitalised words, in a language that
+/// capitalises every noun: at its first given name, when the words before are none
+/// (*Parlamentsdirektorin Marianne Andreassen*, *Nordkoreas Machthaber Kim Jong-un*: nouns
+/// and a genitive that lead into the name).
+fn past_leading_nouns(tokens: &[Token<'_>], start: usize, end: usize) -> usize {
+    (start..end).find(|&j| is_given_name(tokens[j].text)).unwrap_or(start)
 }
 
 /// A title (*President*, also inside a compound: *Forhandlingsleder*, *Virke-direktør*), a
@@ -608,7 +629,7 @@ fn is_demonym(words: &[Token<'_>]) -> bool {
 /// order) into its distinct entities, each with one canonical name, its most specific
 /// type and its salience, in order of first mention.
 pub fn resolve(mentions: Vec<Entity>, in_title: usize, genitive_s: bool) -> Vec<Entity> {
-    let people = full_names(&mentions);
+    let people = full_names(mentions.iter().map(|m| (m.key.as_str(), m.name.as_str(), m.kind)));
     let kinds: FxHashMap<String, EntityKind> = mentions.iter().map(|m| (m.key.clone(), m.kind)).collect();
     let mut entities: Vec<Entity> = Vec::new();
     let mut index: FxHashMap<String, usize> = FxHashMap::default();
@@ -650,18 +671,57 @@ pub fn resolve(mentions: Vec<Entity>, in_title: usize, genitive_s: bool) -> Vec<
 /// mentions refer to them (*Usjakov* for *Jurij Usjakov*, *Kim* for *Kim Jong-un*). A
 /// word two people share (*Solberg* for *Erna Solberg* and *Bjørn Solberg*) refers to
 /// neither.
-fn full_names(mentions: &[Entity]) -> FxHashMap<String, Option<(String, String)>> {
+fn full_names<'a>(
+    names: impl Iterator<Item = (&'a str, &'a str, EntityKind)>,
+) -> FxHashMap<String, Option<(String, String)>> {
     let mut people: FxHashMap<String, Option<(String, String)>> = FxHashMap::default();
-    for m in mentions.iter().filter(|m| m.kind == EntityKind::Person) {
-        let (Some((first, _)), Some((_, last))) = (m.key.split_once(' '), m.key.rsplit_once(' ')) else { continue };
+    for (key, name, _) in names.filter(|(_, _, kind)| *kind == EntityKind::Person) {
+        let (Some((first, _)), Some((_, last))) = (key.split_once(' '), key.rsplit_once(' ')) else { continue };
         for part in [first, last] {
-            let entry = people.entry(part.to_string()).or_insert_with(|| Some((m.name.clone(), m.key.clone())));
-            if entry.as_ref().is_some_and(|(_, key)| *key != m.key) {
+            let entry = people.entry(part.to_string()).or_insert_with(|| Some((name.to_string(), key.to_string())));
+            if entry.as_ref().is_some_and(|(_, full)| full != key) {
                 *entry = None;
             }
         }
     }
     people
+}
+
+/// For a story's names (key, name and type each, as its articles gave them), which one
+/// each stands for, when that is another of them: a lone first or last name the story
+/// also gives in full (*Putin* for *Vladimir Putin*, *Kim* for *Kim Jong-un*), or a
+/// genitive of another (*Theresa Mays*, *Putins*). Articles fold these within themselves
+/// ([`resolve`]); a story must fold them across its articles, since one article says only
+/// *Støre* where another says *Jonas Gahr Støre*. A word two people of the story share
+/// stands for neither, and a place never stands for a person. Across articles the types
+/// are less sure than within one, so a word not itself taken for a person folds only into
+/// a full name that starts with a given name (not *Notre-Dame* into a *Pariser Kathedrale
+/// Notre-Dame* some article took for a person).
+pub fn story_referents(names: &[(&str, &str, EntityKind)]) -> Vec<Option<usize>> {
+    let people = full_names(names.iter().copied());
+    let index: FxHashMap<&str, usize> = names.iter().enumerate().map(|(i, (key, _, _))| (*key, i)).collect();
+    let full = |key: &str, kind: EntityKind| {
+        let (name, full) = people.get(key)?.as_ref()?;
+        let given = name.split_whitespace().next().is_some_and(is_given_name);
+        (kind == EntityKind::Person || given).then(|| index.get(full.as_str())).flatten()
+    };
+    let direct: Vec<Option<usize>> = names
+        .iter()
+        .map(|&(key, _, kind)| {
+            let own = (kind != EntityKind::Place && !key.contains(' ')).then(|| full(key, kind)).flatten();
+            let genitive = || key.strip_suffix('s').filter(|b| b.chars().count() >= 3).and_then(|b| index.get(b));
+            own.or_else(genitive).copied()
+        })
+        .collect();
+    // A genitive of a short form stands for what the short form stands for (*Putins*).
+    // Every step goes from one word to a longer name or drops a letter, so chains end.
+    let last = |mut to: usize| {
+        while let Some(next) = direct[to] {
+            to = next;
+        }
+        to
+    };
+    direct.iter().map(|r| r.map(last)).collect()
 }
 
 /// The entity a mention stands for, when that is another name in the article: a surname
@@ -720,6 +780,11 @@ mod tests {
     }
 
     fn run(text: &str, headline_case: bool, body_for_context: &str) -> Vec<Entity> {
+        run_in(text, headline_case, body_for_context, false)
+    }
+
+    /// [`run`] in a language that capitalises every noun (German).
+    fn run_in(text: &str, headline_case: bool, body_for_context: &str, capitalised_nouns: bool) -> Vec<Entity> {
         let all = format!("{text}\n{body_for_context}");
         let tokens = tokenize(&all);
         let all_facts = facts(&tokens);
@@ -735,8 +800,8 @@ mod tests {
         let ctx = DocumentContext {
             lowercase_words: &lowercase,
             mid_sentence_capitals: &mid,
-            capitalised_nouns: false,
-            genitive_s: true,
+            capitalised_nouns,
+            genitive_s: !capitalised_nouns,
         };
         let tokens = tokenize(text);
         extract(&tokens, &facts(&tokens), text, &ctx, headline_case)
@@ -744,6 +809,16 @@ mod tests {
 
     fn names(entities: &[Entity]) -> Vec<&str> {
         entities.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    #[test]
+    fn german_nouns_before_a_name_are_not_part_of_it() {
+        let text = "Die Schwedin Greta Thunberg sprach vom Gipfeltreffen von Donald Trump, \
+                    während Nordkoreas Kim Jong-un und Olaf von Berg schwiegen.";
+        let e = run_in(text, false, "", true);
+        assert_eq!(names(&e), ["Greta Thunberg", "Donald Trump", "Kim Jong-un", "Olaf von Berg"], "{e:?}");
+        let e = run_in("Die Parlamentsdirektorin Marianne Andreassen und der Machthaber Kim Jong-un.", false, "", true);
+        assert_eq!(names(&e), ["Marianne Andreassen", "Kim Jong-un"], "titles lead into names: {e:?}");
     }
 
     #[test]
@@ -835,6 +910,29 @@ mod tests {
         let e = resolved("Kremlin says the talks went well. Putins office and Putin agreed.", true);
         assert!(e.contains(&("Putin".to_string(), EntityKind::Other)), "{e:?}");
         assert!(!e.iter().any(|(n, _)| n == "Putins"), "{e:?}");
+    }
+
+    #[test]
+    fn a_story_folds_short_forms_and_genitives_into_the_full_name_but_not_a_shared_surname() {
+        use EntityKind::{Other, Person, Place};
+        let names = [
+            ("vladimir putin", "Vladimir Putin", Person),
+            ("putin", "Putin", Person),
+            ("putins", "Putins", Other),
+            ("theresa may", "Theresa May", Person),
+            ("theresa mays", "Theresa Mays", Person),
+            ("erna solberg", "Erna Solberg", Person),
+            ("bjorn solberg", "Bjørn Solberg", Person),
+            ("solberg", "Solberg", Person),
+            ("kim iongun", "Kim Jong-un", Person),
+            ("kim", "Kim", Other),
+            ("may", "May", Place),
+            ("pariser katedrale notre-dame", "Pariser Kathedrale Notre-Dame", Person),
+            ("notre-dame", "Notre-Dame", Other),
+        ];
+        let to = story_referents(&names);
+        let expected = [None, Some(0), Some(0), None, Some(3), None, None, None, None, Some(8), None, None, None];
+        assert_eq!(to, expected);
     }
 
     #[test]

@@ -27,7 +27,7 @@ mod words;
 
 pub use analyzer::{Analysis, Analyzer, LeadSentence};
 pub use embedding::{ModelError, StaticModel};
-pub use entity::{Entity, EntityKind};
+pub use entity::{Entity, EntityKind, story_referents};
 pub use gazetteer::{Gazetteer, Place, PlaceKind};
 pub use index_terms::{IndexTerm, IndexTerms};
 pub use language::{Identified, Lang};

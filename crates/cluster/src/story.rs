@@ -74,7 +74,7 @@ struct TitleCandidate {
 }
 
 /// One entity across a story's articles.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct EntityTally {
     name: String,
     kind: EntityKind,
@@ -143,6 +143,10 @@ pub struct StoryEntity {
     /// relative to the story's most salient entity (rounded to three decimals, so that it
     /// reads the same in every output).
     pub salience: f64,
+    /// Shorter forms its articles also used, folded into it (*Putin*, *Putins* for
+    /// *Vladimir Putin*); left out of JSON when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// What a story keeps of each article that joins it.
@@ -435,18 +439,23 @@ impl ActiveStory {
         }
     }
 
-    /// The most salient entities, most salient first.
+    /// The most salient entities, most salient first, each short form folded into the full
+    /// name it stands for (see [`tidings_analyze::story_referents`]).
     fn entities(&self) -> Vec<StoryEntity> {
-        let top = self.entity_names.values().map(|t| t.salience).fold(f32::MIN_POSITIVE, f32::max);
-        let mut entities: Vec<StoryEntity> = self
-            .entity_names
-            .iter()
-            .map(|(key, t)| StoryEntity {
-                name: t.name.clone(),
-                key: key.clone(),
+        let folded = self.folded_entities();
+        let top = folded.iter().map(|(_, t, _)| t.salience).fold(f32::MIN_POSITIVE, f32::max);
+        let articles = u32::try_from(self.article_ids.len()).unwrap_or(u32::MAX);
+        let mut entities: Vec<StoryEntity> = folded
+            .into_iter()
+            .map(|(key, t, aliases)| StoryEntity {
+                name: t.name,
+                key: key.to_string(),
                 kind: t.kind,
-                mentions: t.mentions,
+                // One article naming *Putin* and another *Vladimir Putin* are two; no
+                // article counts twice, but the sum must not say more than the story has.
+                mentions: t.mentions.min(articles.max(1)),
                 salience: (f64::from(t.salience / top) * 1000.0).round() / 1000.0,
+                aliases,
             })
             .collect();
         entities.sort_by(|a, b| {
@@ -454,6 +463,31 @@ impl ActiveStory {
         });
         entities.truncate(SUMMARY_ENTITIES);
         entities
+    }
+
+    /// The entity tallies with every short form added into its full name's: key, tally
+    /// and the names folded in.
+    fn folded_entities(&self) -> Vec<(&str, EntityTally, Vec<String>)> {
+        let mut tallies: Vec<(&String, &EntityTally)> = self.entity_names.iter().collect();
+        // Sorted so that a card reads the same whatever order the map iterates in.
+        tallies.sort_by(|a, b| a.0.cmp(b.0));
+        let names: Vec<(&str, &str, EntityKind)> =
+            tallies.iter().map(|(key, t)| (key.as_str(), t.name.as_str(), t.kind)).collect();
+        let referents = tidings_analyze::story_referents(&names);
+        let mut folded: Vec<Option<(&str, EntityTally, Vec<String>)>> = tallies
+            .iter()
+            .zip(&referents)
+            .map(|((key, t), to)| to.is_none().then(|| (key.as_str(), (*t).clone(), Vec::new())))
+            .collect();
+        for ((_, short), to) in tallies.iter().zip(&referents) {
+            let Some(Some((_, full, aliases))) = to.map(|to| folded[to].as_mut()) else { continue };
+            full.mentions += short.mentions;
+            full.salience += short.salience;
+            if !aliases.contains(&short.name) && short.name != full.name {
+                aliases.push(short.name.clone());
+            }
+        }
+        folded.into_iter().flatten().collect()
     }
 
     /// Up to [`SUMMARY_SENTENCES`] lead sentences in `lang`: greedily the one closest to the
@@ -612,6 +646,36 @@ mod tests {
     }
 
     #[test]
+    fn a_card_names_each_person_once_with_the_short_forms_folded_in() {
+        let mut s = story();
+        let named = |text: &str, salience: f32| tidings_analyze::Entity {
+            key: tidings_analyze::name_key(text),
+            ..entity(text, salience)
+        };
+        record(&mut s, "a", 1, &[named("Vladimir Putin", 1.0), named("Erna Solberg", 0.5)]);
+        record(&mut s, "b", 2, &[named("Putin", 1.0), named("Solberg", 0.5)]);
+        record(&mut s, "c", 3, &[named("Putins", 0.5), named("Bjørn Solberg", 0.2)]);
+        let card = s.card();
+        let listed: Vec<(&str, u32, f64, Vec<&str>)> = card
+            .entities
+            .iter()
+            .map(|e| (e.name.as_str(), e.mentions, e.salience, e.aliases.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("Vladimir Putin", 3, 1.0, vec!["Putin", "Putins"]),
+                ("Erna Solberg", 1, 0.2, vec![]),
+                ("Solberg", 1, 0.2, vec![]),
+                ("Bjørn Solberg", 1, 0.08, vec![]),
+            ]
+        );
+        let json = serde_json::to_value(&card.entities).unwrap_or_default();
+        assert_eq!(json[0]["aliases"], serde_json::json!(["Putin", "Putins"]));
+        assert!(json[1].get("aliases").is_none(), "no aliases, no field: {json}");
+    }
+
+    #[test]
     fn a_merged_story_s_articles_fall_into_stream_order() {
         let mut big = story();
         let mut small = ActiveStory::new(2);
@@ -657,6 +721,7 @@ mod tests {
             kind,
             mentions: 1,
             salience: 1.0,
+            aliases: Vec::new(),
         };
         let entities = [entity("Juri Usjakov", EntityKind::Person), entity("Vladivostok", EntityKind::Place)];
         let keywords: Vec<String> = ["jurij", "toppmøte", "vladivostoks", "atomprogram"].map(String::from).to_vec();

@@ -531,6 +531,7 @@ mod tests {
                     kind: *kind,
                     mentions: 1,
                     salience: *salience,
+                    aliases: Vec::new(),
                 })
                 .collect(),
             copy_groups: Vec::new(),

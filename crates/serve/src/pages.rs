@@ -126,6 +126,38 @@ struct StoriesPage {
     sorts: Vec<(&'static str, &'static str, bool)>,
     base_link: String,
     next_link: Option<String>,
+    /// On an entity's page: what it is and how else it is written.
+    about: Option<String>,
+}
+
+/// What kind of name an entity is, as a reader says it (the API's `type`).
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "person" => "Person",
+        "organization" => "Organisation",
+        "place" => "Place",
+        _ => "Other name",
+    }
+}
+
+/// "Person · also written Putin, Putins": the entity's type and its folded short forms,
+/// from the first listed story that names it (by key, name or short form).
+fn entity_about<'a>(stories: impl IntoIterator<Item = &'a serde_json::Value>, name: &str) -> Option<String> {
+    let same = |v: &serde_json::Value| v.as_str().is_some_and(|s| s.to_lowercase() == name.to_lowercase());
+    let e = stories.into_iter().filter_map(|list| list.as_array()).flatten().find(|e| {
+        e["key"].as_str() == Some(name)
+            || same(&e["name"])
+            || e["aliases"].as_array().is_some_and(|a| a.iter().any(same))
+    })?;
+    let mut about = kind_label(e["type"].as_str().unwrap_or_default()).to_string();
+    let full = e["name"].as_str().unwrap_or_default();
+    let mut others: Vec<&str> = vec![full];
+    others.extend(e["aliases"].as_array().into_iter().flatten().filter_map(|a| a.as_str()));
+    others.retain(|o| o.to_lowercase() != name.to_lowercase());
+    if !others.is_empty() {
+        about.push_str(&format!(" · also written {}", others.join(", ")));
+    }
+    Some(about)
 }
 
 fn outlets(sources: &[String]) -> String {
@@ -194,7 +226,8 @@ fn story_list(
         .map(|(label, key)| (label, key, key == sort))
         .collect();
     let next_link = page.next_cursor.map(|c| format!("{base}sort={}&cursor={}", url_part(sort), url_part(&c)));
-    Ok(StoriesPage { heading, rows, sorts, base_link: base, next_link, feed_link: feed_link(p) })
+    let about = p.entity.as_deref().and_then(|e| entity_about(page.stories.iter().map(|s| &s.row.entities), e));
+    Ok(StoriesPage { heading, rows, sorts, base_link: base, next_link, feed_link: feed_link(p), about })
 }
 
 /// `GET /`: the front page.
@@ -256,7 +289,7 @@ struct StoryPage {
     /// (language code, title) when the story ran in more than one language.
     titles: Vec<(String, String)>,
     keyphrases: Vec<String>,
-    entities: Vec<(String, String)>,
+    entities: NamesByKind,
     timeline: Option<Timeline>,
     timeline_from: String,
     timeline_to: String,
@@ -290,6 +323,37 @@ fn span_text(first: Option<&str>, last: Option<&str>, dates: DateStyle) -> Strin
     tidings_store::date_span(first, last, |t| dates.format(t))
 }
 
+/// A story's names grouped by type, people first: (heading, [(name, link part, short
+/// forms folded into it)]).
+type NamesByKind = Vec<(&'static str, Vec<(String, String, String)>)>;
+
+fn entities_by_kind(entities: &serde_json::Value) -> NamesByKind {
+    let mut groups: NamesByKind =
+        [("People", "person"), ("Organisations", "organization"), ("Places", "place"), ("Other names", "")]
+            .into_iter()
+            .map(|(heading, kind)| {
+                let names = entities
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|e| {
+                        let k = e["type"].as_str().unwrap_or_default();
+                        k == kind || (kind.is_empty() && !["person", "organization", "place"].contains(&k))
+                    })
+                    .filter_map(|e| {
+                        let name = e["name"].as_str()?;
+                        let aliases: Vec<&str> =
+                            e["aliases"].as_array().into_iter().flatten().filter_map(|a| a.as_str()).collect();
+                        Some((name.to_string(), url_part(name), aliases.join(", ")))
+                    })
+                    .collect();
+                (heading, names)
+            })
+            .collect();
+    groups.retain(|(_, names): &(&str, Vec<_>)| !names.is_empty());
+    groups
+}
+
 fn story_page(detail: StoryDetail, dates: DateStyle, storyline_size: i64) -> StoryPage {
     let mut items = Vec::new();
     for entry in tidings_store::fold_copies(&detail.articles) {
@@ -321,16 +385,7 @@ fn story_page(detail: StoryDetail, dates: DateStyle, storyline_size: i64) -> Sto
     let (timeline_from, timeline_to) = timeline.as_ref().map(|t| (ts(t.start), ts(t.end))).unwrap_or_default();
     let r = &detail.row;
     let span = span_text(r.first_seen.as_deref(), r.last_seen.as_deref(), dates);
-    let entities = r
-        .entities
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .filter_map(|e| e.get("name").and_then(|n| n.as_str()))
-                .map(|n| (n.to_string(), url_part(n)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let entities = entities_by_kind(&r.entities);
     StoryPage {
         id: r.story.clone(),
         title: titled(&r.title),

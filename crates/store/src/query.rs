@@ -356,17 +356,24 @@ impl Store {
         }
         if let Some(e) = &f.entity {
             sql.push_str(match d {
+                // A short form folded into a full name (its `aliases`) finds the story too.
                 Dialect::Sqlite => {
-                    " AND EXISTS (SELECT 1 FROM json_each(entities) WHERE json_extract(value, '$.key') = ?
-                       OR lower(json_extract(value, '$.name')) = lower(?))"
+                    " AND (EXISTS (SELECT 1 FROM json_each(entities) WHERE json_extract(value, '$.key') = ?
+                       OR lower(json_extract(value, '$.name')) = lower(?))
+                       OR EXISTS (SELECT 1 FROM json_each(entities) AS e, json_each(e.value, '$.aliases') AS a
+                       WHERE lower(a.value) = lower(?)))"
                 }
                 Dialect::Postgres => {
-                    " AND EXISTS (SELECT 1 FROM jsonb_array_elements(entities) AS e(value)
-                       WHERE e.value->>'key' = ? OR lower(e.value->>'name') = lower(?))"
+                    " AND (EXISTS (SELECT 1 FROM jsonb_array_elements(entities) AS e(value)
+                       WHERE e.value->>'key' = ? OR lower(e.value->>'name') = lower(?))
+                       OR EXISTS (SELECT 1 FROM jsonb_array_elements(entities) AS e(value),
+                       jsonb_array_elements_text(COALESCE(e.value->'aliases', CAST('[]' AS jsonb))) AS a(alias)
+                       WHERE lower(a.alias) = lower(?)))"
                 }
             });
-            args.push(e.clone().into());
-            args.push(e.clone().into());
+            for _ in 0..3 {
+                args.push(e.clone().into());
+            }
         }
         push_after(&mut sql, &mut args, f.after);
         // Undated stories last, in both databases.
