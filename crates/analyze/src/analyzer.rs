@@ -268,10 +268,10 @@ fn entities(
         // Norwegian has a learned tagger (it types names by context and knows the
         // lowercase words inside them), which reads what the rules found as a hint.
         let title_rules = rule_labels(title, title_facts, &article.title, &ctx, headline_case);
-        let mut found = name_tagger::tagged_entities(title, &title_rules, &article.title, ctx.genitive_s);
+        let mut found = name_tagger::tagged_entities(title, title_facts, &title_rules, &article.title, ctx.genitive_s);
         let in_title = found.len();
         let body_rules = rule_labels(body, body_facts, &article.text, &ctx, false);
-        found.extend(name_tagger::tagged_entities(body, &body_rules, &article.text, ctx.genitive_s));
+        found.extend(name_tagger::tagged_entities(body, body_facts, &body_rules, &article.text, ctx.genitive_s));
         return entity::resolve(found, in_title, ctx.genitive_s);
     }
     let mut found = entity::extract(title, title_facts, &article.title, &ctx, headline_case);
@@ -503,6 +503,20 @@ mod tests {
         assert!(shared(&a.entity_terms, &b.entity_terms) >= 4, "{:?} {:?}", a.entities, b.entities);
         // atomprogrammet / atomvåpenprogrammet share "atom" and "program".
         assert!(shared(&a.body_terms, &b.body_terms) >= 4);
+    }
+
+    #[test]
+    fn a_norwegian_name_ends_before_a_dash_and_never_on_a_function_word() {
+        let analyzer = Analyzer::new();
+        let a = analyzer.analyze(&article(
+            "Ny ferje på sambandet",
+            "Ferja går på sambandet Drøbak–Horten fra mandag. Den lades ved kai i Horten på ti minutter, \
+             sier daglig leder Kari Holm i rederiet til NRK.",
+            Some("nb"),
+        ));
+        let names: Vec<&str> = a.entities.iter().map(|e| e.name.as_str()).collect();
+        assert!(names.contains(&"Horten") && names.contains(&"Kari Holm") && names.contains(&"NRK"), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains('–') || n.ends_with(" på")), "{names:?}");
     }
 
     #[test]

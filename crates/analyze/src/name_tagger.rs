@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::entity::{Entity, EntityKind, tagged_entity};
+use crate::entity::{Entity, EntityKind, WordFacts, tagged_entity};
 use crate::token::Token;
 
 /// The weights shipped with the analyzer, trained on NorNE's Bokmål and Nynorsk training
@@ -180,6 +180,9 @@ impl NameTagger {
         let mut features = Vec::with_capacity(48);
         for i in 0..sentence.len() {
             let prev = sentence.joinable(i, labels.last().copied().unwrap_or(OUTSIDE));
+            // Nor across a dash between words (the route *Moss–Horten*), at run time only:
+            // the treebank spaces its dashes, so training never sees one between names.
+            let prev = if matches!(sentence.mark_before(i), "–" | "—") { OUTSIDE } else { prev };
             if sentence.unscored(i, prev) {
                 labels.push(OUTSIDE);
                 continue;
@@ -211,7 +214,13 @@ impl NameTagger {
 
 /// The entities the shipped tagger finds in a segment (a headline or a body), sentence by
 /// sentence as the tokenizer marks them.
-pub(crate) fn tagged_entities(tokens: &[Token<'_>], rules: &[Label], text: &str, genitive_s: bool) -> Vec<Entity> {
+pub(crate) fn tagged_entities(
+    tokens: &[Token<'_>],
+    facts: &[WordFacts],
+    rules: &[Label],
+    text: &str,
+    genitive_s: bool,
+) -> Vec<Entity> {
     let tagger = NameTagger::active();
     let mut out = Vec::new();
     let mut start = 0;
@@ -222,7 +231,16 @@ pub(crate) fn tagged_entities(tokens: &[Token<'_>], rules: &[Label], text: &str,
         let sentence = &tokens[start..end];
         let sentence_rules = rules.get(start..end).map(<[Label]>::to_vec).unwrap_or_default();
         for name in tagger.tag(&Sentence::with_rules(text, sentence, sentence_rules)) {
-            let words = &sentence[name.start..name.end];
+            // A name may go on in lowercase (*Bergen tingrett*) but never ends on a
+            // function word (*Horten på*; *NRK*, a stop word for counting, is a name).
+            let stop = |i: &usize| {
+                facts.get(start + i).is_some_and(|f| f.stop) && !sentence[*i].text.chars().any(char::is_uppercase)
+            };
+            let end = (name.start + 1..=name.end).rev().find(|e| !stop(&(e - 1))).unwrap_or(name.start);
+            let words = &sentence[name.start..end];
+            if words.is_empty() {
+                continue;
+            }
             // A name has a capital somewhere (numbers and common words tagged by
             // mistake do not).
             if !words.iter().any(|w| w.text.chars().any(char::is_uppercase)) {
