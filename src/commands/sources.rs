@@ -83,6 +83,9 @@ fn line(feed: &FeedRow) -> String {
             s.push_str(&format!(", last ok {ok}"));
         }
     }
+    if feed.disallowed > 0 {
+        s.push_str(&format!("\n      {} pages disallowed by robots.txt (their feed summaries kept)", feed.disallowed));
+    }
     if let Some(e) = &feed.last_error {
         s.push_str(&format!("\n      last error: {e}"));
     }

@@ -26,6 +26,11 @@ struct Fixtures {
 
 impl Fixtures {
     fn start() -> Fixtures {
+        Self::with_robots(None)
+    }
+
+    /// The fixtures with a robots.txt (without one, `/robots.txt` is a 404).
+    fn with_robots(robots: Option<&'static str>) -> Fixtures {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let version = Arc::new(AtomicUsize::new(1));
@@ -34,7 +39,7 @@ impl Fixtures {
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let (v, s, b) = (v.clone(), s.clone(), b.clone());
-                std::thread::spawn(move || serve(stream, &b, &v, &s));
+                std::thread::spawn(move || serve(stream, &b, &v, &s, robots));
             }
         });
         Fixtures { base, version, seen }
@@ -46,7 +51,7 @@ impl Fixtures {
     }
 }
 
-fn serve(stream: TcpStream, base: &str, version: &AtomicUsize, seen: &Seen) {
+fn serve(stream: TcpStream, base: &str, version: &AtomicUsize, seen: &Seen, robots: Option<&str>) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() {
@@ -72,6 +77,9 @@ fn serve(stream: TcpStream, base: &str, version: &AtomicUsize, seen: &Seen) {
         let _ = out.write_all(body);
     };
     match path.as_str() {
+        "/robots.txt" if robots.is_some() => {
+            respond(&mut out, "200 OK", "Content-Type: text/plain\r\n", robots.unwrap_or_default().as_bytes())
+        }
         "/nordlys.rss" => {
             let etag = format!("\"nordlys-v{v}\"");
             if headers.get("if-none-match") == Some(&etag) {
@@ -309,6 +317,25 @@ fn watch_follows_feeds_fetches_pages_and_survives_bad_ones() {
     let dated: jiff::Timestamp = storm["published"].as_str().expect("dated").parse().expect("RFC 3339");
     assert!(dated >= before_fetch && dated <= jiff::Timestamp::now(), "the fetch time, not 9998: {storm}");
     assert_eq!(server.requests_to("/a/ferje.html").len(), 1, "a page is fetched once");
+}
+
+#[test]
+fn pages_robots_txt_disallows_are_never_asked_for_and_their_summaries_are_stored() {
+    let server = Fixtures::with_robots(Some("User-agent: *\nDisallow: /a/\n\nUser-agent: otherbot\nDisallow:\n"));
+    let dir = TestDir::new();
+    let data = dir.path("data");
+    let out = tidings!("sources", "add", "--data", &data, format!("{}/nordlys.rss", server.base));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary = watch_once(&data);
+    assert!(summary.contains("added 2 articles (2 pages disallowed by robots.txt"), "{summary}");
+    assert!(server.requests_to("/a/ferje.html").is_empty() && server.requests_to("/a/strom.html").is_empty());
+    assert_eq!(server.requests_to("/robots.txt").len(), 1);
+    let stored = articles(&data);
+    let ferje = stored.iter().find(|a| a["title"] == "Ferja gikk på grunn").expect("the item is stored");
+    assert_eq!(ferje["body"], "Ingen skadd.", "the feed's summary stands in for the page");
+    assert_eq!(feed(&feeds(&data), "/nordlys.rss")["disallowed"], 2);
+    let listed = tidings!("sources", "list", "--data", &data);
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("2 pages disallowed by robots.txt"));
 }
 
 #[test]

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tidings_article::{Article, Origin, Precision, Published};
-use tidings_fetch::{FetchConfig, FetchError, Fetched, Fetcher, Validators};
+use tidings_fetch::{FetchConfig, FetchError, Fetched, Fetcher, Permission, Validators};
 use tidings_ingest::{FeedDocument, PageHints, page_article, parse_feed_document};
 use tidings_store::{FeedRow, Feeds, PollRecord};
 
@@ -68,6 +68,10 @@ pub struct PassReport {
     pub failed: usize,
     pub pages: usize,
     pub added: usize,
+    /// Pages their site's robots.txt keeps from us (their feed items stand in for them).
+    pub disallowed: usize,
+    /// Pages of sites whose robots.txt cannot be had now: their items wait for a later poll.
+    pub waiting: usize,
 }
 
 impl std::fmt::Display for PassReport {
@@ -76,7 +80,15 @@ impl std::fmt::Display for PassReport {
             f,
             "polled {} feeds ({} unchanged, {} failed), fetched {} pages, added {} articles",
             self.feeds, self.unchanged, self.failed, self.pages, self.added
-        )
+        )?;
+        if self.disallowed > 0 || self.waiting > 0 {
+            write!(
+                f,
+                " ({} pages disallowed by robots.txt, {} waiting for a robots.txt to answer)",
+                self.disallowed, self.waiting
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -85,6 +97,27 @@ pub struct Watcher {
     fetcher: Fetcher,
     interval: Duration,
     workers: usize,
+}
+
+/// What became of a feed item's page.
+#[derive(Debug, Clone)]
+enum Page {
+    /// The article: the page extracted, or the item where the page could not be had.
+    Read(Option<Article>),
+    /// The site's robots.txt disallows the page: the item stands in for it.
+    Disallowed(Option<Article>),
+    /// The site's robots.txt cannot be had (why): the item waits, unseen.
+    Waiting(String),
+}
+
+/// What storing a feed's items did.
+#[derive(Debug, Default)]
+struct Stored {
+    added: usize,
+    disallowed: usize,
+    /// Items left unseen, and why, for the robots.txt of their site to answer.
+    waiting: usize,
+    why_waiting: Option<String>,
 }
 
 /// The outcome of polling one feed.
@@ -150,19 +183,32 @@ impl Watcher {
                 }
             }
         }
-        let pages = parallel_map(&jobs, self.workers, |(_, _, item)| self.page(item).map(dated));
+        let pages = parallel_map(&jobs, self.workers, |(_, _, item)| self.page(item));
         report.pages = jobs.len();
-        let mut per_feed: Vec<Vec<(String, Option<Article>)>> = vec![Vec::new(); due.len()];
-        for ((i, key, _), article) in jobs.into_iter().zip(pages) {
-            per_feed[i].push((key, article));
+        let mut per_feed: Vec<Vec<(String, Page)>> = vec![Vec::new(); due.len()];
+        for ((i, key, _), page) in jobs.into_iter().zip(pages) {
+            per_feed[i].push((key, page));
         }
         // Why the target cannot take articles now (the stream is away), once it said so.
         let mut held_back: Option<String> = None;
         for ((feed, poll), items) in due.iter().zip(polls).zip(per_feed) {
             let record = match self.store(feeds, target, feed, items, &mut held_back)? {
-                Some(added) => {
-                    report.added += added;
-                    self.record(feed, poll, added, now, &mut report)
+                Some(stored) => {
+                    report.added += stored.added;
+                    report.disallowed += stored.disallowed;
+                    report.waiting += stored.waiting;
+                    // Items that wait make the poll a failed one: the validators stay as
+                    // they were, so the next poll (after a backoff) brings them again.
+                    let poll = match stored.why_waiting {
+                        Some(why) => FeedPoll::Failed {
+                            status: None,
+                            error: format!("{} pages wait for robots.txt: {why}", stored.waiting),
+                        },
+                        None => poll,
+                    };
+                    let mut record = self.record(feed, poll, stored.added, now, &mut report);
+                    record.disallowed = stored.disallowed as i64;
+                    record
                 }
                 // Recorded as a failed poll: the items stay unseen and the validators as they
                 // were, so the feed brings them again when it is next polled (with backoff).
@@ -202,11 +248,22 @@ impl Watcher {
         }
     }
 
-    /// The article behind a feed item: its page, extracted, or the item itself when the
-    /// page cannot be had or says nothing. See [`dated`] for its time.
-    fn page(&self, item: &Article) -> Option<Article> {
-        let fallback = || (!item.title.trim().is_empty() || !item.text.trim().is_empty()).then(|| item.clone());
-        let Some(url) = item.url.as_deref() else { return fallback() };
+    /// What becomes of a feed item's page: read (see [`Watcher::read_page`]) where the
+    /// site's robots.txt allows it, else the item stands in for it, or waits for the
+    /// robots.txt to answer.
+    fn page(&self, item: &Article) -> Page {
+        let Some(url) = item.url.as_deref() else { return Page::Read(summary(item).map(dated)) };
+        match self.fetcher.permission(url) {
+            Permission::Allowed => Page::Read(self.read_page(item, url).map(dated)),
+            Permission::Disallowed => Page::Disallowed(summary(item).map(dated)),
+            Permission::Unreachable(why) => Page::Waiting(why),
+        }
+    }
+
+    /// The article behind a feed item: its page at `url`, extracted, or the item itself
+    /// when the page cannot be had or says nothing. See [`dated`] for its time.
+    fn read_page(&self, item: &Article, url: &str) -> Option<Article> {
+        let fallback = || summary(item);
         let body = match self.fetcher.get(url, &Validators::default()) {
             Ok(Fetched::Body(body)) if is_html(body.content_type.as_deref()) => body,
             Ok(_) => return fallback(),
@@ -233,20 +290,34 @@ impl Watcher {
         }
     }
 
-    /// Stores a feed's new articles and marks its items seen. Returns how many were added,
-    /// or `None` when the target cannot take them now (a stream that is away: the reason
-    /// goes to `held_back`, and the rest of the pass does not wait for it again).
+    /// Stores a feed's new articles and marks their items seen (not those that wait).
+    /// Returns what it did, or `None` when the target cannot take them now (a stream that
+    /// is away: the reason goes to `held_back`, and the rest of the pass does not wait for
+    /// it again).
     fn store(
         &self,
         feeds: &Feeds,
         target: &mut dyn ArticleTarget,
         feed: &FeedRow,
-        items: Vec<(String, Option<Article>)>,
+        items: Vec<(String, Page)>,
         held_back: &mut Option<String>,
-    ) -> Result<Option<usize>, EngineError> {
+    ) -> Result<Option<Stored>, EngineError> {
+        let mut stored = Stored::default();
         let mut articles = Vec::new();
         let mut seen = Vec::with_capacity(items.len());
-        for (key, article) in items {
+        for (key, page) in items {
+            let article = match page {
+                Page::Read(article) => article,
+                Page::Disallowed(article) => {
+                    stored.disallowed += 1;
+                    article
+                }
+                Page::Waiting(why) => {
+                    stored.waiting += 1;
+                    stored.why_waiting.get_or_insert(why);
+                    continue;
+                }
+            };
             seen.push((key, article.as_ref().map(|a| a.id.clone())));
             articles.extend(article);
         }
@@ -266,7 +337,8 @@ impl Watcher {
             }
         };
         feeds.mark_seen(feed.id, &seen)?;
-        Ok(Some(added as usize))
+        stored.added = added as usize;
+        Ok(Some(stored))
     }
 
     /// The record of a poll, with when the feed is next due.
@@ -316,6 +388,11 @@ impl Watcher {
         let wait = (self.interval.as_secs() as i64).max(asked).min(MAX_INTERVAL.as_secs() as i64);
         now + wait
     }
+}
+
+/// A feed item as the article, when it says anything.
+fn summary(item: &Article) -> Option<Article> {
+    (!item.title.trim().is_empty() || !item.text.trim().is_empty()).then(|| item.clone())
 }
 
 fn status_of(e: &FetchError) -> Option<u16> {
@@ -401,6 +478,17 @@ mod tests {
     /// query is ignored),
     /// `/bridge` (a page), `/broken.xml` (500), anything else 404.
     fn serve() -> String {
+        serve_site(Arc::default()).0
+    }
+
+    /// The answer a test site gives for `/robots.txt` (status line and body; none: 404),
+    /// which the test may change while the site runs.
+    type RobotsAnswer = Arc<std::sync::Mutex<Option<(&'static str, &'static str)>>>;
+
+    /// [`serve`] with a robots.txt, and the paths it was asked for.
+    fn serve_site(robots: RobotsAnswer) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+        let asked: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+        let log = asked.clone();
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         let base = format!("http://{}", listener.local_addr().expect("its address"));
         let feed = format!(
@@ -419,12 +507,17 @@ mod tests {
                 let target = request.split_whitespace().nth(1).unwrap_or("/");
                 // The query is ignored: `/feed.xml?again` is a second feed with the same items.
                 let path = target.split('?').next().unwrap_or("/").to_string();
-                let (status, etag, body) = match path.as_str() {
-                    "/feed.xml" if request.contains("\"v1\"") => ("304 Not Modified", "\"v1\"", String::new()),
-                    "/feed.xml" => ("200 OK", "\"v1\"", feed.clone()),
-                    "/bridge" => ("200 OK", "\"p\"", PAGE.to_string()),
-                    "/broken.xml" => ("500 Internal Server Error", "\"b\"", "down".to_string()),
-                    _ => ("404 Not Found", "\"n\"", "no such page".to_string()),
+                log.lock().expect("the log").push(path.clone());
+                let robots_answer = *robots.lock().expect("the robots answer");
+                let (status, etag, body) = match (path.as_str(), robots_answer) {
+                    ("/robots.txt", Some((status, body))) => (status, "\"r\"", body.to_string()),
+                    (path, _) => match path {
+                        "/feed.xml" if request.contains("\"v1\"") => ("304 Not Modified", "\"v1\"", String::new()),
+                        "/feed.xml" => ("200 OK", "\"v1\"", feed.clone()),
+                        "/bridge" => ("200 OK", "\"p\"", PAGE.to_string()),
+                        "/broken.xml" => ("500 Internal Server Error", "\"b\"", "down".to_string()),
+                        _ => ("404 Not Found", "\"n\"", "no such page".to_string()),
+                    },
                 };
                 let kind = if path.ends_with(".xml") { "application/rss+xml" } else { "text/html" };
                 let _ = write!(
@@ -435,11 +528,16 @@ mod tests {
                 );
             }
         });
-        base
+        (base, asked)
     }
 
     fn watcher() -> Watcher {
-        let fetch = FetchConfig { host_delay: Duration::ZERO, retries: 0, ..FetchConfig::default() };
+        let fetch = FetchConfig {
+            host_delay: Duration::ZERO,
+            retries: 0,
+            robots_retry: Duration::ZERO,
+            ..FetchConfig::default()
+        };
         Watcher::new(WatchConfig { fetch, interval: Duration::from_secs(60), workers: 2 })
     }
 
@@ -470,6 +568,44 @@ mod tests {
         assert_eq!((second.unchanged, second.pages, second.added), (1, 0, 0));
         assert_eq!(target.0.len(), 2);
         assert!(feeds.next_due().expect("due").is_some_and(|t| t > unix_now()), "not due again at once");
+    }
+
+    #[test]
+    fn pages_robots_txt_disallows_are_not_fetched_and_their_summaries_are_kept() {
+        let robots: RobotsAnswer = Arc::new(std::sync::Mutex::new(Some(("200 OK", "User-agent: *\nDisallow: /\n"))));
+        let (base, asked) = serve_site(robots);
+        let dir = tempfile::tempdir().expect("dir");
+        let feeds = feeds_of(dir.path(), &[format!("{base}/feed.xml")]);
+        let mut target = Recorder::default();
+        let report = watcher().pass(&feeds, &mut target, true).expect("a pass");
+        assert_eq!((report.pages, report.disallowed, report.waiting, report.added), (2, 2, 0, 2));
+        let bridge = target.0.iter().find(|a| a.title.starts_with("Bridge")).expect("the item");
+        assert_eq!(bridge.text, "The bridge reopened.", "the feed's summary, not the page");
+        let asked = asked.lock().expect("the log").clone();
+        assert_eq!(asked, ["/feed.xml", "/robots.txt"], "no page was asked for, robots.txt once");
+        let feed = &feeds.list().expect("feeds")[0];
+        assert_eq!((feed.disallowed, feed.articles, feed.last_error.as_deref()), (2, 2, None));
+    }
+
+    #[test]
+    fn pages_wait_while_robots_txt_fails_and_come_once_it_answers() {
+        let robots: RobotsAnswer = Arc::new(std::sync::Mutex::new(Some(("503 Service Unavailable", "busy"))));
+        let (base, asked) = serve_site(robots.clone());
+        let dir = tempfile::tempdir().expect("dir");
+        let feeds = feeds_of(dir.path(), &[format!("{base}/feed.xml")]);
+        let (watcher, mut target) = (watcher(), Recorder::default());
+        let report = watcher.pass(&feeds, &mut target, true).expect("a pass");
+        assert_eq!((report.waiting, report.added, report.failed), (2, 0, 1));
+        assert!(!asked.lock().expect("the log").iter().any(|p| p == "/bridge"), "no page fetched");
+        let feed = &feeds.list().expect("feeds")[0];
+        assert!(feed.last_error.as_deref().is_some_and(|e| e.contains("robots.txt") && e.contains("503")), "{feed:?}");
+        assert_eq!(feed.etag, None, "the validators stay as they were, so the items come again");
+        // The site answers now (no robots.txt at all: everything allowed).
+        *robots.lock().expect("the robots answer") = None;
+        let report = watcher.pass(&feeds, &mut target, true).expect("a pass");
+        assert_eq!((report.waiting, report.added, report.failed), (0, 2, 0));
+        let bridge = target.0.iter().find(|a| a.title.starts_with("Bridge")).expect("the page");
+        assert!(bridge.text.contains("steel frame"), "the page itself: {}", bridge.text);
     }
 
     #[test]

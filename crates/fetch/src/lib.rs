@@ -13,6 +13,11 @@ use std::time::{Duration, Instant};
 
 use ureq::ResponseExt;
 
+mod robots;
+
+pub use robots::{MAX_CRAWL_DELAY, MAX_RULES_AGE, PRODUCT_TOKEN, Permission};
+use robots::{RobotsCache, Rules};
+
 /// Settings of a fetcher; [`FetchConfig::default`] is what `tidings watch` uses.
 #[derive(Debug, Clone)]
 pub struct FetchConfig {
@@ -28,6 +33,9 @@ pub struct FetchConfig {
     pub retries: u32,
     /// The first retry waits this long; each further one twice as long.
     pub backoff: Duration,
+    /// How long a site whose robots.txt cannot be had (5xx, no answer) is left alone
+    /// before it is asked again.
+    pub robots_retry: Duration,
 }
 
 impl Default for FetchConfig {
@@ -43,6 +51,7 @@ impl Default for FetchConfig {
             host_delay: Duration::from_secs(1),
             retries: 2,
             backoff: Duration::from_secs(2),
+            robots_retry: Duration::from_secs(300),
         }
     }
 }
@@ -130,6 +139,9 @@ pub struct Fetcher {
     /// Per host: held for the whole of a request (one at a time), holding when the host
     /// may next be asked.
     hosts: Mutex<HashMap<String, Arc<Mutex<Instant>>>>,
+    /// Per host: the `Crawl-delay` its robots.txt asks for, where longer than ours.
+    crawl_delays: Mutex<HashMap<String, Duration>>,
+    robots: RobotsCache,
 }
 
 impl Fetcher {
@@ -144,7 +156,62 @@ impl Fetcher {
             .http_status_as_error(false)
             .build()
             .new_agent();
-        Self { agent, config, hosts: Mutex::new(HashMap::new()) }
+        Self {
+            agent,
+            config,
+            hosts: Mutex::new(HashMap::new()),
+            crawl_delays: Mutex::new(HashMap::new()),
+            robots: RobotsCache::default(),
+        }
+    }
+
+    /// Whether the site's robots.txt lets us fetch `url` (RFC 9309, see `robots.rs`):
+    /// its rules are fetched politely, like any request, when not known or too old, and
+    /// its `Crawl-delay` then spaces our requests to the host.
+    pub fn permission(&self, url: &str) -> Permission {
+        let Ok(parsed) = check_url(url) else { return Permission::Allowed };
+        let (Some((origin, robots_url)), Some(host)) = (robots::robots_url(&parsed), host_of(parsed.as_str())) else {
+            return Permission::Allowed;
+        };
+        let (permission, delay) = self.robots.permission(&origin, parsed.as_str(), || self.fetch_rules(&robots_url));
+        if let Some(delay) = delay.filter(|d| *d > self.config.host_delay) {
+            let known =
+                self.crawl_delays.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(host.clone(), delay);
+            if known.is_none() {
+                // The robots.txt request itself was spaced by our delay alone.
+                let gate = self.gate(&host);
+                let mut next = gate.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                *next = (*next).max(Instant::now() + delay);
+            }
+        }
+        permission
+    }
+
+    /// A site's robots.txt as rules, and how long they hold: as its `Cache-Control` says
+    /// (at most a day); an unreachable one for [`FetchConfig::robots_retry`].
+    fn fetch_rules(&self, robots_url: &str) -> (Rules, Duration) {
+        match self.get(robots_url, &Validators::default()) {
+            Ok(Fetched::Body(body)) => (Rules::parse(&body.bytes), body.max_age.unwrap_or(MAX_RULES_AGE)),
+            Ok(Fetched::NotModified { .. }) => (Rules::Everything, MAX_RULES_AGE),
+            // "Unavailable" (RFC 9309, 2.3.1.3): no rules, everything allowed.
+            Err(FetchError::Status { status }) if (400..500).contains(&status) => (Rules::Everything, MAX_RULES_AGE),
+            Err(e @ (FetchError::Status { .. } | FetchError::Timeout(_) | FetchError::Network(_))) => {
+                tracing::warn!("{robots_url}: {e}; fetching nothing from the site until it answers");
+                (Rules::Unreachable(format!("{robots_url}: {e}")), self.config.robots_retry)
+            }
+            // Too many redirects, a redirect elsewhere than the web, a huge file: treated
+            // as unavailable, as the RFC allows.
+            Err(e) => {
+                tracing::warn!("{robots_url}: {e}; treating the site as having no robots.txt");
+                (Rules::Everything, MAX_RULES_AGE)
+            }
+        }
+    }
+
+    /// The least time between two requests to `host`: ours, or its `Crawl-delay`.
+    fn host_delay(&self, host: &str) -> Duration {
+        let delays = self.crawl_delays.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        delays.get(host).copied().unwrap_or(self.config.host_delay).max(self.config.host_delay)
     }
 
     pub fn config(&self) -> &FetchConfig {
@@ -187,18 +254,21 @@ impl Fetcher {
     /// Runs `request` while holding the host: one request per host at a time, and at
     /// least `host_delay` after the previous one ended.
     fn polite<T>(&self, host: &str, request: impl FnOnce() -> T) -> T {
-        let gate = {
-            let mut hosts = self.hosts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            hosts.entry(host.to_string()).or_insert_with(|| Arc::new(Mutex::new(Instant::now()))).clone()
-        };
+        let gate = self.gate(host);
         let mut next = gate.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let now = Instant::now();
         if *next > now {
             std::thread::sleep(*next - now);
         }
         let out = request();
-        *next = Instant::now() + self.config.host_delay;
+        *next = Instant::now() + self.host_delay(host);
         out
+    }
+
+    /// A host's gate: held during a request to it, holding when it may next be asked.
+    fn gate(&self, host: &str) -> Arc<Mutex<Instant>> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        hosts.entry(host.to_string()).or_insert_with(|| Arc::new(Mutex::new(Instant::now()))).clone()
     }
 
     fn once(&self, url: &str, validators: &Validators) -> Result<Hop, FetchError> {

@@ -29,6 +29,8 @@ pub struct FeedRow {
     pub last_error: Option<String>,
     pub failures: i64,
     pub articles: i64,
+    /// Pages its sites' robots.txt kept from us (their feed items were stored instead).
+    pub disallowed: i64,
 }
 
 /// What one poll of a feed found, to be recorded.
@@ -48,6 +50,8 @@ pub struct PollRecord {
     pub articles: i64,
     /// A title the feed gave itself, used when the feed has none yet.
     pub title: Option<String>,
+    /// Pages robots.txt kept from us in this poll.
+    pub disallowed: i64,
 }
 
 /// The feed list of a store.
@@ -60,7 +64,7 @@ fn columns(d: Dialect) -> String {
     let time = |c: &str| time_column(d, c);
     format!(
         "id, url, title, {}, etag, last_modified, body_hash, ttl_s, next_poll_ts, {}, {}, last_status, last_error, \
-         failures, articles",
+         failures, articles, disallowed",
         time("added_at"),
         time("last_polled_at"),
         time("last_ok_at")
@@ -84,6 +88,7 @@ fn feed_row(r: &dyn Columns) -> Result<FeedRow, StoreError> {
         last_error: r.opt_text("last_error")?,
         failures: r.int("failures")?,
         articles: r.int("articles")?,
+        disallowed: r.int("disallowed")?,
     })
 }
 
@@ -218,7 +223,8 @@ impl Feeds {
                 ttl_s = coalesce(?8, ttl_s),
                 next_poll_ts = ?9,
                 articles = articles + ?10,
-                title = coalesce(title, ?11)
+                title = coalesce(title, ?11),
+                disallowed = disallowed + ?12
              WHERE id = ?1"
         );
         self.conn.execute(
@@ -235,6 +241,7 @@ impl Feeds {
                 poll.next_poll_ts.into(),
                 poll.articles.into(),
                 poll.title.clone().into(),
+                poll.disallowed.into(),
             ],
         )?;
         Ok(())

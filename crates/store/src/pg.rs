@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0002_breaking.sql"),
     include_str!("../migrations/postgres/0003_alerts.sql"),
     include_str!("../migrations/postgres/0004_follows_open.sql"),
+    include_str!("../migrations/postgres/0005_robots.sql"),
 ];
 
 /// The PostgreSQL schema version this build writes and reads.

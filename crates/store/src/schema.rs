@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_breaking.sql"),
     include_str!("../migrations/0006_alerts.sql"),
     include_str!("../migrations/0007_follows_open.sql"),
+    include_str!("../migrations/0008_robots.sql"),
 ];
 
 /// The writer's page cache, in KiB as a negative `cache_size` asks.
