@@ -20,17 +20,21 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     let dir = &args.data.location();
     let feeds = Feeds::open(dir)?;
     let mut writer = Writer::open_with(dir, CheckpointPolicy::Periodic, super::load_model(&args.model)?)?;
-    let watcher = Watcher::new(watch_config(&args.poll));
+    // SIGTERM or Ctrl-C ends a pass within moments, keeping what it fetched.
+    let stop = stop_on_signal();
+    let watcher = Watcher::stopped_by(watch_config(&args.poll), stop.clone());
     if args.once {
         let report = watcher.pass(&feeds, &mut writer, args.all)?;
         writer.close()?;
         out!("{report}")?;
+        if stop.load(Ordering::SeqCst) {
+            return Ok(ExitCode::SUCCESS);
+        }
         super::ingest::deliver(dir, Duration::from_secs(args.deliver_timeout))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let stop = stop_on_signal();
     let deliverer = tidings_engine::delivery::Deliverer::spawn(dir, stop.clone())?;
-    let followed = watcher.follow(&feeds, &mut writer, &stop, args.all);
+    let followed = watcher.follow(&feeds, &mut writer, args.all);
     stop.store(true, Ordering::SeqCst);
     if deliverer.join().is_err() {
         anyhow::bail!("the webhook deliverer panicked");
@@ -46,14 +50,14 @@ fn publish(args: &WatchArgs, url: &str) -> Result<ExitCode> {
     let feeds = Feeds::open(&args.data.location())?;
     let bus = tidings_bus::Bus::open(url)?;
     let mut target = BusTarget::new(&bus);
-    let watcher = Watcher::new(watch_config(&args.poll));
+    let stop = stop_on_signal();
+    let watcher = Watcher::stopped_by(watch_config(&args.poll), stop.clone());
     if args.once {
         let report = watcher.pass(&feeds, &mut target, args.all)?;
         out!("{report}")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let stop = stop_on_signal();
-    watcher.follow(&feeds, &mut target, &stop, args.all)?;
+    watcher.follow(&feeds, &mut target, args.all)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -119,6 +119,12 @@ fn serve(stream: TcpStream, base: &str, version: &AtomicUsize, seen: &Seen, robo
         "/a/lonn.html" => respond(&mut out, "200 OK", "Content-Type: text/html\r\n", PAYWALL.as_bytes()),
         "/a/ras.html" => respond(&mut out, "200 OK", "Content-Type: text/html\r\n", RAS.as_bytes()),
         "/a/storm.html" => respond(&mut out, "200 OK", "Content-Type: text/html\r\n", STORM.as_bytes()),
+        "/slow.rss" => respond(&mut out, "200 OK", "Content-Type: application/rss+xml\r\n", slow_rss(base).as_bytes()),
+        // A page that answers only after two minutes (a server hanging on a request).
+        "/a/hang.html" => {
+            std::thread::sleep(std::time::Duration::from_secs(120));
+            respond(&mut out, "200 OK", "Content-Type: text/html\r\n", RAS.as_bytes())
+        }
         _ => respond(&mut out, "404 Not Found", "", b"not here"),
     }
 }
@@ -137,6 +143,16 @@ fn nordlys_rss(base: &str, version: usize) -> String {
 {extra}
 <item><title>Ferja gikk på grunn</title><link>{base}/a/ferje.html</link><guid>nordlys-1</guid><pubDate>Mon, 02 Mar 2026 09:30:00 +0100</pubDate><description>Ingen skadd.</description></item>
 <item><title>Strømprisen stiger igjen</title><link>{base}/a/strom.html</link><guid>nordlys-2</guid><pubDate>Mon, 02 Mar 2026 10:00:00 +0100</pubDate><description>Kort.</description></item>
+</channel></rss>"#
+    )
+}
+
+/// A feed whose second page hangs.
+fn slow_rss(base: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Treg</title>
+<item><title>Ferja gikk på grunn</title><link>{base}/a/ferje.html</link><guid>slow-1</guid><description>Ingen skadd.</description></item>
+<item><title>Henger</title><link>{base}/a/hang.html</link><guid>slow-2</guid><description>Kommer senere.</description></item>
 </channel></rss>"#
     )
 }
@@ -336,6 +352,45 @@ fn pages_robots_txt_disallows_are_never_asked_for_and_their_summaries_are_stored
     assert_eq!(feed(&feeds(&data), "/nordlys.rss")["disallowed"], 2);
     let listed = tidings!("sources", "list", "--data", &data);
     assert!(String::from_utf8_lossy(&listed.stdout).contains("2 pages disallowed by robots.txt"));
+}
+
+#[test]
+fn sigterm_mid_pass_stops_the_watcher_at_once_keeping_what_it_fetched() {
+    let server = Fixtures::start();
+    let dir = TestDir::new();
+    let data = dir.path("data");
+    let out = tidings!("sources", "add", "--data", &data, format!("{}/slow.rss", server.base));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut watcher = std::process::Command::new(assert_cmd::cargo::cargo_bin("tidings"))
+        .args(["watch", "--data"])
+        .arg(&data)
+        .args(["--host-delay-ms", "0", "--timeout", "300", "--workers", "1", "-q"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("the watcher starts");
+    // Once the hanging page is asked for, the other has been fetched (one worker, items
+    // in order).
+    let asked = std::time::Instant::now();
+    while server.requests_to("/a/hang.html").is_empty() {
+        assert!(asked.elapsed() < std::time::Duration::from_secs(60), "the watcher never asked for the page");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let sent = std::time::Instant::now();
+    let kill = std::process::Command::new("kill").args(["-TERM", &watcher.id().to_string()]).status();
+    assert!(kill.is_ok_and(|s| s.success()));
+    let status = watcher.wait().expect("the watcher exits");
+    assert!(status.success(), "a clean exit: {status}");
+    let took = sent.elapsed();
+    assert!(took < std::time::Duration::from_secs(30), "stopped long before the page answered: {took:?}");
+    let stored = articles(&data);
+    let titles: Vec<&str> = stored.iter().filter_map(|a| a["title"].as_str()).collect();
+    assert!(titles.iter().any(|t| t.starts_with("Ferja gikk på grunn")), "the fetched page is kept: {titles:?}");
+    assert!(!titles.contains(&"Henger"), "the unfinished item is not stored as its summary: {titles:?}");
+    let listed = feeds(&data);
+    let slow = feed(&listed, "/slow.rss");
+    let now = jiff::Timestamp::now().as_second();
+    assert!(slow["next_poll_ts"].as_i64().is_some_and(|t| t <= now), "due again at once: {slow}");
+    assert_eq!(slow["body_hash"], Value::Null, "not marked unchanged, so the next poll brings the item again");
 }
 
 #[test]

@@ -14,7 +14,7 @@
 //!    never stops the others.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tidings_article::{Article, Origin, Precision, Published};
@@ -94,9 +94,11 @@ impl std::fmt::Display for PassReport {
 
 /// Polls feeds and fetches pages with one polite [`Fetcher`].
 pub struct Watcher {
-    fetcher: Fetcher,
+    fetcher: Arc<Fetcher>,
     interval: Duration,
     workers: usize,
+    /// Once set, the pass under way ends within moments, keeping what it fetched.
+    stop: Arc<AtomicBool>,
 }
 
 /// What became of a feed item's page.
@@ -108,6 +110,8 @@ enum Page {
     Disallowed(Option<Article>),
     /// The site's robots.txt cannot be had (why): the item waits, unseen.
     Waiting(String),
+    /// The watcher stopped before the page was had: the item waits, unseen.
+    Stopped,
 }
 
 /// What storing a feed's items did.
@@ -118,34 +122,55 @@ struct Stored {
     /// Items left unseen, and why, for the robots.txt of their site to answer.
     waiting: usize,
     why_waiting: Option<String>,
+    /// Items left unseen because the watcher stopped.
+    stopped: usize,
 }
 
 /// The outcome of polling one feed.
 enum FeedPoll {
-    Failed { status: Option<u16>, error: String },
-    Unchanged { status: u16, max_age: Option<Duration> },
-    Fresh { doc: FeedDocument, validators: Validators, hash: String, max_age: Option<Duration> },
+    Failed {
+        status: Option<u16>,
+        error: String,
+    },
+    Unchanged {
+        status: u16,
+        max_age: Option<Duration>,
+    },
+    Fresh {
+        doc: FeedDocument,
+        validators: Validators,
+        hash: String,
+        max_age: Option<Duration>,
+    },
+    /// The watcher stopped before the feed answered.
+    Stopped,
 }
 
 impl Watcher {
     pub fn new(config: WatchConfig) -> Self {
+        Self::stopped_by(config, Arc::default())
+    }
+
+    /// A watcher that stops once `stop` is set (SIGTERM): the pass under way sends no
+    /// more requests, waits for none that are under way, stores what it has, and leaves
+    /// the rest (feeds not polled, pages not fetched) to be brought again by the next pass.
+    pub fn stopped_by(config: WatchConfig, stop: Arc<AtomicBool>) -> Self {
         Self {
-            fetcher: Fetcher::new(config.fetch),
+            fetcher: Arc::new(Fetcher::new(config.fetch).with_stop(stop.clone())),
             interval: config.interval.max(Duration::from_secs(1)),
             workers: config.workers.max(1),
+            stop,
         }
     }
 
-    /// Passes until `stop` is set, sleeping until the next feed is due.
-    pub fn follow(
-        &self,
-        feeds: &Feeds,
-        target: &mut dyn ArticleTarget,
-        stop: &AtomicBool,
-        all_first: bool,
-    ) -> Result<(), EngineError> {
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Passes until the watcher is stopped, sleeping until the next feed is due.
+    pub fn follow(&self, feeds: &Feeds, target: &mut dyn ArticleTarget, all_first: bool) -> Result<(), EngineError> {
         let mut all = all_first;
-        while !stop.load(Ordering::SeqCst) {
+        while !self.stopped() {
             let report = self.pass(feeds, target, all)?;
             all = false;
             if report.feeds > 0 {
@@ -157,7 +182,7 @@ impl Watcher {
                 .unwrap_or(self.interval)
                 .clamp(Duration::from_secs(1), self.interval);
             let until = Instant::now() + wait;
-            while Instant::now() < until && !stop.load(Ordering::SeqCst) {
+            while Instant::now() < until && !self.stopped() {
                 std::thread::sleep(Duration::from_millis(200));
             }
         }
@@ -169,8 +194,11 @@ impl Watcher {
         let now = unix_now();
         let due = if all { feeds.list()? } else { feeds.due(now)? };
         // Watchers sharing a store each take their own share of the due feeds.
-        let due = feeds.claim(due, now + self.lease().as_secs() as i64)?;
-        let polls = parallel_map(&due, self.workers, |feed| self.poll(feed));
+        let lease_until = now + self.lease().as_secs() as i64;
+        let due = feeds.claim(due, lease_until)?;
+        let fetcher = self.fetcher.clone();
+        let polls = parallel_map(due.clone(), self.workers, &self.stop, move |feed| poll(&fetcher, &feed));
+        let polls: Vec<FeedPoll> = polls.into_iter().map(|p| p.unwrap_or(FeedPoll::Stopped)).collect();
         let mut report = PassReport { feeds: due.len(), ..PassReport::default() };
         // Items to fetch, per feed: (key, feed item).
         let mut jobs: Vec<(usize, String, Article)> = Vec::new();
@@ -183,8 +211,11 @@ impl Watcher {
                 }
             }
         }
-        let pages = parallel_map(&jobs, self.workers, |(_, _, item)| self.page(item));
-        report.pages = jobs.len();
+        let items: Vec<Article> = jobs.iter().map(|(_, _, item)| item.clone()).collect();
+        let fetcher = self.fetcher.clone();
+        let pages = parallel_map(items, self.workers, &self.stop, move |item| page(&fetcher, &item));
+        let pages: Vec<Page> = pages.into_iter().map(|p| p.unwrap_or(Page::Stopped)).collect();
+        report.pages = pages.iter().filter(|p| !matches!(p, Page::Stopped)).count();
         let mut per_feed: Vec<Vec<(String, Page)>> = vec![Vec::new(); due.len()];
         for ((i, key, _), page) in jobs.into_iter().zip(pages) {
             per_feed[i].push((key, page));
@@ -192,6 +223,11 @@ impl Watcher {
         // Why the target cannot take articles now (the stream is away), once it said so.
         let mut held_back: Option<String> = None;
         for ((feed, poll), items) in due.iter().zip(polls).zip(per_feed) {
+            if matches!(poll, FeedPoll::Stopped) {
+                // Not polled: the feed is due again as it was, for the next watcher.
+                feeds.release(feed, lease_until)?;
+                continue;
+            }
             let record = match self.store(feeds, target, feed, items, &mut held_back)? {
                 Some(stored) => {
                     report.added += stored.added;
@@ -199,6 +235,7 @@ impl Watcher {
                     report.waiting += stored.waiting;
                     // Items that wait make the poll a failed one: the validators stay as
                     // they were, so the next poll (after a backoff) brings them again.
+                    let stopped = stored.stopped > 0;
                     let poll = match stored.why_waiting {
                         Some(why) => FeedPoll::Failed {
                             status: None,
@@ -208,6 +245,12 @@ impl Watcher {
                     };
                     let mut record = self.record(feed, poll, stored.added, now, &mut report);
                     record.disallowed = stored.disallowed as i64;
+                    if stopped && record.error.is_none() {
+                        // Items are left for the next pass: the feed is due at once, and
+                        // its validators stay as they were so that it brings them again.
+                        (record.etag, record.last_modified, record.body_hash) = (None, None, None);
+                        record.next_poll_ts = now;
+                    }
                     record
                 }
                 // Recorded as a failed poll: the items stay unseen and the validators as they
@@ -227,67 +270,6 @@ impl Watcher {
     /// watcher's feeds go to the others soon: twice the interval, at least two minutes.
     fn lease(&self) -> Duration {
         (self.interval * 2).max(Duration::from_secs(120))
-    }
-
-    /// Polls one feed.
-    fn poll(&self, feed: &FeedRow) -> FeedPoll {
-        let validators = Validators { etag: feed.etag.clone(), last_modified: feed.last_modified.clone() };
-        match self.fetcher.get(&feed.url, &validators) {
-            Ok(Fetched::NotModified { max_age }) => FeedPoll::Unchanged { status: 304, max_age },
-            Ok(Fetched::Body(body)) => {
-                let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&body.bytes));
-                if feed.body_hash.as_deref() == Some(hash.as_str()) {
-                    return FeedPoll::Unchanged { status: 200, max_age: body.max_age };
-                }
-                match parse_feed_document(&body.bytes, Arc::from(feed.url.as_str())) {
-                    Ok(doc) => FeedPoll::Fresh { doc, validators: body.validators, hash, max_age: body.max_age },
-                    Err(bad) => FeedPoll::Failed { status: Some(200), error: bad.reason },
-                }
-            }
-            Err(e) => FeedPoll::Failed { status: status_of(&e), error: e.to_string() },
-        }
-    }
-
-    /// What becomes of a feed item's page: read (see [`Watcher::read_page`]) where the
-    /// site's robots.txt allows it, else the item stands in for it, or waits for the
-    /// robots.txt to answer.
-    fn page(&self, item: &Article) -> Page {
-        let Some(url) = item.url.as_deref() else { return Page::Read(summary(item).map(dated)) };
-        match self.fetcher.permission(url) {
-            Permission::Allowed => Page::Read(self.read_page(item, url).map(dated)),
-            Permission::Disallowed => Page::Disallowed(summary(item).map(dated)),
-            Permission::Unreachable(why) => Page::Waiting(why),
-        }
-    }
-
-    /// The article behind a feed item: its page at `url`, extracted, or the item itself
-    /// when the page cannot be had or says nothing. See [`dated`] for its time.
-    fn read_page(&self, item: &Article, url: &str) -> Option<Article> {
-        let fallback = || summary(item);
-        let body = match self.fetcher.get(url, &Validators::default()) {
-            Ok(Fetched::Body(body)) if is_html(body.content_type.as_deref()) => body,
-            Ok(_) => return fallback(),
-            Err(e) => {
-                tracing::warn!("{url}: {e}; keeping the feed's summary");
-                return fallback();
-            }
-        };
-        let html = tidings_extract::decode(&body.bytes, body.content_type.as_deref());
-        let hints = PageHints {
-            url: Some(body.url.clone()),
-            title: Some(item.title.clone()).filter(|t| !t.is_empty()),
-            summary: Some(item.text.clone()).filter(|t| !t.is_empty()),
-            published: item.published,
-            source: item.source.clone(),
-            lang: item.lang.clone(),
-        };
-        match page_article(&html, &hints, Origin::new(Arc::from(body.url.as_str()), None)) {
-            Ok(article) => Some(article),
-            Err(bad) => {
-                tracing::warn!("{bad}; keeping the feed's summary");
-                fallback()
-            }
-        }
     }
 
     /// Stores a feed's new articles and marks their items seen (not those that wait).
@@ -315,6 +297,10 @@ impl Watcher {
                 Page::Waiting(why) => {
                     stored.waiting += 1;
                     stored.why_waiting.get_or_insert(why);
+                    continue;
+                }
+                Page::Stopped => {
+                    stored.stopped += 1;
                     continue;
                 }
             };
@@ -356,6 +342,8 @@ impl Watcher {
                     ..PollRecord::default()
                 }
             }
+            // Released before recording (see `pass`); recorded as unchanged if ever here.
+            FeedPoll::Stopped => PollRecord { next_poll_ts: now, ..PollRecord::default() },
             FeedPoll::Unchanged { status, max_age } => {
                 report.unchanged += 1;
                 PollRecord {
@@ -390,6 +378,73 @@ impl Watcher {
     }
 }
 
+/// Polls one feed.
+fn poll(fetcher: &Fetcher, feed: &FeedRow) -> FeedPoll {
+    let validators = Validators { etag: feed.etag.clone(), last_modified: feed.last_modified.clone() };
+    match fetcher.get(&feed.url, &validators) {
+        Ok(Fetched::NotModified { max_age }) => FeedPoll::Unchanged { status: 304, max_age },
+        Ok(Fetched::Body(body)) => {
+            let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&body.bytes));
+            if feed.body_hash.as_deref() == Some(hash.as_str()) {
+                return FeedPoll::Unchanged { status: 200, max_age: body.max_age };
+            }
+            match parse_feed_document(&body.bytes, Arc::from(feed.url.as_str())) {
+                Ok(doc) => FeedPoll::Fresh { doc, validators: body.validators, hash, max_age: body.max_age },
+                Err(bad) => FeedPoll::Failed { status: Some(200), error: bad.reason },
+            }
+        }
+        Err(FetchError::Stopped) => FeedPoll::Stopped,
+        Err(e) => FeedPoll::Failed { status: status_of(&e), error: e.to_string() },
+    }
+}
+
+/// What becomes of a feed item's page: read (see [`Watcher::read_page`]) where the
+/// site's robots.txt allows it, else the item stands in for it, or waits for the
+/// robots.txt to answer.
+fn page(fetcher: &Fetcher, item: &Article) -> Page {
+    let Some(url) = item.url.as_deref() else { return Page::Read(summary(item).map(dated)) };
+    match fetcher.permission(url) {
+        Permission::Allowed => match read_page(fetcher, item, url) {
+            Some(article) => Page::Read(article.map(dated)),
+            None => Page::Stopped,
+        },
+        Permission::Disallowed => Page::Disallowed(summary(item).map(dated)),
+        Permission::Unreachable(why) => Page::Waiting(why),
+    }
+}
+
+/// The article behind a feed item: its page at `url`, extracted, or the item itself when
+/// the page cannot be had or says nothing (see [`dated`] for its time); `None` when the
+/// fetcher stopped before asking.
+fn read_page(fetcher: &Fetcher, item: &Article, url: &str) -> Option<Option<Article>> {
+    let fallback = || Some(summary(item));
+    let body = match fetcher.get(url, &Validators::default()) {
+        Ok(Fetched::Body(body)) if is_html(body.content_type.as_deref()) => body,
+        Ok(_) => return fallback(),
+        Err(FetchError::Stopped) => return None,
+        Err(e) => {
+            tracing::warn!("{url}: {e}; keeping the feed's summary");
+            return fallback();
+        }
+    };
+    let html = tidings_extract::decode(&body.bytes, body.content_type.as_deref());
+    let hints = PageHints {
+        url: Some(body.url.clone()),
+        title: Some(item.title.clone()).filter(|t| !t.is_empty()),
+        summary: Some(item.text.clone()).filter(|t| !t.is_empty()),
+        published: item.published,
+        source: item.source.clone(),
+        lang: item.lang.clone(),
+    };
+    match page_article(&html, &hints, Origin::new(Arc::from(body.url.as_str()), None)) {
+        Ok(article) => Some(Some(article)),
+        Err(bad) => {
+            tracing::warn!("{bad}; keeping the feed's summary");
+            fallback()
+        }
+    }
+}
+
 /// A feed item as the article, when it says anything.
 fn summary(item: &Article) -> Option<Article> {
     (!item.title.trim().is_empty() || !item.text.trim().is_empty()).then(|| item.clone())
@@ -414,25 +469,54 @@ fn unix_now() -> i64 {
 }
 
 /// Maps `f` over `items` on up to `workers` threads (network-bound work, so not rayon's
-/// CPU pool), keeping the order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], workers: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let next = AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<R>>> = items.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..workers.min(items.len()) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(item) = items.get(i) else { break };
-                    let r = f(item);
-                    if let Ok(mut slot) = results[i].lock() {
-                        *slot = Some(r);
-                    }
+/// CPU pool), keeping the order. Once `stop` is set, no new item is started and the
+/// results so far are returned at once (`None` for the rest): the threads are not waited
+/// for, since a request under way may take until its timeout, and what they still bring
+/// is dropped.
+fn parallel_map<T, R>(
+    items: Vec<T>,
+    workers: usize,
+    stop: &Arc<AtomicBool>,
+    f: impl Fn(T) -> R + Send + Sync + 'static,
+) -> Vec<Option<R>>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+{
+    let count = items.len();
+    let queue = Arc::new(std::sync::Mutex::new(items.into_iter().enumerate()));
+    let f = Arc::new(f);
+    let (sender, results) = std::sync::mpsc::channel();
+    for _ in 0..workers.min(count) {
+        let (queue, f, sender, stop) = (queue.clone(), f.clone(), sender.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                let next = queue.lock().ok().and_then(|mut q| q.next());
+                let Some((i, item)) = next else { break };
+                if sender.send((i, f(item))).is_err() {
+                    break;
                 }
-            });
+            }
+        });
+    }
+    drop(sender);
+    let mut out: Vec<Option<R>> = (0..count).map(|_| None).collect();
+    let mut received = 0;
+    while received < count && !stop.load(Ordering::SeqCst) {
+        match results.recv_timeout(Duration::from_millis(100)) {
+            Ok((i, r)) => {
+                out[i] = Some(r);
+                received += 1;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         }
-    });
-    results.into_iter().filter_map(|slot| slot.into_inner().ok().flatten()).collect()
+    }
+    // What finished just as the stop came is kept.
+    for (i, r) in results.try_iter() {
+        out[i] = Some(r);
+    }
+    out
 }
 
 /// A watched article without a believable date (none given, or one the reader refused as
@@ -454,8 +538,28 @@ mod tests {
     #[test]
     fn parallel_map_keeps_order() {
         let items: Vec<u32> = (0..100).collect();
-        assert_eq!(parallel_map(&items, 7, |x| x * 2), items.iter().map(|x| x * 2).collect::<Vec<_>>());
-        assert!(parallel_map(&Vec::<u32>::new(), 4, |x| *x).is_empty());
+        let go = Arc::new(AtomicBool::new(false));
+        let doubled: Vec<Option<u32>> = items.iter().map(|x| Some(x * 2)).collect();
+        assert_eq!(parallel_map(items, 7, &go, |x| x * 2), doubled);
+        assert!(parallel_map(Vec::<u32>::new(), 4, &go, |x| x).is_empty());
+    }
+
+    #[test]
+    fn parallel_map_stops_without_waiting_for_work_under_way() {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let started = Instant::now();
+        // The first item sets the stop; the second never ends on its own in time.
+        let out = parallel_map(vec![0u64, 3600], 2, &stop, move |secs| {
+            if secs == 0 {
+                flag.store(true, Ordering::SeqCst);
+            } else {
+                std::thread::sleep(Duration::from_secs(secs));
+            }
+            secs
+        });
+        assert!(started.elapsed() < Duration::from_secs(5), "did not wait for the hour-long item");
+        assert_eq!(out[1], None);
     }
 
     /// Records what the watcher hands over.

@@ -8,6 +8,7 @@
 //! failure to other hosts: every outcome is returned to the caller, which records it.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -101,6 +102,9 @@ pub enum FetchError {
     /// Only http(s) redirects are followed (`Location: file:///etc/passwd` is not).
     #[error("redirected to {0}, which is not an http(s) URL; not followed")]
     BadRedirect(String),
+    /// The fetcher was told to stop (see [`Fetcher::with_stop`]) before the request went out.
+    #[error("stopped before the request was sent")]
+    Stopped,
 }
 
 /// Checks that `url` is an http(s) URL with a host and a valid port, as a feed's or a
@@ -142,7 +146,12 @@ pub struct Fetcher {
     /// Per host: the `Crawl-delay` its robots.txt asks for, where longer than ours.
     crawl_delays: Mutex<HashMap<String, Duration>>,
     robots: RobotsCache,
+    /// Once set, no request is sent and no wait (for a host, before a retry) goes on.
+    stop: Arc<AtomicBool>,
 }
+
+/// How often a wait looks at the stop flag.
+const STOP_CHECK: Duration = Duration::from_millis(100);
 
 impl Fetcher {
     pub fn new(config: FetchConfig) -> Self {
@@ -162,6 +171,33 @@ impl Fetcher {
             hosts: Mutex::new(HashMap::new()),
             crawl_delays: Mutex::new(HashMap::new()),
             robots: RobotsCache::default(),
+            stop: Arc::default(),
+        }
+    }
+
+    /// The fetcher, stopping once `stop` is set: requests not yet sent fail with
+    /// [`FetchError::Stopped`] at once, waits included (a request under way runs to its
+    /// end or its timeout).
+    pub fn with_stop(mut self, stop: Arc<AtomicBool>) -> Self {
+        self.stop = stop;
+        self
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Sleeps until `until`, or returns `false` as soon as the fetcher is stopped.
+    fn wait_until(&self, until: Instant) -> bool {
+        loop {
+            if self.stopped() {
+                return false;
+            }
+            let now = Instant::now();
+            if now >= until {
+                return true;
+            }
+            std::thread::sleep((until - now).min(STOP_CHECK));
         }
     }
 
@@ -195,6 +231,8 @@ impl Fetcher {
             Ok(Fetched::NotModified { .. }) => (Rules::Everything, MAX_RULES_AGE),
             // "Unavailable" (RFC 9309, 2.3.1.3): no rules, everything allowed.
             Err(FetchError::Status { status }) if (400..500).contains(&status) => (Rules::Everything, MAX_RULES_AGE),
+            // Not asked: nothing of the site is fetched now, and it is asked next time.
+            Err(FetchError::Stopped) => (Rules::Unreachable("stopped".into()), Duration::ZERO),
             Err(e @ (FetchError::Status { .. } | FetchError::Timeout(_) | FetchError::Network(_))) => {
                 tracing::warn!("{robots_url}: {e}; fetching nothing from the site until it answers");
                 (Rules::Unreachable(format!("{robots_url}: {e}")), self.config.robots_retry)
@@ -243,7 +281,9 @@ impl Fetcher {
             let result = self.polite(&host, || self.once(url.as_str(), validators));
             match result {
                 Err(e) if e.is_transient() && attempt < self.config.retries => {
-                    std::thread::sleep(self.config.backoff * 2u32.pow(attempt));
+                    if !self.wait_until(Instant::now() + self.config.backoff * 2u32.pow(attempt)) {
+                        return Err(FetchError::Stopped);
+                    }
                     attempt += 1;
                 }
                 other => return other,
@@ -252,13 +292,12 @@ impl Fetcher {
     }
 
     /// Runs `request` while holding the host: one request per host at a time, and at
-    /// least `host_delay` after the previous one ended.
-    fn polite<T>(&self, host: &str, request: impl FnOnce() -> T) -> T {
+    /// least `host_delay` after the previous one ended. A stopped fetcher sends nothing.
+    fn polite(&self, host: &str, request: impl FnOnce() -> Result<Hop, FetchError>) -> Result<Hop, FetchError> {
         let gate = self.gate(host);
         let mut next = gate.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let now = Instant::now();
-        if *next > now {
-            std::thread::sleep(*next - now);
+        if !self.wait_until(*next) {
+            return Err(FetchError::Stopped);
         }
         let out = request();
         *next = Instant::now() + self.host_delay(host);

@@ -21,10 +21,10 @@ pub fn spawn_watcher(
 ) -> Result<std::thread::JoinHandle<Result<(), EngineError>>, EngineError> {
     let feeds = Feeds::open(location)?;
     let writer = state.writer.clone().ok_or(EngineError::Closed)?;
-    let watcher = Watcher::new(config);
+    let watcher = Watcher::stopped_by(config, stop);
     Ok(std::thread::spawn(move || {
         let mut target = ServerTarget { writer, state, runtime };
-        watcher.follow(&feeds, &mut target, &stop, false)
+        watcher.follow(&feeds, &mut target, false)
     }))
 }
 

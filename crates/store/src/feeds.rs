@@ -174,6 +174,16 @@ impl Feeds {
         Ok(won)
     }
 
+    /// Gives back a claimed feed that was not polled (its watcher stopped): due again when
+    /// it was before the claim, unless something else moved it since.
+    pub fn release(&self, feed: &FeedRow, lease_until: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE feeds SET next_poll_ts = ?2 WHERE id = ?1 AND next_poll_ts = ?3",
+            &[feed.id.into(), feed.next_poll_ts.into(), lease_until.into()],
+        )?;
+        Ok(())
+    }
+
     /// When the next feed is due (Unix seconds), if any feed is followed.
     pub fn next_due(&self) -> Result<Option<i64>, StoreError> {
         Ok(self.conn.row("SELECT min(next_poll_ts) AS due FROM feeds", &[], |r| r.opt_int("due"))?.flatten())
