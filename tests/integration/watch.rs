@@ -119,6 +119,20 @@ fn serve(stream: TcpStream, base: &str, version: &AtomicUsize, seen: &Seen, robo
         "/a/lonn.html" => respond(&mut out, "200 OK", "Content-Type: text/html\r\n", PAYWALL.as_bytes()),
         "/a/ras.html" => respond(&mut out, "200 OK", "Content-Type: text/html\r\n", RAS.as_bytes()),
         "/a/storm.html" => respond(&mut out, "200 OK", "Content-Type: text/html\r\n", STORM.as_bytes()),
+        "/news-sitemap.xml" => {
+            respond(&mut out, "200 OK", "Content-Type: application/xml\r\n", news_sitemap(base).as_bytes())
+        }
+        "/sitemap-index.xml.gz" => {
+            let index = format!(
+                "<?xml version=\"1.0\"?><sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+                 <sitemap><loc>{base}/news-sitemap.xml</loc></sitemap><sitemap><loc>{base}/gone.xml</loc></sitemap>\
+                 </sitemapindex>"
+            );
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            let _ = gz.write_all(index.as_bytes());
+            let zipped = gz.finish().unwrap_or_default();
+            respond(&mut out, "200 OK", "Content-Type: application/x-gzip\r\n", &zipped)
+        }
         "/slow.rss" => respond(&mut out, "200 OK", "Content-Type: application/rss+xml\r\n", slow_rss(base).as_bytes()),
         // A page that answers only after two minutes (a server hanging on a request).
         "/a/hang.html" => {
@@ -144,6 +158,18 @@ fn nordlys_rss(base: &str, version: usize) -> String {
 <item><title>Ferja gikk på grunn</title><link>{base}/a/ferje.html</link><guid>nordlys-1</guid><pubDate>Mon, 02 Mar 2026 09:30:00 +0100</pubDate><description>Ingen skadd.</description></item>
 <item><title>Strømprisen stiger igjen</title><link>{base}/a/strom.html</link><guid>nordlys-2</guid><pubDate>Mon, 02 Mar 2026 10:00:00 +0100</pubDate><description>Kort.</description></item>
 </channel></rss>"#
+    )
+}
+
+/// A Google News sitemap of two pages, published now.
+fn news_sitemap(base: &str) -> String {
+    let now = jiff::Timestamp::now();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>{base}/a/ferje.html</loc><news:news><news:publication><news:name>Nordlys Nett</news:name><news:language>nb</news:language></news:publication><news:publication_date>{now}</news:publication_date><news:title>Ferja gikk på grunn</news:title></news:news></url>
+<url><loc>{base}/a/ras.html</loc><news:news><news:publication><news:name>Nordlys Nett</news:name><news:language>nb</news:language></news:publication><news:publication_date>{now}</news:publication_date><news:title>Ras stenger vegen</news:title></news:news></url>
+</urlset>"#
     )
 }
 
@@ -352,6 +378,33 @@ fn pages_robots_txt_disallows_are_never_asked_for_and_their_summaries_are_stored
     assert_eq!(feed(&feeds(&data), "/nordlys.rss")["disallowed"], 2);
     let listed = tidings!("sources", "list", "--data", &data);
     assert!(String::from_utf8_lossy(&listed.stdout).contains("2 pages disallowed by robots.txt"));
+}
+
+#[test]
+fn news_sitemaps_and_gzipped_sitemap_indexes_bring_their_pages() {
+    let server = Fixtures::start();
+    for source in ["/news-sitemap.xml", "/sitemap-index.xml.gz"] {
+        let dir = TestDir::new();
+        let data = dir.path("data");
+        let out = tidings!("sources", "add", "--data", &data, format!("{}{source}", server.base));
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let summary = watch_once(&data);
+        assert!(
+            summary.contains("polled 1 feeds (0 unchanged, 0 failed), fetched 2 pages, added 2 articles"),
+            "{source}: {summary}"
+        );
+        let stored = articles(&data);
+        let ferje =
+            stored.iter().find(|a| a["id"].as_str().is_some_and(|id| id.contains("ferja-gikk"))).expect("the page");
+        assert!(ferje["body"].as_str().is_some_and(|t| t.contains("43 passasjerer")), "the page itself: {ferje}");
+        assert!(stored.iter().any(|a| a["url"].as_str().is_some_and(|u| u.ends_with("/a/ras.html"))), "{stored:?}");
+        let listed = feeds(&data);
+        assert_eq!(feed(&listed, source)["title"], "Nordlys Nett", "the sitemap's outlet names the source");
+        // Nothing new: the pages are not fetched again.
+        let again = watch_once(&data);
+        assert!(again.contains("fetched 0 pages, added 0 articles"), "{source}: {again}");
+    }
+    assert_eq!(server.requests_to("/a/ferje.html").len(), 2, "once per store");
 }
 
 #[test]

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use tidings_article::{Article, Origin, Precision, Published};
 use tidings_fetch::{FetchConfig, FetchError, Fetched, Fetcher, Permission, Validators};
-use tidings_ingest::{FeedDocument, PageHints, page_article, parse_feed_document};
+use tidings_ingest::{FeedDocument, PageHints, Sitemap, page_article, parse_feed_document, parse_sitemap};
 use tidings_store::{FeedRow, Feeds, PollRecord};
 
 use crate::EngineError;
@@ -388,8 +388,16 @@ fn poll(fetcher: &Fetcher, feed: &FeedRow) -> FeedPoll {
             if feed.body_hash.as_deref() == Some(hash.as_str()) {
                 return FeedPoll::Unchanged { status: 200, max_age: body.max_age };
             }
-            match parse_feed_document(&body.bytes, Arc::from(feed.url.as_str())) {
-                Ok(doc) => FeedPoll::Fresh { doc, validators: body.validators, hash, max_age: body.max_age },
+            let file: Arc<str> = Arc::from(feed.url.as_str());
+            match parse_sitemap(&body.bytes, file.clone()) {
+                Ok(Some(Sitemap::Pages(doc))) => {
+                    FeedPoll::Fresh { doc, validators: body.validators, hash, max_age: body.max_age }
+                }
+                Ok(Some(Sitemap::Index(children))) => sitemap_index(fetcher, &children, hash),
+                Ok(None) => match parse_feed_document(&body.bytes, file) {
+                    Ok(doc) => FeedPoll::Fresh { doc, validators: body.validators, hash, max_age: body.max_age },
+                    Err(bad) => FeedPoll::Failed { status: Some(200), error: bad.reason },
+                },
                 Err(bad) => FeedPoll::Failed { status: Some(200), error: bad.reason },
             }
         }
@@ -398,7 +406,40 @@ fn poll(fetcher: &Fetcher, feed: &FeedRow) -> FeedPoll {
     }
 }
 
-/// What becomes of a feed item's page: read (see [`Watcher::read_page`]) where the
+/// The pages of a sitemap index's newest sitemaps, as one feed document. Its sitemaps
+/// change while the index stays the same (a daily news sitemap keeps its address), so
+/// the index keeps no validators and its hash covers what its sitemaps said: each poll
+/// reads them again. A sitemap that fails is passed over (its pages come with the next
+/// poll); an index inside an index is not followed.
+fn sitemap_index(fetcher: &Fetcher, children: &[String], index_hash: String) -> FeedPoll {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(index_hash.as_bytes());
+    let mut doc = FeedDocument { title: None, ttl_minutes: None, items: Vec::new() };
+    for url in children {
+        let body = match fetcher.get(url, &Validators::default()) {
+            Ok(Fetched::Body(body)) => body,
+            Ok(Fetched::NotModified { .. }) => continue,
+            Err(FetchError::Stopped) => return FeedPoll::Stopped,
+            Err(e) => {
+                tracing::warn!("{url}: {e}; its pages wait for the next poll");
+                continue;
+            }
+        };
+        hasher.update(&body.bytes);
+        match parse_sitemap(&body.bytes, Arc::from(url.as_str())) {
+            Ok(Some(Sitemap::Pages(pages))) => {
+                doc.title = doc.title.or(pages.title);
+                doc.items.extend(pages.items);
+            }
+            Ok(_) => tracing::warn!("{url}: not a sitemap of pages; passed over"),
+            Err(bad) => tracing::warn!("{bad}"),
+        }
+    }
+    let hash = format!("{:016x}", hasher.digest());
+    FeedPoll::Fresh { doc, validators: Validators::default(), hash, max_age: None }
+}
+
+/// What becomes of a feed item's page: read (see [`read_page`]) where the
 /// site's robots.txt allows it, else the item stands in for it, or waits for the
 /// robots.txt to answer.
 fn page(fetcher: &Fetcher, item: &Article) -> Page {

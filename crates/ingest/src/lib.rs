@@ -15,6 +15,7 @@ mod jsonl;
 mod opml;
 mod page;
 mod reader;
+mod sitemap;
 mod text;
 mod warc;
 
@@ -26,6 +27,7 @@ pub use jsonl::{parse_line, record_id};
 pub use opml::{OpmlFeed, parse_opml};
 pub use page::{PageHints, page_article};
 pub use reader::{Reader, Record, read_bytes};
+pub use sitemap::{MAX_CHILD_SITEMAPS, MAX_PAGES, RECENT_DAYS, Sitemap, parse_sitemap};
 
 use tidings_article::Article;
 
