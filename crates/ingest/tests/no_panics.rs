@@ -67,6 +67,19 @@ proptest! {
     }
 
     #[test]
+    fn sitemaps_never_panic(body in "[<>a-z:/=\" \n&;#0-9]{0,300}", zipped in prop::collection::vec(any::<u8>(), 0..200)) {
+        for doc in [
+            format!("<urlset xmlns:news=\"n\"><url><loc>https://a.example/{body}</loc>{body}</url></urlset>"),
+            format!("<sitemapindex><sitemap>{body}</sitemap></sitemapindex>"),
+        ] {
+            let _ = tidings_ingest::parse_sitemap(doc.as_bytes(), std::sync::Arc::from("s.xml"));
+        }
+        let mut gz = vec![0x1f, 0x8b, 8, 0];
+        gz.extend_from_slice(&zipped);
+        let _ = tidings_ingest::parse_sitemap(&gz, std::sync::Arc::from("s.xml.gz"));
+    }
+
+    #[test]
     fn gzip_noise_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let mut gz = vec![0x1f, 0x8b, 8, 0];
         gz.extend_from_slice(&bytes);
