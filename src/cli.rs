@@ -154,7 +154,8 @@ pub enum AlertsCommand {
 
 #[derive(Subcommand)]
 pub enum SourcesCommand {
-    /// Follow a feed (RSS, Atom or JSON Feed) by its URL.
+    /// Follow a feed (RSS, Atom or JSON Feed) or a sitemap by its URL, or the feeds a web
+    /// page (a site's home page) names in its <link rel="alternate"> elements.
     Add {
         #[command(flatten)]
         data: DataArgs,
@@ -162,6 +163,9 @@ pub enum SourcesCommand {
         /// A name for the feed (otherwise the feed's own title).
         #[arg(long)]
         title: Option<String>,
+        /// When the page names several feeds, follow them all (else they are listed).
+        #[arg(long)]
+        all: bool,
     },
     /// Follow every feed of an OPML file (as feed readers export them).
     Import {

@@ -2,20 +2,27 @@
 
 use std::process::ExitCode;
 
+use std::time::Duration;
+
 use anyhow::{Context, Result, bail};
+use tidings_engine::{Discovered, discover};
+use tidings_fetch::{FetchConfig, Fetcher};
 use tidings_store::{FeedRow, Feeds};
 
 use crate::cli::SourcesCommand;
 
 pub fn run(command: SourcesCommand) -> Result<ExitCode> {
     match command {
-        SourcesCommand::Add { data, url, title } => {
+        SourcesCommand::Add { data, url, title, all } => {
             check_url(&url)?;
+            let to_follow = what_to_follow(&url, title, all)?;
             let feeds = Feeds::open(&data.location())?;
-            if feeds.add(&url, title.as_deref())? {
-                out!("following {url}")?;
-            } else {
-                out!("already following {url}")?;
+            for (feed, title) in to_follow {
+                if feeds.add(&feed, title.as_deref())? {
+                    out!("following {feed}")?;
+                } else {
+                    out!("already following {feed}")?;
+                }
             }
         }
         SourcesCommand::Import { data, file } => {
@@ -56,6 +63,43 @@ pub fn run(command: SourcesCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The feeds to follow for `sources add URL`: the URL itself when it is a feed or a sitemap
+/// (or cannot be fetched now: a feed that is down today is still worth following), else the
+/// feeds the web page names: the one, or with `--all` every one.
+fn what_to_follow(url: &str, title: Option<String>, all: bool) -> Result<Vec<(String, Option<String>)>> {
+    let fetcher = Fetcher::new(FetchConfig { retries: 0, timeout: Duration::from_secs(20), ..FetchConfig::default() });
+    match discover(&fetcher, url) {
+        Err(e) => {
+            eprintln!("warning: cannot fetch {url} now ({e}); following it as given");
+            Ok(vec![(url.to_string(), title)])
+        }
+        Ok(Discovered::Source) => Ok(vec![(url.to_string(), title)]),
+        Ok(Discovered::Unknown(what)) => bail!("{url} is {what}; give the URL of a feed or a sitemap"),
+        Ok(Discovered::Page(feeds)) => match feeds.len() {
+            0 => bail!(
+                "{url} is a web page that names no feed (no <link rel=\"alternate\"> of a feed type); \
+                 give the URL of a feed or a sitemap"
+            ),
+            1 => {
+                let (feed, own_title) = feeds.into_iter().next().unwrap_or_default();
+                out!("{url} names one feed: {feed}")?;
+                Ok(vec![(feed, title.or(own_title))])
+            }
+            n if all => {
+                out!("{url} names {n} feeds")?;
+                Ok(feeds)
+            }
+            n => {
+                out!("{url} names {n} feeds:")?;
+                for (feed, own_title) in &feeds {
+                    out!("  {feed}{}", own_title.as_ref().map(|t| format!("  ({t})")).unwrap_or_default())?;
+                }
+                bail!("add one of them by its URL, or all of them with --all")
+            }
+        },
+    }
 }
 
 /// Only http(s) URLs with a host and a valid port can be followed.

@@ -377,6 +377,8 @@ fn two_watchers_share_the_feeds_and_poll_each_once_per_interval() {
         let out = sources(&["add", &format!("{}/feed/{n}.xml", server.base)]);
         assert!(out.status.success(), "sources add: {}", String::from_utf8_lossy(&out.stderr));
     }
+    // `sources add` fetched each feed once to see what it is; the watchers' polls count from here.
+    server.requests.lock().expect("lock").clear();
     let watcher = || {
         store
             .command("watch", &["--bus", &stream.url(), "--interval", "3600", "--workers", "2", "--host-delay-ms", "0"])

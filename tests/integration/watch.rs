@@ -119,6 +119,20 @@ fn serve(stream: TcpStream, base: &str, version: &AtomicUsize, seen: &Seen, robo
         "/a/lonn.html" => respond(&mut out, "200 OK", "Content-Type: text/html\r\n", PAYWALL.as_bytes()),
         "/a/ras.html" => respond(&mut out, "200 OK", "Content-Type: text/html\r\n", RAS.as_bytes()),
         "/a/storm.html" => respond(&mut out, "200 OK", "Content-Type: text/html\r\n", STORM.as_bytes()),
+        "/" => {
+            let home = format!(
+                "<html><head><title>Nordlys</title>\
+                 <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Siste\" href=\"/nordlys.rss\">\
+                 <link rel=\"alternate\" type=\"application/atom+xml\" href=\"{base}/fjord.atom\"></head>\
+                 <body><h1>Nordlys</h1></body></html>"
+            );
+            respond(&mut out, "200 OK", "Content-Type: text/html; charset=utf-8\r\n", home.as_bytes())
+        }
+        "/one.html" => {
+            let page =
+                "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"nordlys.rss\"></head></html>";
+            respond(&mut out, "200 OK", "Content-Type: text/html\r\n", page.as_bytes())
+        }
         "/news-sitemap.xml" => {
             respond(&mut out, "200 OK", "Content-Type: application/xml\r\n", news_sitemap(base).as_bytes())
         }
@@ -378,6 +392,36 @@ fn pages_robots_txt_disallows_are_never_asked_for_and_their_summaries_are_stored
     assert_eq!(feed(&feeds(&data), "/nordlys.rss")["disallowed"], 2);
     let listed = tidings!("sources", "list", "--data", &data);
     assert!(String::from_utf8_lossy(&listed.stdout).contains("2 pages disallowed by robots.txt"));
+}
+
+#[test]
+fn sources_add_finds_the_feeds_a_web_page_names() {
+    let server = Fixtures::start();
+    let base = &server.base;
+    let dir = TestDir::new();
+    let data = dir.path("data");
+    let text = |out: &std::process::Output| String::from_utf8_lossy(&out.stdout).into_owned();
+    let one = tidings!("sources", "add", "--data", &data, format!("{base}/one.html"));
+    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    assert!(text(&one).contains(&format!("names one feed: {base}/nordlys.rss")), "{}", text(&one));
+    assert!(text(&one).contains(&format!("following {base}/nordlys.rss")));
+    let several = tidings!("sources", "add", "--data", &data, format!("{base}/"));
+    assert!(!several.status.success(), "several feeds: the user chooses");
+    assert!(text(&several).contains(&format!("{base}/fjord.atom")) && text(&several).contains("(Siste)"));
+    assert!(String::from_utf8_lossy(&several.stderr).contains("--all"));
+    assert_eq!(feeds(&data).len(), 1);
+    let all = tidings!("sources", "add", "--data", &data, format!("{base}/"), "--all");
+    assert!(all.status.success());
+    assert!(
+        text(&all).contains(&format!("already following {base}/nordlys.rss"))
+            && text(&all).contains(&format!("following {base}/fjord.atom"))
+    );
+    assert_eq!(feeds(&data).len(), 2);
+    let none = tidings!("sources", "add", "--data", &data, format!("{base}/a/ras.html"));
+    assert!(!none.status.success() && String::from_utf8_lossy(&none.stderr).contains("names no feed"));
+    let feed_itself = tidings!("sources", "add", "--data", &data, format!("{base}/tt.json"));
+    assert!(text(&feed_itself).contains(&format!("following {base}/tt.json")), "a feed is followed as it is");
+    assert_eq!(feeds(&data).len(), 3);
 }
 
 #[test]

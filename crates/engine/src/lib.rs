@@ -19,6 +19,7 @@ pub mod alerting;
 pub mod body;
 pub mod bus;
 pub mod delivery;
+pub mod discovery;
 mod error;
 pub mod novelty;
 pub mod order;
@@ -29,6 +30,7 @@ pub mod writer;
 
 pub use accepted::{Accepted, ReadAll, Tally, read_all};
 pub use body::{BodyArticles, InvalidBody, RejectedRecord, read_body};
+pub use discovery::{Discovered, discover};
 pub use error::EngineError;
 pub use novelty::{Kept, NewArticles, Novelty};
 pub use order::{SortedChunks, display_title, order_by_publication};

@@ -11,6 +11,7 @@
 //! declares (Norwegian pages in ISO-8859-1 and Windows-1252 still exist).
 
 mod charset;
+mod feed_links;
 mod html_text;
 mod nesting;
 
@@ -18,6 +19,7 @@ use dom_query::Document;
 use dom_smoothie::{Config, Readability, TextMode};
 
 pub use charset::decode;
+pub use feed_links::{FeedLink, feed_links};
 pub use html_text::html_to_text;
 pub use nesting::{Nesting, nesting};
 

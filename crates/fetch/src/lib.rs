@@ -119,6 +119,13 @@ pub fn check_url(url: &str) -> Result<url::Url, FetchError> {
     Ok(parsed)
 }
 
+/// `href` (absolute, or relative to the page at `base`) as an absolute http(s) URL, if it
+/// is one.
+pub fn resolve_url(base: &str, href: &str) -> Option<String> {
+    let joined = url::Url::parse(base).ok()?.join(href.trim()).ok()?;
+    check_url(joined.as_str()).ok().map(|u| u.to_string())
+}
+
 /// What one request gave: an answer, or where to go next.
 enum Hop {
     Done(Fetched),
@@ -391,6 +398,15 @@ mod tests {
         assert_eq!(max_age("public, max-age=600"), Some(Duration::from_secs(600)));
         assert_eq!(max_age("no-cache"), Some(Duration::ZERO));
         assert_eq!(max_age("public"), None);
+    }
+
+    #[test]
+    fn relative_links_resolve_against_their_page() {
+        let page = "https://avis.example/nyheter/i-dag.html";
+        assert_eq!(resolve_url(page, "/rss/siste.xml").as_deref(), Some("https://avis.example/rss/siste.xml"));
+        assert_eq!(resolve_url(page, "feed.json").as_deref(), Some("https://avis.example/nyheter/feed.json"));
+        assert_eq!(resolve_url(page, "//cdn.example/a.xml").as_deref(), Some("https://cdn.example/a.xml"));
+        assert_eq!(resolve_url(page, "javascript:alert(1)"), None);
     }
 
     #[test]
