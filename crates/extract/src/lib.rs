@@ -50,6 +50,10 @@ pub struct Page {
     pub text: String,
     /// As the page gives it (usually RFC 3339); the caller parses it.
     pub published: Option<String>,
+    /// Where the page shows its date to readers (bylines, `<time>` elements' text), in
+    /// page order, for the caller to read a date from when the markup gives none it can
+    /// believe.
+    pub datelines: Vec<String>,
     pub author: Option<String>,
     /// The page's language tag (`nb`, `nn-NO`, `en-GB`…), from `<html lang>` or metadata.
     pub lang: Option<String>,
@@ -86,6 +90,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, ExtractError> {
     let headline = meta(&document, &["og:title", "twitter:title"]);
     let published = meta(&document, &["article:published_time", "og:published_time", "pubdate", "date", "dc.date"])
         .or_else(|| time_element(&document));
+    page.datelines = datelines(&document);
     document.select(CLUTTER).remove();
     let absolute = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let config = Config { max_elements_to_parse: MAX_ELEMENTS, text_mode: TextMode::Formatted, ..Config::default() };
@@ -156,6 +161,27 @@ fn meta(document: &Document, names: &[&str]) -> Option<String> {
             if key.eq_ignore_ascii_case(wanted) { nonempty(tag.attr("content").map(|c| c.to_string())) } else { None }
         })
     })
+}
+
+/// Elements where pages show readers when a story was published.
+const DATELINES: &str = "[itemprop=datePublished], time, [class*=publish], [class*=dateline], [class*=byline], \
+    [class*=date], [class*=timestamp], [class*=meta]";
+
+/// Candidates checked for a written date, at most.
+const MAX_DATELINES: usize = 8;
+
+/// The texts of the first elements that may show the page's date to readers: short, with
+/// a digit in them (the caller finds the date in them, if any).
+fn datelines(document: &Document) -> Vec<String> {
+    document
+        .select(DATELINES)
+        .iter()
+        .filter_map(|element| {
+            let text = element.text().split_whitespace().collect::<Vec<_>>().join(" ");
+            (text.len() <= 160 && text.chars().any(|c| c.is_ascii_digit())).then_some(text)
+        })
+        .take(MAX_DATELINES)
+        .collect()
 }
 
 /// `<time datetime>` inside the article, the last resort for a publication time.

@@ -7,6 +7,7 @@
 //! record: each one becomes a [`BadRecord`] naming the file, line and reason, and reading
 //! goes on with the next record.
 
+mod dateline;
 mod error;
 mod feed;
 mod hygiene;

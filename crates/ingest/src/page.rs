@@ -41,8 +41,13 @@ fn article_from(page: Page, hints: &PageHints, origin: Origin) -> Record {
     let url = page.canonical_url.or_else(|| hints.url.clone());
     // A page's own implausible date gives way to the feed's (checked with the rest in
     // `accept`); a year-1 or far-future date in the markup is a template's placeholder.
+    // A date written for readers (a byline's "Publisert 02.03.2026 kl. 07.15") comes after
+    // the feed's: it is read from prose, the feed's from markup.
+    let now = jiff::Timestamp::now();
+    let plausible = |p: &Published| p.implausible(now).is_none();
     let own = page.published.as_deref().and_then(parse_published);
-    let published = own.filter(|p| p.implausible(jiff::Timestamp::now()).is_none()).or(hints.published).or(own);
+    let written = page.datelines.iter().filter_map(|d| crate::dateline::written_date(d)).find(plausible);
+    let published = own.filter(plausible).or(hints.published).or(written).or(own);
     let source = hints.source.clone().or(page.site_name).or_else(|| url.as_deref().and_then(host));
     let mut article = Article {
         id: derive_id(url.as_deref(), &title, &text),
@@ -110,6 +115,27 @@ mod tests {
         assert_eq!(a.text, "Partene ble enige natt til fredag, og streiken er avverget.");
         assert_eq!(a.source.as_deref(), Some("avis.example"));
         assert!(a.published.is_none(), "no date is invented");
+    }
+
+    #[test]
+    fn a_placeholder_date_gives_way_to_the_date_written_for_readers() {
+        let page = |meta: &str, byline: &str| {
+            format!(
+                r#"<html><head>{meta}</head><body><article><h1>Ferja gikk på grunn</h1>
+<div class="meta">3 kommentarer</div><p class="byline">Av Kari Nordmann · {byline}</p>
+<p>Ferja gikk på grunn like utenfor kaia i morgentimene, og alle de 43 passasjerene ble tatt i land i livbåtene uten skader.</p>
+<p>Rederiet sier at ferja blir tatt ut av drift resten av uka mens skroget blir undersøkt.</p></article></body></html>"#
+            )
+        };
+        let year_one = r#"<meta property="article:published_time" content="0001-01-01T00:00:00Z">"#;
+        let a = page_article(&page(year_one, "Publisert 02.03.2026 kl. 07.15"), &PageHints::default(), origin())
+            .expect("article");
+        assert_eq!(a.published.map(|p| p.to_display_string()).as_deref(), Some("2026-03-02T07:15:00Z"));
+        let a = page_article(&page("", "2. mars 2026"), &PageHints::default(), origin()).expect("article");
+        assert_eq!(a.published.map(|p| p.to_display_string()).as_deref(), Some("2026-03-02"));
+        let a =
+            page_article(&page(year_one, "Kari skriver om sjøfart"), &PageHints::default(), origin()).expect("article");
+        assert!(a.published.is_none(), "a year-1 date is never a publication date: {:?}", a.published);
     }
 
     #[test]
