@@ -28,6 +28,9 @@ pub enum Command {
     /// Score the names the analyzer finds against a treebank's name annotation (CoNLL-U
     /// with name=B-TYPE tags in the last column, as NorNE has them).
     EvalEntities(EvalEntitiesArgs),
+    /// Score the page extractor's main text against trafilatura's evaluation pages (its
+    /// tests/ folder: evaldata.json and eval/*.html), and time it.
+    EvalExtract(EvalExtractArgs),
     /// Train the analyzer's Norwegian name tagger on a treebank's name annotation and
     /// write its weights (the analyzer ships weights trained on NorNE's training documents).
     TrainNames(TrainNamesArgs),
@@ -525,6 +528,18 @@ pub struct EvalEntitiesArgs {
     #[arg(long)]
     pub lang: Option<String>,
     /// Print the scores as JSON, one object per path.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct EvalExtractArgs {
+    /// trafilatura's tests/ folder (holding evaldata.json and eval/).
+    pub dir: PathBuf,
+    /// Score only the first N pages (in the order of evaldata.json).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Print the scores as JSON.
     #[arg(long)]
     pub json: bool,
 }

@@ -7,6 +7,7 @@ mod browse;
 mod cluster;
 mod eval;
 mod eval_entities;
+mod eval_extract;
 mod generate;
 mod ingest;
 mod place;
@@ -28,6 +29,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Analyze(args) => analyze::run(args),
         Command::Eval(args) => eval::run(args),
         Command::EvalEntities(args) => eval_entities::run(args),
+        Command::EvalExtract(args) => eval_extract::run(args),
         Command::TrainNames(args) => train_names::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Bench(args) => bench::run(args),

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
+pub mod extraction;
 pub mod name_training;
 pub mod names;
 

@@ -1,6 +1,7 @@
 //! Extract: the main text and the metadata of a news article page.
 //!
-//! The main text comes from dom_smoothie (a port of Firefox's Readability); the metadata
+//! The main text comes from dom_smoothie (a port of Firefox's Readability), with
+//! rs-trafilatura's reading where Readability finds no body; the metadata
 //! (headline, publication time, author, language, canonical URL) from the page's JSON-LD
 //! and meta tags, which news sites fill for search engines and are more reliable than
 //! anything inferred from the layout. Pages whose body cannot be extracted (a paywall
@@ -116,10 +117,39 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, ExtractError> {
     if !page.has_body {
         page.text = page.description.clone().unwrap_or_default();
     }
+    second_opinion(html, absolute, &mut page);
     if page.text.trim().is_empty() && page.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         return Err(ExtractError::Empty);
     }
     Ok(page)
+}
+
+/// A second reading's text must have this many characters to stand for the body.
+const SHORT_TEXT: usize = 500;
+
+/// A second reading, by rs-trafilatura (a port of trafilatura), of a page where Readability
+/// found no body. Its text is taken when it is a body's length and longer than the
+/// description we had; otherwise the description stays (a paywalled page keeps its lead,
+/// whatever teaser text a second reading finds). On trafilatura's evaluation pages
+/// (`tidings eval-extract`) this lifts F1 from 0.874 to 0.892 and reads about one page in
+/// twelve twice; also reading pages whose body is short gave 0.894 at 40 % more time.
+fn second_opinion(html: &str, url: Option<&str>, page: &mut Page) {
+    if page.has_body {
+        return;
+    }
+    let options = rs_trafilatura::Options { url: url.map(str::to_string), ..rs_trafilatura::Options::default() };
+    let Ok(result) = rs_trafilatura::extract_with_options(html, &options) else { return };
+    let text = tidy(&result.content_text);
+    if stands_for_body(&text, &page.text) {
+        page.text = text;
+        page.has_body = true;
+    }
+}
+
+/// Whether a second reading's text replaces what we had (a description, or nothing): it
+/// must be a body's length and say more.
+fn stands_for_body(second: &str, had: &str) -> bool {
+    second.chars().count() >= SHORT_TEXT && second.len() > had.len()
 }
 
 /// A page too complex to parse, read as plain text: its `<title>` and the text of its
@@ -290,6 +320,22 @@ mod tests {
         assert!(!page.has_body);
         assert!(page.text.starts_with("Strømprisen i Nord-Norge er doblet"));
         assert_eq!(page.published.as_deref(), Some("2026-01-10T06:00:00Z"));
+    }
+
+    #[test]
+    fn a_second_reading_replaces_only_a_missing_body_and_only_with_a_body() {
+        let lead = "Strømprisen i Nord-Norge er doblet på en uke. Les hele saken som abonnent.";
+        let teaser = "Abonner for å lese videre. Logg inn eller kjøp tilgang i dag.";
+        let body = "Strømprisen i Nord-Norge er doblet på en uke, viser tall fra kraftbørsen. ".repeat(8);
+        assert!(!stands_for_body(teaser, lead), "a paywall's teaser does not replace its lead");
+        assert!(!stands_for_body(lead, ""), "too short to be a body");
+        assert!(stands_for_body(&body, lead));
+        assert!(!stands_for_body(&body, &format!("{body} Mer.")), "it must say more than what we had");
+        // A page with a body is not read twice: the news page above keeps Readability's text.
+        let mut page = extract(NEWS, None).expect("extracts");
+        let before = page.text.clone();
+        second_opinion(NEWS, None, &mut page);
+        assert_eq!(page.text, before);
     }
 
     #[test]
