@@ -450,6 +450,8 @@ fn page(fetcher: &Fetcher, item: &Article) -> Page {
             None => Page::Stopped,
         },
         Permission::Disallowed => Page::Disallowed(summary(item).map(dated)),
+        // robots.txt was not asked for because the watcher is stopping.
+        Permission::Unreachable(_) if fetcher.stopped() => Page::Stopped,
         Permission::Unreachable(why) => Page::Waiting(why),
     }
 }

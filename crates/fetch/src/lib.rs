@@ -190,7 +190,8 @@ impl Fetcher {
         self
     }
 
-    fn stopped(&self) -> bool {
+    /// Whether the fetcher was told to stop.
+    pub fn stopped(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
     }
 
