@@ -1,4 +1,4 @@
-//! `tidings eval-extract`: the page extractor's main text against trafilatura's evaluation
+//! `tidings eval-extract`: the main text the watcher stores for a page, against trafilatura's evaluation
 //! pages (read from a checkout at run time, never copied), scored as trafilatura scores
 //! them, and its speed on one core.
 
@@ -8,7 +8,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
+use std::sync::Arc;
+
+use tidings_article::Origin;
 use tidings_eval::extraction::{SnippetGold, SnippetScores};
+use tidings_ingest::PageHints;
 
 use crate::cli::EvalExtractArgs;
 
@@ -30,7 +34,7 @@ pub fn run(args: EvalExtractArgs) -> Result<ExitCode> {
         let raw = std::fs::read(&case.file).with_context(|| format!("{}: cannot read", case.file.display()))?;
         let started = Instant::now();
         let html = tidings_extract::decode(&raw, None);
-        let text = tidings_extract::extract(&html, Some(&case.url)).map(|p| p.text).unwrap_or_default();
+        let text = page_text(&html, &case.url);
         spent += started.elapsed();
         bytes += raw.len();
         empty += usize::from(text.trim().is_empty());
@@ -90,6 +94,13 @@ fn compare_trafilatura(cases: &[Case]) -> Result<()> {
         scores.f1()
     )?;
     Ok(())
+}
+
+/// A page's main text as the watcher stores it (extraction, then the reader's clean-up).
+fn page_text(html: &str, url: &str) -> String {
+    let hints = PageHints { url: Some(url.to_string()), ..PageHints::default() };
+    let origin = Origin::new(Arc::from(url), None);
+    tidings_ingest::page_article(html, &hints, origin).map(|a| a.text).unwrap_or_default()
 }
 
 /// The cases of `dir/evaldata.json` whose page is in `dir/eval/`.

@@ -36,6 +36,7 @@ fn article_from(page: Page, hints: &PageHints, origin: Origin) -> Record {
     let text = match &hints.summary {
         // The feed's summary beats a page that gave only its own description, when longer.
         Some(summary) if !page.has_body && summary.len() > page.text.len() => summary.clone(),
+        _ if page.has_body => without_datelines(page.text),
         _ => page.text,
     };
     let url = page.canonical_url.or_else(|| hints.url.clone());
@@ -64,6 +65,22 @@ fn article_from(page: Page, hints: &PageHints, origin: Origin) -> Record {
         return Err(BadRecord::new(origin, "the page has neither a headline nor any text"));
     }
     Ok(article)
+}
+
+/// Paragraphs this short that hold a date, at the start or the end of a body, say when
+/// it was written ("Publisert 02.03.2026 kl. 07.15", "Updated Nov 19, 2019"), not what.
+const DATELINE_CHARS: usize = 120;
+
+/// A body without the datelines at its edges (page furniture that Readability keeps).
+fn without_datelines(text: String) -> String {
+    let paragraphs: Vec<&str> = text.split("\n\n").collect();
+    let furniture = |p: &&str| p.chars().count() <= DATELINE_CHARS && crate::dateline::written_date(p).is_some();
+    let start = paragraphs.iter().position(|p| !furniture(p)).unwrap_or(paragraphs.len());
+    let end = paragraphs.iter().rposition(|p| !furniture(p)).map_or(start, |e| e + 1);
+    if start == 0 && end == paragraphs.len() || start >= end {
+        return text;
+    }
+    paragraphs[start..end].join("\n\n")
 }
 
 /// The host of a URL, as an outlet name of last resort.
@@ -136,6 +153,18 @@ mod tests {
         let a =
             page_article(&page(year_one, "Kari skriver om sjøfart"), &PageHints::default(), origin()).expect("article");
         assert!(a.published.is_none(), "a year-1 date is never a publication date: {:?}", a.published);
+    }
+
+    #[test]
+    fn datelines_at_a_bodys_edges_are_left_out() {
+        let story = "Ferja gikk på grunn like utenfor kaia i morgentimene, og alle de 43 passasjerene kom seg i land.";
+        let text = format!(
+            "Publisert 02.03.2026 kl. 07.15\n\n{story}\n\nRederiet melder om skader.\n\nOppdatert 3. mars 2026"
+        );
+        assert_eq!(without_datelines(text), format!("{story}\n\nRederiet melder om skader."));
+        let inside = format!("{story}\n\nMøtet 12.05.2026 avgjør saken.\n\n{story}");
+        assert_eq!(without_datelines(inside.clone()), inside, "a date inside the story stays");
+        assert_eq!(without_datelines("2. mars 2026".into()), "2. mars 2026", "nothing but a date: kept");
     }
 
     #[test]
