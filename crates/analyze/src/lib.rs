@@ -35,5 +35,5 @@ pub use name_key::{name_key, word_key};
 pub use name_tagger::{Label, NameTagger, Sentence as TaggerSentence, TaggedName, TaggerError, WEIGHTS_VARIABLE};
 pub use name_training::NameTrainer;
 pub use term::{Kind, Term, feature_hash};
-pub use token::{Token, tokenize};
+pub use token::{Token, sentences, tokenize};
 pub use words::{word_indices, words};

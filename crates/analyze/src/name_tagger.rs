@@ -223,32 +223,24 @@ pub(crate) fn tagged_entities(
 ) -> Vec<Entity> {
     let tagger = NameTagger::active();
     let mut out = Vec::new();
-    let mut start = 0;
-    for end in 1..=tokens.len() {
-        if end < tokens.len() && !tokens[end].sentence_initial {
-            continue;
-        }
+    for std::ops::Range { start, end } in crate::token::sentences(tokens) {
         let sentence = &tokens[start..end];
         let sentence_rules = rules.get(start..end).map(<[Label]>::to_vec).unwrap_or_default();
         for name in tagger.tag(&Sentence::with_rules(text, sentence, sentence_rules)) {
             // A name may go on in lowercase (*Bergen tingrett*) but never ends on a
             // function word (*Horten på*; *NRK*, a stop word for counting, is a name).
-            let stop = |i: &usize| {
-                facts.get(start + i).is_some_and(|f| f.stop) && !sentence[*i].text.chars().any(char::is_uppercase)
+            let stop = |i: usize| {
+                facts.get(start + i).is_some_and(|f| f.stop) && !sentence[i].text.chars().any(char::is_uppercase)
             };
-            let end = (name.start + 1..=name.end).rev().find(|e| !stop(&(e - 1))).unwrap_or(name.start);
-            let words = &sentence[name.start..end];
-            if words.is_empty() {
-                continue;
-            }
+            let name_end = (name.start + 1..=name.end).rev().find(|&e| !stop(e - 1)).unwrap_or(name.start);
+            let words = &sentence[name.start..name_end];
             // A name has a capital somewhere (numbers and common words tagged by
-            // mistake do not).
+            // mistake do not; nor does what is left of a name that was all function words).
             if !words.iter().any(|w| w.text.chars().any(char::is_uppercase)) {
                 continue;
             }
             out.push(tagged_entity(words, text, name.kind, genitive_s));
         }
-        start = end;
     }
     out
 }
@@ -387,19 +379,11 @@ impl<'a> Sentence<'a> {
     }
 
     fn neighbour_word(&self, i: usize, offset: isize) -> u64 {
-        self.neighbour(i, offset).map_or(edge(offset), |j| self.word(j))
+        self.neighbour(i, offset).map_or(edge(offset), |j| self.traits(j).word)
     }
 
     fn neighbour_shape(&self, i: usize, offset: isize) -> u64 {
-        self.neighbour(i, offset).map_or(edge(offset), |j| self.shape(j))
-    }
-
-    fn word(&self, i: usize) -> u64 {
-        self.traits(i).word
-    }
-
-    fn shape(&self, i: usize) -> u64 {
-        self.traits(i).shape
+        self.neighbour(i, offset).map_or(edge(offset), |j| self.traits(j).shape)
     }
 
     fn traits(&self, i: usize) -> WordTraits {

@@ -37,6 +37,19 @@ impl Token<'_> {
     }
 }
 
+/// The ranges of `tokens` that are sentences: each starts at a sentence-initial word.
+pub fn sentences<'t>(tokens: &'t [Token<'_>]) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
+    let mut start = 0;
+    (1..=tokens.len()).filter_map(move |end| {
+        if end < tokens.len() && !tokens[end].sentence_initial {
+            return None;
+        }
+        let sentence = start..end;
+        start = end;
+        Some(sentence)
+    })
+}
+
 /// Splits `text` into words. Hyphenated words (`Jong-un`, `Nord-Korea`) stay whole, as
 /// do numbers with a decimal point or comma (`7.2`, `1,5`) and elisions (`Putin's`).
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {

@@ -8,7 +8,9 @@
 
 use std::collections::HashSet;
 
-use tidings_analyze::{Analyzer, EntityKind, Label, Lang, NameTrainer, TaggedName, TaggerSentence, Token, tokenize};
+use tidings_analyze::{
+    Analyzer, EntityKind, Label, Lang, NameTrainer, TaggedName, TaggerSentence, Token, sentences, tokenize,
+};
 
 use crate::names::{NameType, Sentence};
 
@@ -97,12 +99,7 @@ fn document_language(analyzer: &Analyzer, document: &[Sentence]) -> Lang {
 /// The tagger's sentences in an annotated one, names mapped onto the words they cover.
 fn examples<'a>(analyzer: &Analyzer, lang: Lang, sentence: &'a Sentence, tokens: &'a [Token<'a>]) -> Vec<Example<'a>> {
     let mut out = Vec::new();
-    let mut start = 0;
-    for end in 1..=tokens.len() {
-        if end < tokens.len() && !tokens[end].sentence_initial {
-            continue;
-        }
-        let part = &tokens[start..end];
+    for part in sentences(tokens).map(|words| &tokens[words]) {
         let names = sentence
             .spans
             .iter()
@@ -117,7 +114,6 @@ fn examples<'a>(analyzer: &Analyzer, lang: Lang, sentence: &'a Sentence, tokens:
             .collect();
         let rules = analyzer.rule_labels(lang, &sentence.joined, part);
         out.push(Example { text: &sentence.joined, tokens: part, names, rules });
-        start = end;
     }
     out
 }

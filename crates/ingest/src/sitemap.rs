@@ -47,7 +47,10 @@ pub fn parse_sitemap(bytes: &[u8], file: Arc<str>) -> Result<Option<Sitemap>, Ba
     let entries = read_entries(xml).map_err(bad)?;
     match root.as_str() {
         "urlset" => Ok(Some(Sitemap::Pages(pages(entries, &file)))),
-        "sitemapindex" => Ok(Some(Sitemap::Index(newest(entries, MAX_CHILD_SITEMAPS, None)))),
+        "sitemapindex" => {
+            let newest = sorted(entries, None).into_iter().take(MAX_CHILD_SITEMAPS).map(|e| e.loc).collect();
+            Ok(Some(Sitemap::Index(newest)))
+        }
         _ => Ok(None),
     }
 }
@@ -175,12 +178,8 @@ fn set_field(entry: &mut Entry, field: &str, text: String) {
     }
 }
 
-/// The locations of the newest entries (dated ones newest first, then the undated in
-/// document order), at most `limit`, leaving out those dated before `since`.
-fn newest(entries: Vec<Entry>, limit: usize, since: Option<jiff::Timestamp>) -> Vec<String> {
-    sorted(entries, since).into_iter().take(limit).map(|e| e.loc).collect()
-}
-
+/// The entries dated since `since` (all with `None`), newest first, then the undated in
+/// document order.
 fn sorted(entries: Vec<Entry>, since: Option<jiff::Timestamp>) -> Vec<Entry> {
     let mut dated: Vec<(jiff::Timestamp, Entry)> = Vec::new();
     let mut undated = Vec::new();

@@ -130,30 +130,37 @@ struct StoriesPage {
     about: Option<String>,
 }
 
-/// What kind of name an entity is, as a reader says it (the API's `type`).
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "person" => "Person",
-        "organization" => "Organisation",
-        "place" => "Place",
-        _ => "Other name",
-    }
+/// Entity types as a reader names them: the API's `type`, one of the kind, several; the
+/// last stands for every other type.
+const KINDS: [(&str, &str, &str); 4] = [
+    ("person", "Person", "People"),
+    ("organization", "Organisation", "Organisations"),
+    ("place", "Place", "Places"),
+    ("other", "Other name", "Other names"),
+];
+
+/// The row of [`KINDS`] for an entity's `type`.
+fn kind_of(entity: &serde_json::Value) -> usize {
+    let kind = entity["type"].as_str().unwrap_or_default();
+    KINDS.iter().position(|k| k.0 == kind).unwrap_or(KINDS.len() - 1)
+}
+
+/// The short forms a story folded into an entity (its `aliases`).
+fn aliases(entity: &serde_json::Value) -> Vec<&str> {
+    entity["aliases"].as_array().into_iter().flatten().filter_map(|a| a.as_str()).collect()
 }
 
 /// "Person · also written Putin, Putins": the entity's type and its folded short forms,
 /// from the first listed story that names it (by key, name or short form).
 fn entity_about<'a>(stories: impl IntoIterator<Item = &'a serde_json::Value>, name: &str) -> Option<String> {
-    let same = |v: &serde_json::Value| v.as_str().is_some_and(|s| s.to_lowercase() == name.to_lowercase());
+    let same = |s: &str| s.to_lowercase() == name.to_lowercase();
     let e = stories.into_iter().filter_map(|list| list.as_array()).flatten().find(|e| {
-        e["key"].as_str() == Some(name)
-            || same(&e["name"])
-            || e["aliases"].as_array().is_some_and(|a| a.iter().any(same))
+        e["key"].as_str() == Some(name) || e["name"].as_str().is_some_and(same) || aliases(e).into_iter().any(same)
     })?;
-    let mut about = kind_label(e["type"].as_str().unwrap_or_default()).to_string();
-    let full = e["name"].as_str().unwrap_or_default();
-    let mut others: Vec<&str> = vec![full];
-    others.extend(e["aliases"].as_array().into_iter().flatten().filter_map(|a| a.as_str()));
-    others.retain(|o| o.to_lowercase() != name.to_lowercase());
+    let mut about = KINDS[kind_of(e)].1.to_string();
+    let mut others: Vec<&str> = vec![e["name"].as_str().unwrap_or_default()];
+    others.extend(aliases(e));
+    others.retain(|o| !same(o));
     if !others.is_empty() {
         about.push_str(&format!(" · also written {}", others.join(", ")));
     }
@@ -328,29 +335,12 @@ fn span_text(first: Option<&str>, last: Option<&str>, dates: DateStyle) -> Strin
 type NamesByKind = Vec<(&'static str, Vec<(String, String, String)>)>;
 
 fn entities_by_kind(entities: &serde_json::Value) -> NamesByKind {
-    let mut groups: NamesByKind =
-        [("People", "person"), ("Organisations", "organization"), ("Places", "place"), ("Other names", "")]
-            .into_iter()
-            .map(|(heading, kind)| {
-                let names = entities
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter(|e| {
-                        let k = e["type"].as_str().unwrap_or_default();
-                        k == kind || (kind.is_empty() && !["person", "organization", "place"].contains(&k))
-                    })
-                    .filter_map(|e| {
-                        let name = e["name"].as_str()?;
-                        let aliases: Vec<&str> =
-                            e["aliases"].as_array().into_iter().flatten().filter_map(|a| a.as_str()).collect();
-                        Some((name.to_string(), url_part(name), aliases.join(", ")))
-                    })
-                    .collect();
-                (heading, names)
-            })
-            .collect();
-    groups.retain(|(_, names): &(&str, Vec<_>)| !names.is_empty());
+    let mut groups: NamesByKind = KINDS.iter().map(|k| (k.2, Vec::new())).collect();
+    for e in entities.as_array().into_iter().flatten() {
+        let Some(name) = e["name"].as_str() else { continue };
+        groups[kind_of(e)].1.push((name.to_string(), url_part(name), aliases(e).join(", ")));
+    }
+    groups.retain(|(_, names)| !names.is_empty());
     groups
 }
 
