@@ -530,6 +530,16 @@ pub struct EvalEntitiesArgs {
     /// Print the scores as JSON, one object per path.
     #[arg(long)]
     pub json: bool,
+    /// The documents the sentences come from (CoNLL files or directories of them, one
+    /// document per file, such as NorNE's ndt/nob and ndt/nno): consecutive sentences of
+    /// one document are read together, as an article's lead of at most 1500 bytes, so that
+    /// what the article says elsewhere counts. By default each sentence is read alone.
+    #[arg(long, value_name = "PATH")]
+    pub documents: Vec<PathBuf>,
+    /// Also print each sentence where the names found differ from the annotation: what
+    /// was missed and what was found instead (name and type).
+    #[arg(long)]
+    pub mistakes: bool,
 }
 
 #[derive(Args)]
@@ -561,8 +571,12 @@ pub struct TrainNamesArgs {
     #[arg(long, default_value_t = 10)]
     pub passes: usize,
     /// Feature buckets as a power of two (the file holds 18 bytes per bucket).
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(8..=22))]
+    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u32).range(8..=22))]
     pub bits: u32,
+    /// The seed of the order the sentences are learned in; another seed gives other
+    /// weights of about the same quality, which shows how much a change's figures vary.
+    #[arg(long, default_value_t = tidings_eval::name_training::DEFAULT_SEED)]
+    pub seed: u64,
 }
 
 #[derive(Args)]

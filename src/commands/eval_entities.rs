@@ -7,22 +7,38 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use serde_json::json;
-use tidings_analyze::{Analyzer, EntityKind};
+use tidings_analyze::{Analyzer, EntityKind, LEAD_BYTES};
 use tidings_article::{Article, Origin};
-use tidings_eval::names::{Name, NameScores, NameType, Sentence, read_conllu, score_names};
+use tidings_eval::names::{Name, NameScores, NameType, Sentence, document_runs, read_conllu, score_names};
 
 use crate::cli::EvalEntitiesArgs;
 
 pub fn run(args: EvalEntitiesArgs) -> Result<ExitCode> {
     let analyzer = Analyzer::new();
+    let mut documents = Vec::new();
+    for path in &args.documents {
+        for file in conll_files(path)? {
+            documents.push(read_conll_file(&file)?);
+        }
+    }
     for path in &args.paths {
         let sentences = read_sentences(path)?;
         if sentences.is_empty() {
             bail!("{}: no sentences", path.display());
         }
-        let found: Vec<Vec<Name>> =
-            sentences.par_iter().map(|s| names_in(&analyzer, &s.text, args.lang.as_deref())).collect();
+        let runs = if args.documents.is_empty() {
+            (0..sentences.len()).map(|i| i..i + 1).collect()
+        } else {
+            document_runs(&sentences, &documents, LEAD_BYTES)
+        };
+        let found: Vec<Vec<Name>> = runs
+            .par_iter()
+            .flat_map_iter(|run| names_in(&analyzer, &sentences[run.clone()], args.lang.as_deref()))
+            .collect();
         report(path, &score_names(&sentences, &found), args.json)?;
+        if args.mistakes {
+            print_mistakes(&sentences, &found)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -56,13 +72,25 @@ pub(crate) fn read_conll_file(file: &Path) -> Result<Vec<Sentence>> {
     read_conllu(&text).with_context(|| format!("{}", file.display()))
 }
 
-/// The names the analyzer finds in one sentence, as written.
-fn names_in(analyzer: &Analyzer, text: &str, lang: Option<&str>) -> Vec<Name> {
+/// The names the analyzer finds in each of some sentences read as one article's body,
+/// as written, each with the type the article settles on.
+fn names_in(analyzer: &Analyzer, sentences: &[Sentence], lang: Option<&str>) -> Vec<Vec<Name>> {
+    let mut text = String::new();
+    let mut starts = Vec::with_capacity(sentences.len());
+    for s in sentences {
+        // One line per sentence: the treebank's sentences include headings and captions
+        // without a full stop, which an article sets on lines of their own.
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        starts.push(text.len());
+        text.push_str(&s.text);
+    }
     let article = Article {
         id: String::new(),
         published: None,
         title: String::new(),
-        text: text.to_string(),
+        text,
         lang: lang.map(str::to_string),
         source: None,
         url: None,
@@ -75,7 +103,14 @@ fn names_in(analyzer: &Analyzer, text: &str, lang: Option<&str>) -> Vec<Name> {
         EntityKind::Place => NameType::Place,
         EntityKind::Other => NameType::Other,
     };
-    analyzer.analyze(&article).entities.into_iter().map(|e| Name { text: e.text, kind: kind(e.kind) }).collect()
+    let analysis = analyzer.analyze(&article);
+    let mut found = vec![Vec::new(); sentences.len()];
+    for mention in analysis.mentions.iter().filter(|m| !m.in_title) {
+        let Some(written) = article.text.get(mention.span.clone()) else { continue };
+        let sentence = starts.partition_point(|&start| start <= mention.span.start).saturating_sub(1);
+        found[sentence].push(Name { text: written.to_string(), kind: kind(mention.kind) });
+    }
+    found
 }
 
 fn report(path: &Path, s: &NameScores, as_json: bool) -> Result<()> {
@@ -97,6 +132,23 @@ fn report(path: &Path, s: &NameScores, as_json: bool) -> Result<()> {
     out!("typed     P {:.4}  R {:.4}  F1 {:.4}", s.typed.precision, s.typed.recall, s.typed.f1)?;
     for (kind, p) in &s.per_type {
         out!("  {:<15} P {:.4}  R {:.4}  F1 {:.4}", kind.label(), p.precision, p.recall, p.f1)?;
+    }
+    Ok(())
+}
+
+/// Each sentence whose names differ from the annotation, with the names only one side has.
+fn print_mistakes(sentences: &[Sentence], found: &[Vec<Name>]) -> Result<()> {
+    let show = |names: &[&Name]| names.iter().map(|n| format!("{} ({})", n.text, n.kind.label())).collect::<Vec<_>>();
+    for (s, found) in sentences.iter().zip(found) {
+        let mut unmatched: Vec<&Name> = found.iter().collect();
+        let missed: Vec<&Name> = s
+            .names
+            .iter()
+            .filter(|g| unmatched.iter().position(|f| *f == *g).map(|at| unmatched.remove(at)).is_none())
+            .collect();
+        if !missed.is_empty() || !unmatched.is_empty() {
+            out!("{}\n  missed {:?}\n  found  {:?}", s.text, show(&missed), show(&unmatched))?;
+        }
     }
     Ok(())
 }

@@ -26,13 +26,13 @@ pub fn run(args: TrainNamesArgs) -> Result<ExitCode> {
             args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
     }
-    let (weights, report) = train_names(&documents, &excluded, args.passes, args.bits);
+    let (weights, report) = train_names(&documents, &excluded, args.passes, args.bits, args.seed);
     if report.documents == 0 {
         bail!("every document shares a sentence with the --exclude files: nothing left to learn from");
     }
     std::fs::write(&args.out, &weights).with_context(|| format!("{}: cannot write", args.out.display()))?;
     eprintln!(
-        "trained on {} documents ({} left out as they share sentences with --exclude), {} sentences, {} words",
+        "trained on {} documents ({} left out as they share sentences with --exclude), {} sentences, {} words a pass",
         report.documents, report.excluded_documents, report.sentences, report.words
     );
     for (pass, rate) in report.error_rates.iter().enumerate() {

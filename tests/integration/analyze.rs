@@ -92,6 +92,27 @@ fn eval_entities_scores_the_names_of_a_treebank() {
     assert_eq!(v["person_place_recall"], 1.0, "{v}");
     assert_eq!(v["per_type"]["PER"]["recall"], 1.0, "both people typed as people: {v}");
 
+    // Read as one document (the file is its own document): the same names, and with
+    // --mistakes, each sentence whose names differ is shown.
+    let out = tidings!("eval-entities", &file, "--lang", "nb", "--json", "--documents", &file);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!((v["sentences"].as_u64(), v["untyped"]["recall"].as_f64()), (Some(2), Some(1.0)), "{v}");
+    let odd = dir.path("odd.conllu");
+    std::fs::write(
+        &odd,
+        TREEBANK.replace(
+            "fint\tfin\tADJ\t_\t_\t0\troot\t_\tSpaceAfter=No|name=O",
+            "fint\tfin\tADJ\t_\t_\t0\troot\t_\tSpaceAfter=No|name=B-ORG",
+        ),
+    )
+    .unwrap();
+    let out = tidings!("eval-entities", &odd, "--lang", "nb", "--documents", &odd, "--mistakes");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert!(printed.contains("Været var fint.\n  missed [\"fint (ORG)\"]\n  found  []"), "{printed}");
+    assert!(!printed.contains("Jonas Gahr Støre møtte"), "a sentence without mistakes is not shown: {printed}");
+
     let bad = dir.path("bad.conllu");
     std::fs::write(&bad, "# text = x\n1\tx\tx\n").unwrap();
     let out = tidings!("eval-entities", &bad);

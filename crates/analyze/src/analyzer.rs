@@ -1,6 +1,7 @@
 //! The [`Analyzer`]: one article in, its language, weighted features and entities out.
 
 use std::cell::RefCell;
+use std::ops::Range;
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -10,7 +11,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::compound::Decompounder;
 use crate::concept::Concepts;
 use crate::embedding::{EMBEDDED_BODY_CHARS, StaticModel};
-use crate::entity::{self, DocumentContext, Entity, WordFacts};
+use crate::entity::{self, DocumentContext, Entity, EntityKind, WordFacts};
 use crate::language::{self, Lang};
 use crate::name_key::word_key;
 use crate::name_tagger::{self, TaggedName};
@@ -44,6 +45,9 @@ pub struct Analysis {
     pub title_case_names: Vec<u64>,
     /// Distinct entities in order of first mention.
     pub entities: Vec<Entity>,
+    /// Where the headline and the analysed body (its first [`LEAD_BYTES`]) name them, in
+    /// order: what a page highlights, and what a name evaluation scores mention by mention.
+    pub mentions: Vec<NameMention>,
     /// The most weighted terms with a readable label (a surface word), heaviest first.
     pub top_terms: Vec<(u64, String, f32)>,
     /// The body's first sentences that can stand alone in a story summary.
@@ -51,6 +55,21 @@ pub struct Analysis {
     /// The article's semantic vector (headline and lead), normalised; empty without a
     /// model (see `embedding.rs`).
     pub embedding: Vec<f32>,
+}
+
+/// One place where an article names an entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameMention {
+    /// In the headline, else in the body.
+    pub in_title: bool,
+    /// Byte offsets into the headline or the body.
+    pub span: Range<usize>,
+    /// The entity named: an index into [`Analysis::entities`].
+    pub entity: usize,
+    /// What the mention names: the entity's type, which the whole article settles on,
+    /// except where the name is the first part of a compound (*Ap-velgerne*, *Mowi-aksjen*
+    /// name voters and a share, not a party and a company), which keeps its own.
+    pub kind: EntityKind,
 }
 
 /// A sentence from the start of a body, with the word features it contains, so that a
@@ -122,7 +141,7 @@ impl Analyzer {
         let body = self.terms(lang, &body_tokens);
 
         let headline_case = is_headline_case(&title_tokens, &title.facts);
-        let entities =
+        let (entities, mentions) =
             entities(lang, article, (&title_tokens, &title.facts), (&body_tokens, &body.facts), headline_case);
         let entity_terms = entity_terms(lang, &entities);
         let title_case_names = if headline_case { title_case_names(&title_tokens, &title.facts) } else { Vec::new() };
@@ -138,15 +157,16 @@ impl Analyzer {
             entity_terms,
             title_case_names,
             entities,
+            mentions,
             top_terms,
             lead_sentences,
             embedding,
         }
     }
 
-    /// The rules' label of each word of one sentence in `lang`, judged with what the
-    /// sentence alone says about its words: the hint the name tagger learns from (see
-    /// [`crate::NameTrainer`]).
+    /// The rules' label of each word of a body in `lang` (its `tokens`), judged with what
+    /// the body says about its words, as [`Analyzer::analyze`] judges them: the hint the
+    /// name tagger learns from (see [`crate::NameTrainer`]).
     pub fn rule_labels(&self, lang: Lang, text: &str, tokens: &[Token<'_>]) -> Vec<name_tagger::Label> {
         let facts = self.terms(lang, tokens).facts;
         let (lowercase_words, mid_sentence_capitals) =
@@ -247,15 +267,16 @@ struct SegmentTerms {
     facts: Vec<WordFacts>,
 }
 
-/// Entity mentions in the headline and the body, judged with what the whole article
-/// says about each word (is it also written in lowercase? capitalised mid-sentence?).
+/// The entities of the headline and the body and where each is named, judged with what
+/// the whole article says about each word (is it also written in lowercase? capitalised
+/// mid-sentence?).
 fn entities(
     lang: Lang,
     article: &Article,
     (title, title_facts): (&[Token<'_>], &[WordFacts]),
     (body, body_facts): (&[Token<'_>], &[WordFacts]),
     headline_case: bool,
-) -> Vec<Entity> {
+) -> (Vec<Entity>, Vec<NameMention>) {
     let (lowercase_words, mid_sentence_capitals) =
         word_evidence(title.iter().zip(title_facts).chain(body.iter().zip(body_facts)), body.iter().zip(body_facts));
     let ctx = DocumentContext {
@@ -264,20 +285,34 @@ fn entities(
         capitalised_nouns: lang == Lang::German,
         genitive_s: lang.compounds(),
     };
-    if matches!(lang, Lang::Bokmal | Lang::Nynorsk) {
-        // Norwegian has a learned tagger (it types names by context and knows the
-        // lowercase words inside them), which reads what the rules found as a hint.
-        let title_rules = rule_labels(title, title_facts, &article.title, &ctx, headline_case);
-        let mut found = name_tagger::tagged_entities(title, title_facts, &title_rules, &article.title, ctx.genitive_s);
-        let in_title = found.len();
-        let body_rules = rule_labels(body, body_facts, &article.text, &ctx, false);
-        found.extend(name_tagger::tagged_entities(body, body_facts, &body_rules, &article.text, ctx.genitive_s));
-        return entity::resolve(found, in_title, ctx.genitive_s);
-    }
-    let mut found = entity::extract(title, title_facts, &article.title, &ctx, headline_case);
-    let in_title = found.len();
-    found.extend(entity::extract(body, body_facts, &article.text, &ctx, false));
-    entity::resolve(found, in_title, ctx.genitive_s)
+    let found = |tokens: &[Token<'_>], facts: &[WordFacts], text: &str, headline_case: bool| {
+        if matches!(lang, Lang::Bokmal | Lang::Nynorsk) {
+            // Norwegian has a learned tagger (it types names by context and knows the
+            // lowercase words inside them), which reads what the rules found as a hint.
+            let rules = rule_labels(tokens, facts, text, &ctx, headline_case);
+            return name_tagger::tagged_entities(tokens, facts, &rules, text, ctx.genitive_s);
+        }
+        let spans = entity::extract_spans(tokens, facts, text, &ctx, headline_case);
+        spans.into_iter().map(|(words, e)| (name_tagger::span_of(&tokens[words]), e)).collect()
+    };
+    let mut mentions = found(title, title_facts, &article.title, headline_case);
+    let in_title = mentions.len();
+    mentions.extend(found(body, body_facts, &article.text, false));
+    let (spans, mentions): (Vec<Range<usize>>, Vec<Entity>) = mentions.into_iter().unzip();
+    let compounds: Vec<Option<EntityKind>> =
+        mentions.iter().map(|m| entity::is_compound(&m.text).then_some(m.kind)).collect();
+    let (entities, became) = entity::resolve(mentions, in_title, ctx.genitive_s);
+    let mentions = spans
+        .into_iter()
+        .zip(became)
+        .zip(compounds)
+        .enumerate()
+        .map(|(i, ((span, at), compound))| {
+            let kind = compound.unwrap_or(entities[at].kind);
+            NameMention { in_title: i < in_title, span, entity: at, kind }
+        })
+        .collect();
+    (entities, mentions)
 }
 
 /// What a text says about its words: those written in lowercase somewhere in `all`, and
@@ -459,6 +494,38 @@ mod tests {
             section: None,
             origin: Origin::new(Arc::from("t"), None),
         }
+    }
+
+    #[test]
+    fn mentions_say_where_each_entity_is_named() {
+        let a = article(
+            "Støre til Bergen",
+            "Statsminister Jonas Gahr Støre kom til Bergen tirsdag. Der møtte Støre ordføreren.",
+            Some("nb"),
+        );
+        let analysis = Analyzer::new().analyze(&a);
+        let named: Vec<(bool, &str, &str)> = analysis
+            .mentions
+            .iter()
+            .map(|m| {
+                let segment = if m.in_title { &a.title } else { &a.text };
+                (m.in_title, &segment[m.span.clone()], analysis.entities[m.entity].name.as_str())
+            })
+            .collect();
+        assert_eq!(
+            named,
+            [
+                (true, "Støre", "Jonas Gahr Støre"),
+                (true, "Bergen", "Bergen"),
+                (false, "Jonas Gahr Støre", "Jonas Gahr Støre"),
+                (false, "Bergen", "Bergen"),
+                (false, "Støre", "Jonas Gahr Støre"),
+            ],
+            "{analysis:?}"
+        );
+        let kinds: Vec<EntityKind> = analysis.mentions.iter().map(|m| m.kind).collect();
+        use EntityKind::{Person, Place};
+        assert_eq!(kinds, [Person, Place, Person, Place, Person]);
     }
 
     fn shared(a: &[Term], b: &[Term]) -> usize {

@@ -303,6 +303,41 @@ const ORG_SUFFIXES: &[&str] = &[
     "ministry",
     "departement",
     "departementet",
+    // Norwegian institutions, in Bokmål and Nynorsk (also as compound heads:
+    // *Tuberkuloseforeningen*, *Europautvalet*, *Haukeland universitetssjukehus*).
+    "utvalg",
+    "utvalget",
+    "utvalet",
+    "komiteen",
+    "komitéen",
+    "foreningen",
+    "foreninga",
+    "foreininga",
+    "forening",
+    "lensmannskontor",
+    "kontoret",
+    "direktoratet",
+    "tilsynet",
+    "sykehus",
+    "sjukehus",
+    "sykehuset",
+    "sjukehuset",
+    "høgskolen",
+    "høgskulen",
+    "høyskolen",
+    "akademiet",
+    "selskapet",
+    "stiftelsen",
+    "instituttet",
+    "etaten",
+    "tingrett",
+    "lagmannsrett",
+    "byrett",
+    "fylkeskommune",
+    "fylkeskommunen",
+    "kommunestyre",
+    "kommunestyret",
+    "universitetet",
     "kommune",
     "police",
     "politi",
@@ -337,20 +372,9 @@ pub struct DocumentContext<'a> {
     pub genitive_s: bool,
 }
 
-/// Finds entity mentions in one segment (title or body) of a document. `headline_case`
-/// says every word of the segment is capitalised by style (English headlines), so that
-/// only words known as names elsewhere count.
-pub fn extract(
-    tokens: &[Token<'_>],
-    facts: &[WordFacts],
-    text: &str,
-    ctx: &DocumentContext<'_>,
-    headline_case: bool,
-) -> Vec<Entity> {
-    extract_spans(tokens, facts, text, ctx, headline_case).into_iter().map(|(_, e)| e).collect()
-}
-
-/// [`extract`], with the words each entity spans.
+/// The entities the rules find in one segment (title or body) of a document, with the
+/// words each spans. `headline_case` says every word of the segment is capitalised by
+/// style (English headlines), so that only words known as names elsewhere count.
 pub(crate) fn extract_spans(
     tokens: &[Token<'_>],
     facts: &[WordFacts],
@@ -460,6 +484,44 @@ fn past_leading_nouns(tokens: &[Token<'_>], start: usize, end: usize) -> usize {
     (start..end).find(|&j| is_given_name(tokens[j].text)).unwrap_or(start)
 }
 
+/// Common nouns that name what kind of organisation the name after them is
+/// (*nyhetsbyrået Yonhap*, *fagforeningen Industri Energi*, *the news agency Reuters*).
+const ORGANISATION_NOUNS: &[&str] = &[
+    "nyhetsbyrået",
+    "nyheitsbyrået",
+    "byrået",
+    "fagforeningen",
+    "fagforeininga",
+    "forbundet",
+    "foreningen",
+    "foreininga",
+    "organisasjonen",
+    "selskapet",
+    "konsernet",
+    "bedriften",
+    "firmaet",
+    "partiet",
+    "avisen",
+    "avisa",
+    "kanalen",
+    "klubben",
+    "banken",
+    "stiftelsen",
+    "agency",
+    "company",
+    "firm",
+    "party",
+    "newspaper",
+    "broadcaster",
+    "union",
+    "club",
+];
+
+/// A common noun that says the name after it is an organisation's.
+pub(crate) fn announces_organisation(lower: &str) -> bool {
+    ORGANISATION_NOUNS.contains(&lower)
+}
+
 /// A title (*President*, also inside a compound: *Forhandlingsleder*, *Virke-direktør*), a
 /// nationality (*Norske*) or another word that leads into a name without belonging to it.
 pub(crate) fn leads_into_names(word: &str) -> bool {
@@ -552,6 +614,11 @@ pub(crate) fn tagged_entity(words: &[Token<'_>], text: &str, kind: EntityKind, g
     Entity { text: surface.to_string(), name, key, kind, salience: 0.0 }
 }
 
+/// Whether a name as written is a compound of a name and a common noun (*Mowi-aksjen*).
+pub(crate) fn is_compound(surface: &str) -> bool {
+    name_before_common_noun(surface).len() < surface.len()
+}
+
 /// The name in a compound of a name and a common noun (*Mowi-aksjen*, *Nav-reformen*,
 /// *Oslo-mannen*): what other articles call it (*Mowi*). Names with a hyphen inside
 /// (*Jong-un*, *Nord-Korea*) continue in capitals and stay whole.
@@ -627,13 +694,16 @@ fn is_demonym(words: &[Token<'_>]) -> bool {
 
 /// Turns an article's mentions (the headline's `in_title` first, then the body's, in
 /// order) into its distinct entities, each with one canonical name, its most specific
-/// type and its salience, in order of first mention.
-pub fn resolve(mentions: Vec<Entity>, in_title: usize, genitive_s: bool) -> Vec<Entity> {
+/// type and its salience, in order of first mention; and says which of them each mention
+/// became (an index into them).
+pub(crate) fn resolve(mentions: Vec<Entity>, in_title: usize, genitive_s: bool) -> (Vec<Entity>, Vec<usize>) {
     let people = full_names(mentions.iter().map(|m| (m.key.as_str(), m.name.as_str(), m.kind)));
     let kinds: FxHashMap<String, EntityKind> = mentions.iter().map(|m| (m.key.clone(), m.kind)).collect();
     let mut entities: Vec<Entity> = Vec::new();
     let mut index: FxHashMap<String, usize> = FxHashMap::default();
     let mut scores: Vec<f32> = Vec::new();
+    let mut became = Vec::with_capacity(mentions.len());
+    let mut votes: Vec<[u32; 4]> = Vec::new();
     for (i, mut m) in mentions.into_iter().enumerate() {
         if m.kind != EntityKind::Place
             && let Some((name, key, kind)) = referent(&m, &people, &kinds, genitive_s)
@@ -648,23 +718,22 @@ pub fn resolve(mentions: Vec<Entity>, in_title: usize, genitive_s: bool) -> Vec<
         } else {
             1.0
         };
-        match index.get(&m.key) {
-            Some(&at) => {
-                scores[at] += score;
-                entities[at].kind = more_specific(entities[at].kind, m.kind);
-            }
-            None => {
-                index.insert(m.key.clone(), entities.len());
-                entities.push(m);
-                scores.push(score);
-            }
+        let at = *index.entry(m.key.clone()).or_insert(entities.len());
+        if at == entities.len() {
+            entities.push(m.clone());
+            scores.push(0.0);
+            votes.push([0; 4]);
         }
+        scores[at] += score;
+        votes[at][m.kind as usize] += 1;
+        became.push(at);
     }
     let top = scores.iter().copied().fold(1.0f32, f32::max);
-    for (e, s) in entities.iter_mut().zip(scores) {
+    for ((e, s), votes) in entities.iter_mut().zip(scores).zip(votes) {
         e.salience = (s / top * 1000.0).round() / 1000.0;
+        e.kind = most_given(votes);
     }
-    entities
+    (entities, became)
 }
 
 /// Multi-word person names by the key of their last word and of their first: how later
@@ -751,6 +820,17 @@ fn referent(
     Some((base.to_string(), base_key, more_specific(kind, m.kind)))
 }
 
+/// The type most mentions of an entity were given (`votes` counts them in the order of
+/// [`EntityKind`]); of types given equally often, the more informative. One mention
+/// typed wrong by its context (*i Europautvalet* read as a place) does not retype the rest.
+fn most_given(votes: [u32; 4]) -> EntityKind {
+    const KINDS: [EntityKind; 4] = [EntityKind::Person, EntityKind::Organization, EntityKind::Place, EntityKind::Other];
+    KINDS.into_iter().fold(EntityKind::Other, |best, k| {
+        let (v, b) = (votes[k as usize], votes[best as usize]);
+        if v > b || v == b && more_specific(best, k) == k { k } else { best }
+    })
+}
+
 /// Of two types given to one entity, the more informative.
 fn more_specific(a: EntityKind, b: EntityKind) -> EntityKind {
     let rank = |k: EntityKind| match k {
@@ -804,7 +884,7 @@ mod tests {
             genitive_s: !capitalised_nouns,
         };
         let tokens = tokenize(text);
-        extract(&tokens, &facts(&tokens), text, &ctx, headline_case)
+        extract_spans(&tokens, &facts(&tokens), text, &ctx, headline_case).into_iter().map(|(_, e)| e).collect()
     }
 
     fn names(entities: &[Entity]) -> Vec<&str> {
@@ -838,7 +918,7 @@ mod tests {
             kind,
             salience: 0.0,
         };
-        let found = resolve(
+        let (found, _) = resolve(
             vec![
                 mention("Kim Jong-un", EntityKind::Person),
                 mention("Kim", EntityKind::Person),
@@ -883,8 +963,27 @@ mod tests {
         assert!(e.is_empty(), "{e:?}");
     }
 
+    #[test]
+    fn an_entity_takes_the_type_most_of_its_mentions_were_given() {
+        let mention = |kind| Entity {
+            text: "Europautvalet".into(),
+            name: "Europautvalet".into(),
+            key: name_key("Europautvalet"),
+            kind,
+            salience: 0.0,
+        };
+        use EntityKind::{Organization, Person, Place};
+        let (e, became) = resolve(vec![mention(Place), mention(Organization), mention(Organization)], 0, true);
+        assert_eq!((e.len(), e[0].kind), (1, Organization), "one mention read as a place does not retype the rest");
+        assert_eq!(became, [0, 0, 0]);
+        let (e, _) = resolve(vec![mention(Organization), mention(Place)], 0, true);
+        assert_eq!(e[0].kind, Place, "a tie goes to the more informative type");
+        let (e, _) = resolve(vec![mention(Person), mention(Organization)], 0, true);
+        assert_eq!(e[0].kind, Person);
+    }
+
     fn resolved(text: &str, genitive_s: bool) -> Vec<(String, EntityKind)> {
-        resolve(run(text, false, ""), 0, genitive_s).into_iter().map(|e| (e.name, e.kind)).collect()
+        resolve(run(text, false, ""), 0, genitive_s).0.into_iter().map(|e| (e.name, e.kind)).collect()
     }
 
     #[test]
@@ -941,7 +1040,7 @@ mod tests {
         let in_title = mentions.len();
         let mut all = mentions;
         all.extend(run("Det bekrefter Dmitrij Peskov. Senere snakket Kim Jong-un med journalister.", false, ""));
-        let e = resolve(all, in_title, true);
+        let (e, _) = resolve(all, in_title, true);
         let salience = |name: &str| e.iter().find(|x| x.name == name).map(|x| x.salience);
         assert_eq!(salience("Kim Jong-un"), Some(1.0));
         assert!(salience("Dmitrij Peskov") < salience("Vladivostok"), "{e:?}");

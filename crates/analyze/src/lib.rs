@@ -25,14 +25,16 @@ mod term;
 mod token;
 mod words;
 
-pub use analyzer::{Analysis, Analyzer, LeadSentence};
+pub use analyzer::{Analysis, Analyzer, LEAD_BYTES, LeadSentence, NameMention};
 pub use embedding::{ModelError, StaticModel};
 pub use entity::{Entity, EntityKind, story_referents};
 pub use gazetteer::{Gazetteer, Place, PlaceKind};
 pub use index_terms::{IndexTerm, IndexTerms};
 pub use language::{Identified, Lang};
 pub use name_key::{name_key, word_key};
-pub use name_tagger::{Label, NameTagger, Sentence as TaggerSentence, TaggedName, TaggerError, WEIGHTS_VARIABLE};
+pub use name_tagger::{
+    Label, NameHistory, NameTagger, Sentence as TaggerSentence, TaggedName, TaggerError, WEIGHTS_VARIABLE,
+};
 pub use name_training::NameTrainer;
 pub use term::{Kind, Term, feature_hash};
 pub use token::{Token, sentences, tokenize};

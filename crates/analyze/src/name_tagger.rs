@@ -197,6 +197,7 @@ impl NameTagger {
                 .unwrap_or(OUTSIDE);
             labels.push(continued(prev, best));
         }
+        sentence.remember(&labels);
         labels
     }
 
@@ -213,20 +214,21 @@ impl NameTagger {
 }
 
 /// The entities the shipped tagger finds in a segment (a headline or a body), sentence by
-/// sentence as the tokenizer marks them.
+/// sentence as the tokenizer marks them, each with the bytes of `text` it spans.
 pub(crate) fn tagged_entities(
     tokens: &[Token<'_>],
     facts: &[WordFacts],
     rules: &[Label],
     text: &str,
     genitive_s: bool,
-) -> Vec<Entity> {
+) -> Vec<(std::ops::Range<usize>, Entity)> {
     let tagger = NameTagger::active();
     let mut out = Vec::new();
+    let history = NameHistory::default();
     for std::ops::Range { start, end } in crate::token::sentences(tokens) {
         let sentence = &tokens[start..end];
         let sentence_rules = rules.get(start..end).map(<[Label]>::to_vec).unwrap_or_default();
-        for name in tagger.tag(&Sentence::with_rules(text, sentence, sentence_rules)) {
+        for name in tagger.tag(&Sentence::with_rules(text, sentence, sentence_rules).in_document(&history)) {
             // A name may go on in lowercase (*Bergen tingrett*) but never ends on a
             // function word (*Horten på*; *NRK*, a stop word for counting, is a name).
             let stop = |i: usize| {
@@ -239,10 +241,16 @@ pub(crate) fn tagged_entities(
             if !words.iter().any(|w| w.text.chars().any(char::is_uppercase)) {
                 continue;
             }
-            out.push(tagged_entity(words, text, name.kind, genitive_s));
+            out.push((span_of(words), tagged_entity(words, text, name.kind, genitive_s)));
         }
     }
     out
+}
+
+/// The bytes from the first word's start to the last word's end.
+pub(crate) fn span_of(words: &[Token<'_>]) -> std::ops::Range<usize> {
+    let end = words.last().map_or(0, |w| w.start + w.text.len());
+    words.first().map_or(0, |w| w.start)..end
 }
 
 /// The label of each of `len` words, given the names among them.
@@ -281,6 +289,36 @@ pub struct Sentence<'a> {
     /// organisation endings, the gazetteer, words the document writes in lowercase)
     /// becomes one more feature, and the tagger learns when to trust it.
     rules: Vec<Label>,
+    /// What the tagger said of the same words earlier in the document, if it is read as one.
+    history: Option<&'a NameHistory>,
+}
+
+/// What the tagger said of each capitalised word so far in one document (a headline and
+/// a body, or a training lead): how often it began or continued a name of each kind, and
+/// how often it was no name. A later mention is typed like the earlier ones (*Marie Høeg*
+/// makes the lone *Høeg* two sentences on a person), and a word that was no name before
+/// (a capitalised sentence start) is less likely one now.
+#[derive(Debug, Default)]
+pub struct NameHistory {
+    /// Per word hash: counts of no name, then of each of [`KINDS`].
+    counts: RefCell<FxHashMap<u64, [u16; 1 + KINDS.len()]>>,
+}
+
+impl NameHistory {
+    /// The most frequent of no name (0) and the kinds (1 + index into [`KINDS`]) earlier
+    /// mentions of a word were given; `None` for a word not seen before.
+    fn said(&self, word: u64) -> Option<usize> {
+        let counts = self.counts.borrow();
+        let c = counts.get(&word)?;
+        (0..c.len()).rev().max_by_key(|&k| c[k])
+    }
+
+    fn remember(&self, word: u64, label: Label) {
+        let mut counts = self.counts.borrow_mut();
+        let c = counts.entry(word).or_default();
+        let at = kind_of(label).map_or(0, |k| k + 1);
+        c[at] = c[at].saturating_add(1);
+    }
 }
 
 impl<'a> Sentence<'a> {
@@ -295,7 +333,23 @@ impl<'a> Sentence<'a> {
     pub fn with_rules(text: &'a str, tokens: &'a [Token<'a>], mut rules: Vec<Label>) -> Self {
         rules.resize(tokens.len(), OUTSIDE);
         let traits = vec![Cell::new(None); tokens.len()];
-        Self { text, tokens, traits, rules }
+        Self { text, tokens, traits, rules, history: None }
+    }
+
+    /// The sentence as part of a document whose earlier sentences `history` remembers.
+    pub fn in_document(mut self, history: &'a NameHistory) -> Self {
+        self.history = Some(history);
+        self
+    }
+
+    /// Adds the labels given to this sentence's capitalised words to its document's history.
+    pub(crate) fn remember(&self, labels: &[Label]) {
+        let Some(history) = self.history else { return };
+        for (i, &label) in labels.iter().enumerate() {
+            if self.tokens[i].text.chars().any(char::is_uppercase) {
+                history.remember(self.traits(i).word, label);
+            }
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -341,6 +395,12 @@ impl<'a> Sentence<'a> {
         add(41 + rule * 256, shape);
         add(42 + rule * 256 + prev * 65536, 0);
         add(43 + rule * 256, word);
+        if let Some(said) = self.history.and_then(|h| h.said(traits.word)) {
+            let said = said as u64;
+            add(50 + said * 256, 0);
+            add(51 + said * 256, shape);
+            add(52 + said * 256 + prev * 65536, 0);
+        }
         let facts = traits.facts;
         let before = i.checked_sub(1).map_or(0, |p| self.traits(p).facts);
         let after = if i + 1 < self.len() { self.traits(i + 1).facts } else { 0 };
@@ -352,6 +412,7 @@ impl<'a> Sentence<'a> {
             (35, token.before_colon),
             (36, facts & TITLE != 0),
             (37, after & GIVEN_NAME != 0),
+            (38, before & ORGANISATION_NOUN != 0),
         ] {
             if fact {
                 add(template, 0);
@@ -414,10 +475,11 @@ const GIVEN_NAME: u8 = 1;
 const KNOWN_PLACE: u8 = 2;
 const ORGANISATION_ENDING: u8 = 4;
 const TITLE: u8 = 8;
+const ORGANISATION_NOUN: u8 = 16;
 
 /// What a word is on its own: hashes of it in lowercase, of its shape and of its affixes,
 /// and what the analyzer's word lists say of it (a given name, a known place, an
-/// organisation's ending, a title).
+/// organisation's ending, a title, a noun announcing an organisation).
 #[derive(Debug, Clone, Copy)]
 struct WordTraits {
     word: u64,
@@ -452,6 +514,7 @@ impl WordTraits {
             (KNOWN_PLACE, crate::entity::is_known_place(word, true)),
             (ORGANISATION_ENDING, crate::entity::has_organisation_ending(&lower)),
             (TITLE, crate::entity::leads_into_names(word)),
+            (ORGANISATION_NOUN, crate::entity::announces_organisation(&lower)),
         ] {
             if holds {
                 facts |= bit;
@@ -572,6 +635,29 @@ mod tests {
         assert_eq!((s.mark_before(ja), s.mark_after(ja)), ("«", "»"));
         let nrk = tokens.iter().position(|t| t.text == "NRK").expect("NRK");
         assert_eq!(s.mark_after(nrk), ")");
+    }
+
+    #[test]
+    fn a_document_history_remembers_what_each_capitalised_word_was_called() {
+        let history = NameHistory::default();
+        let text = "Marie Høeg startet foreningen";
+        let tokens = tokenize(text);
+        let sentence = Sentence::new(text, &tokens).in_document(&history);
+        let (per, org) = (begin(0), begin(1));
+        sentence.remember(&[per, per + 1, OUTSIDE, OUTSIDE]);
+        let word = |w: &str| WordTraits::of(w).word;
+        assert_eq!(history.said(word("Høeg")), Some(1), "a person (kind 0, said as 1)");
+        assert_eq!(history.said(word("Marie")), Some(1));
+        assert_eq!(history.said(word("Foreningen")), None, "lowercase words are not remembered");
+        // A word called no name once and an organisation twice is an organisation; a tie
+        // between no name and a name is no name.
+        for label in [OUTSIDE, org, org] {
+            history.remember(word("Nav"), label);
+        }
+        assert_eq!(history.said(word("Nav")), Some(2));
+        history.remember(word("Tirsdag"), OUTSIDE);
+        history.remember(word("Tirsdag"), per);
+        assert_eq!(history.said(word("Tirsdag")), Some(0));
     }
 
     #[test]

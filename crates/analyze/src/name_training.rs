@@ -57,6 +57,7 @@ impl NameTrainer {
             }
             guessed.push(guess);
         }
+        sentence.remember(&guessed);
         wrong
     }
 

@@ -7,7 +7,8 @@
 //! string matches; typed, when the type matches too (the analyzer's four kinds against the
 //! treebank's types, see [`NameType::of_gold`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use crate::Prf;
 
@@ -167,6 +168,59 @@ impl Pending {
     }
 }
 
+/// Runs of consecutive `sentences` that come from one of `documents` (found by their
+/// text) and together hold at most `max_bytes` of text: the articles an analyzer would
+/// have read them in. A treebank's splits keep their sentences in document order but do
+/// not mark where one document ends; the documents (NorNE's `ndt/` files) do. A sentence
+/// too short to tell its document (*Ja.*) stays with the one before it; one found in no
+/// document starts a run of its own.
+pub fn document_runs(sentences: &[Sentence], documents: &[Vec<Sentence>], max_bytes: usize) -> Vec<Range<usize>> {
+    let mut home: HashMap<String, Option<usize>> = HashMap::new();
+    for (d, document) in documents.iter().enumerate() {
+        for s in document {
+            let key = crate::name_training::sentence_key(&s.joined);
+            if key.len() >= crate::name_training::DISTINCT_SENTENCE_BYTES {
+                // A sentence two documents share tells neither.
+                home.entry(key).and_modify(|h| *h = h.filter(|&at| at == d)).or_insert(Some(d));
+            }
+        }
+    }
+    let mut current = None;
+    let documents: Vec<Option<usize>> = sentences
+        .iter()
+        .map(|s| {
+            let key = crate::name_training::sentence_key(&s.joined);
+            if key.len() >= crate::name_training::DISTINCT_SENTENCE_BYTES {
+                current = home.get(&key).copied().flatten();
+            }
+            current
+        })
+        .collect();
+    lead_runs(sentences, &documents, max_bytes)
+}
+
+/// Runs of consecutive sentences of one document (`documents[i]` is sentence `i`'s; one
+/// of none stands alone) holding at most `max_bytes` of text, a line break between two.
+pub fn lead_runs(sentences: &[Sentence], documents: &[Option<usize>], max_bytes: usize) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    let mut bytes = 0;
+    for (i, s) in sentences.iter().enumerate() {
+        let document = documents.get(i).copied().flatten();
+        let same = i > 0 && document.is_some() && documents.get(i - 1).copied().flatten() == document;
+        match runs.last_mut() {
+            Some(run) if same && bytes + 1 + s.text.len() <= max_bytes => {
+                run.end = i + 1;
+                bytes += 1 + s.text.len();
+            }
+            _ => {
+                runs.push(i..i + 1);
+                bytes = s.text.len();
+            }
+        }
+    }
+    runs
+}
+
 /// How the names found compare with the annotation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NameScores {
@@ -299,6 +353,32 @@ mod tests {
         assert_eq!(err.line, 2);
         let err = read_conllu("1\tx\tx\tX\t_\t_\t0\troot\t_\tname=Q-PER\n").expect_err("bad tag");
         assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn sentences_run_together_by_document_within_a_length() {
+        let doc = |texts: &[&str]| -> Vec<Sentence> {
+            let conll: String = texts
+                .iter()
+                .map(|t| {
+                    t.split(' ')
+                        .enumerate()
+                        .map(|(i, w)| format!("{}\t{w}\t{w}\tX\t_\t_\t0\troot\t_\tname=O\n", i + 1))
+                        .collect::<String>()
+                        + "\n"
+                })
+                .collect();
+            read_conllu(&conll).expect("reads")
+        };
+        let a = ["Det snødde hele natten over fjellet i går", "Ja", "Veien over fjellet ble stengt om morgenen"];
+        let b = ["Butikken i sentrum åpnet igjen etter brannen", "Eieren var glad for hjelpen fra naboene"];
+        let documents = [doc(&a), doc(&b)];
+        let split: Vec<&str> =
+            a.iter().chain(&b).copied().chain(["Denne setningen står ikke i noe dokument"]).collect();
+        let runs = document_runs(&doc(&split), &documents, 1000);
+        assert_eq!(runs, [0..3, 3..5, 5..6], "a short sentence stays with its neighbour");
+        let runs = document_runs(&doc(&split), &documents, 60);
+        assert_eq!(runs, [0..2, 2..3, 3..4, 4..5, 5..6], "no run holds more than 60 bytes");
     }
 
     #[test]
