@@ -544,7 +544,9 @@ pub struct EvalEntitiesArgs {
 
 #[derive(Args)]
 pub struct EvalExtractArgs {
-    /// trafilatura's tests/ folder (holding evaldata.json and eval/).
+    /// trafilatura's tests/ folder (holding evaldata.json and eval/), or a folder in
+    /// CleanEval's layout (input/NAME.html and GoldStandard/NAME.txt, the page's main
+    /// text written by hand), such as CleanEval's or Dragnet's pages.
     pub dir: PathBuf,
     /// Score only the first N pages (in the order of evaldata.json).
     #[arg(long)]

@@ -49,14 +49,18 @@ fn init_logging(verbose: u8, quiet: bool) {
         (false, 1) => tracing::Level::INFO,
         _ => tracing::Level::DEBUG,
     };
-    tracing_subscriber::fmt()
-        .with_max_level(level)
+    use tracing_subscriber::prelude::*;
+    // html5ever warns of markup it repairs (*foster parenting not implemented*), once per
+    // bad table on a fetched page: noise about other people's HTML, never ours to act on.
+    let filter =
+        tracing_subscriber::filter::Targets::new().with_default(level).with_target("html5ever", tracing::Level::ERROR);
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         // Colour codes only for a terminal: a log file or a pipe gets plain text.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none())
         .with_target(false)
-        .without_time()
-        .init();
+        .without_time();
+    tracing_subscriber::registry().with(layer).with(filter).init();
 }
 
 /// The error and its causes on one line, each cause once: many errors quote their

@@ -1,6 +1,7 @@
 //! `tidings eval-extract`: the main text the watcher stores for a page, against trafilatura's evaluation
-//! pages (read from a checkout at run time, never copied), scored as trafilatura scores
-//! them, and its speed on one core.
+//! pages (scored as trafilatura scores them) or pages with hand-written main texts in
+//! CleanEval's layout (scored by 4-gram word shingles per page), read from where the user
+//! keeps them at run time and never copied; and its speed on one core.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,88 +12,127 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 use tidings_article::Origin;
-use tidings_eval::extraction::{SnippetGold, SnippetScores};
+use tidings_eval::extraction::{SnippetGold, SnippetScores, averaged, shingle_scores};
 use tidings_ingest::PageHints;
 
 use crate::cli::EvalExtractArgs;
 
-/// One evaluation page: its file, URL and gold passages.
+/// One evaluation page: its file, URL and what its main text should be.
 struct Case {
     file: PathBuf,
     url: String,
-    gold: SnippetGold,
+    gold: Gold,
+}
+
+/// What a page's main text is scored against.
+enum Gold {
+    /// Passages it must hold and boilerplate it must not (trafilatura's evaluation pages).
+    Snippets(SnippetGold),
+    /// The whole main text, written by hand (CleanEval's layout: `GoldStandard/NAME.txt`).
+    Body(String),
+}
+
+/// The scores of one extractor over the cases, and its time.
+#[derive(Default)]
+struct Tally {
+    snippets: SnippetScores,
+    /// Shingle precision and recall of each page with a gold body.
+    bodies: Vec<(f64, f64)>,
+    spent: Duration,
+    bytes: usize,
+    empty: usize,
+}
+
+impl Tally {
+    fn add(&mut self, gold: &Gold, text: &str) {
+        self.empty += usize::from(text.trim().is_empty());
+        match gold {
+            Gold::Snippets(gold) => self.snippets.add(gold, text),
+            Gold::Body(body) => self.bodies.push(shingle_scores(text, body)),
+        }
+    }
+
+    /// Precision, recall and F1: of the bodies' shingles averaged over pages where the
+    /// pages have gold bodies, else of the snippets counted over all pages.
+    fn prf(&self) -> (f64, f64, f64) {
+        if self.bodies.is_empty() {
+            (self.snippets.precision(), self.snippets.recall(), self.snippets.f1())
+        } else {
+            averaged(&self.bodies)
+        }
+    }
 }
 
 pub fn run(args: EvalExtractArgs) -> Result<ExitCode> {
-    let mut cases = read_cases(&args.dir)?;
+    let mut cases =
+        if args.dir.join("GoldStandard").is_dir() { read_bodies(&args.dir)? } else { read_cases(&args.dir)? };
     if let Some(n) = args.limit {
         cases.truncate(n);
     }
-    let mut scores = SnippetScores::default();
-    let (mut spent, mut bytes, mut empty) = (Duration::ZERO, 0usize, 0usize);
-    for case in &cases {
-        let raw = std::fs::read(&case.file).with_context(|| format!("{}: cannot read", case.file.display()))?;
-        let started = Instant::now();
-        let html = tidings_extract::decode(&raw, None);
-        let text = page_text(&html, &case.url);
-        spent += started.elapsed();
-        bytes += raw.len();
-        empty += usize::from(text.trim().is_empty());
-        scores.add(&case.gold, &text);
-    }
-    let pages_per_s = cases.len() as f64 / spent.as_secs_f64().max(1e-9);
+    let ours = tally(&cases, page_text)?;
+    let pages_per_s = cases.len() as f64 / ours.spent.as_secs_f64().max(1e-9);
+    let (precision, recall, f1) = ours.prf();
+    let metric = if ours.bodies.is_empty() { "snippets" } else { "4-gram shingles per page" };
     #[cfg(feature = "compare-trafilatura")]
     compare_trafilatura(&cases)?;
     if args.json {
+        let s = &ours.snippets;
         let report = json!({
-            "pages": cases.len(), "empty": empty, "precision": scores.precision(), "recall": scores.recall(),
-            "f1": scores.f1(), "passages": {"found": scores.found, "missed": scores.missed,
-            "kept_boilerplate": scores.kept_boilerplate, "left_out": scores.left_out},
-            "pages_per_second": pages_per_s, "mean_page_kib": bytes as f64 / cases.len().max(1) as f64 / 1024.0,
+            "pages": cases.len(), "empty": ours.empty, "metric": metric, "precision": precision, "recall": recall,
+            "f1": f1, "passages": {"found": s.found, "missed": s.missed,
+            "kept_boilerplate": s.kept_boilerplate, "left_out": s.left_out},
+            "pages_per_second": pages_per_s, "mean_page_kib": ours.bytes as f64 / cases.len().max(1) as f64 / 1024.0,
         });
         out!("{report}")?;
     } else {
         out!(
             "{} pages ({} gave no text), {:.0} KiB on average",
             cases.len(),
-            empty,
-            bytes as f64 / cases.len().max(1) as f64 / 1024.0
+            ours.empty,
+            ours.bytes as f64 / cases.len().max(1) as f64 / 1024.0
         )?;
-        out!("precision {:.3}  recall {:.3}  F1 {:.3}", scores.precision(), scores.recall(), scores.f1())?;
-        out!(
-            "passages: {} wanted found, {} missed; {} boilerplate kept, {} left out",
-            scores.found,
-            scores.missed,
-            scores.kept_boilerplate,
-            scores.left_out
-        )?;
+        out!("precision {precision:.3}  recall {recall:.3}  F1 {f1:.3} ({metric})")?;
+        if ours.bodies.is_empty() {
+            let s = &ours.snippets;
+            out!(
+                "passages: {} wanted found, {} missed; {} boilerplate kept, {} left out",
+                s.found,
+                s.missed,
+                s.kept_boilerplate,
+                s.left_out
+            )?;
+        }
         out!("speed: {pages_per_s:.0} pages/s on one core (decoding and extraction)")?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `extract` (a page's HTML and URL to its main text) over the cases and scores it.
+fn tally(cases: &[Case], extract: impl Fn(&str, &str) -> String) -> Result<Tally> {
+    let mut tally = Tally::default();
+    for case in cases {
+        let raw = std::fs::read(&case.file).with_context(|| format!("{}: cannot read", case.file.display()))?;
+        let started = Instant::now();
+        let html = tidings_extract::decode(&raw, None);
+        let text = extract(&html, &case.url);
+        tally.spent += started.elapsed();
+        tally.bytes += raw.len();
+        tally.add(&case.gold, &text);
+    }
+    Ok(tally)
 }
 
 /// rs-trafilatura alone on the same pages, scored the same way (a dev-time comparison:
 /// built only with `--features compare-trafilatura`).
 #[cfg(feature = "compare-trafilatura")]
 fn compare_trafilatura(cases: &[Case]) -> Result<()> {
-    let mut scores = SnippetScores::default();
-    let mut spent = Duration::ZERO;
-    for case in cases {
-        let raw = std::fs::read(&case.file).with_context(|| format!("{}: cannot read", case.file.display()))?;
-        let started = Instant::now();
-        let html = tidings_extract::decode(&raw, None);
-        let options = rs_trafilatura::Options { url: Some(case.url.clone()), ..rs_trafilatura::Options::default() };
-        let text = rs_trafilatura::extract_with_options(&html, &options).map(|r| r.content_text).unwrap_or_default();
-        spent += started.elapsed();
-        scores.add(&case.gold, &text);
-    }
-    let pages_per_s = cases.len() as f64 / spent.as_secs_f64().max(1e-9);
-    out!(
-        "rs-trafilatura alone: precision {:.3}  recall {:.3}  F1 {:.3}, {pages_per_s:.0} pages/s",
-        scores.precision(),
-        scores.recall(),
-        scores.f1()
-    )?;
+    let theirs = tally(cases, |html, url| {
+        let options = rs_trafilatura::Options { url: Some(url.to_string()), ..rs_trafilatura::Options::default() };
+        rs_trafilatura::extract_with_options(html, &options).map(|r| r.content_text).unwrap_or_default()
+    })?;
+    let pages_per_s = cases.len() as f64 / theirs.spent.as_secs_f64().max(1e-9);
+    let (precision, recall, f1) = theirs.prf();
+    out!("rs-trafilatura alone: precision {precision:.3}  recall {recall:.3}  F1 {f1:.3}, {pages_per_s:.0} pages/s")?;
     Ok(())
 }
 
@@ -121,10 +161,48 @@ fn read_cases(dir: &Path) -> Result<Vec<Case>> {
             continue;
         }
         let gold = SnippetGold { with: strings(&entry["with"]), without: strings(&entry["without"]) };
-        cases.push(Case { file: path, url: url.clone(), gold });
+        cases.push(Case { file: path, url: url.clone(), gold: Gold::Snippets(gold) });
     }
     if cases.is_empty() {
         bail!("{}: no page of it found under {}", index.display(), dir.join("eval").display());
     }
     Ok(cases)
+}
+
+/// The pages of a folder in CleanEval's layout: `input/NAME.html` (or `.htm`) with its
+/// hand-written main text in `GoldStandard/NAME.txt`, sorted by name; a page without a
+/// gold text is skipped.
+fn read_bodies(dir: &Path) -> Result<Vec<Case>> {
+    let input = dir.join("input");
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&input)
+        .with_context(|| format!("{}: cannot list", input.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "html" || x == "htm"))
+        .collect();
+    pages.sort();
+    let mut cases = Vec::new();
+    for page in pages {
+        let Some(stem) = page.file_stem().and_then(|s| s.to_str()).map(str::to_string) else { continue };
+        let gold_file = dir.join("GoldStandard").join(format!("{stem}.txt"));
+        let Ok(raw) = std::fs::read(&gold_file) else { continue };
+        let gold = Gold::Body(gold_text(&String::from_utf8_lossy(&raw)));
+        cases.push(Case { file: page, url: format!("http://localhost/{stem}.html"), gold });
+    }
+    if cases.is_empty() {
+        bail!("{}: no page with a gold text in {}", input.display(), dir.join("GoldStandard").display());
+    }
+    Ok(cases)
+}
+
+/// A gold text without CleanEval's markup: its `URL:` line and the `<p>`, `<h>` and `<l>`
+/// that open paragraphs, headings and list items.
+fn gold_text(raw: &str) -> String {
+    raw.lines()
+        .filter(|line| !line.starts_with("URL:"))
+        .map(|line| {
+            let line = line.trim_start();
+            ["<p>", "<h>", "<l>", "<P>", "<H>", "<L>"].iter().find_map(|tag| line.strip_prefix(tag)).unwrap_or(line)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

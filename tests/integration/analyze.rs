@@ -156,3 +156,50 @@ fn train_names_writes_weights_the_analyzer_can_use_and_bad_weights_are_refused()
     let err = stderr(&out);
     assert!(err.contains("TIDINGS_NAME_TAGGER") && err.contains("bad.tagger"), "{err}");
 }
+
+#[test]
+fn eval_extract_scores_pages_against_hand_written_main_texts() {
+    let dir = crate::TestDir::new();
+    let root = dir.path("bodies");
+    std::fs::create_dir_all(root.join("input")).unwrap();
+    std::fs::create_dir_all(root.join("GoldStandard")).unwrap();
+    let paragraphs = [
+        "The ferry Fjordlys ran aground outside Florø early on Tuesday morning, with forty passengers on board.",
+        "All passengers were brought ashore by the rescue service within two hours, and nobody was hurt.",
+        "The shipping company says the ferry will be towed to the yard in Bergen for repairs this week.",
+        "Investigators from the accident board will interview the crew about the route they chose in the fog.",
+    ];
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    let page = format!(
+        "<html><head><title>Ferry aground</title></head><body><nav><a href='/'>Home</a> <a href='/sport'>Sport</a></nav>\
+         <article><h1>Ferry ran aground outside Florø</h1>{body}</article>\
+         <footer>Copyright Example News. All rights reserved. Contact us.</footer></body></html>"
+    );
+    std::fs::write(root.join("input/ferry.html"), page).unwrap();
+    let gold: String = paragraphs.iter().map(|p| format!("<p> {p}\n")).collect();
+    std::fs::write(root.join("GoldStandard/ferry.txt"), format!("URL: http://example.com/ferry\n\n{gold}")).unwrap();
+    // A page without a gold text is not scored.
+    std::fs::write(root.join("input/orphan.html"), "<html><body><p>No gold for this one.</p></body></html>").unwrap();
+    // A broken table (text straight inside it) is repaired by the HTML parser with a
+    // warning about someone else's markup: nothing to print.
+    let ferry = std::fs::read_to_string(root.join("input/ferry.html")).unwrap();
+    let broken = ferry.replace("<footer>", "<footer><table>Stray text<tr><td>cell</td></tr></table>");
+    std::fs::write(root.join("input/ferry.html"), broken).unwrap();
+    let out = tidings!("eval-extract", &root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("foster"), "the parser's repairs are not logged: {}", stderr(&out));
+    let out = tidings!("eval-extract", &root, "--json");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["pages"], 1, "{v}");
+    assert_eq!(v["metric"], "4-gram shingles per page");
+    assert!(v["recall"].as_f64().unwrap() > 0.95, "the four paragraphs are the main text: {v}");
+    assert!(v["precision"].as_f64().unwrap() > 0.8, "navigation and footer left out: {v}");
+
+    let empty = dir.path("empty");
+    std::fs::create_dir_all(empty.join("input")).unwrap();
+    std::fs::create_dir_all(empty.join("GoldStandard")).unwrap();
+    let out = tidings!("eval-extract", &empty);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no page with a gold text"), "{}", stderr(&out));
+}
