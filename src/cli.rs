@@ -29,7 +29,8 @@ pub enum Command {
     /// with name=B-TYPE tags in the last column, as NorNE has them).
     EvalEntities(EvalEntitiesArgs),
     /// Score the page extractor's main text against trafilatura's evaluation pages (its
-    /// tests/ folder: evaldata.json and eval/*.html), and time it.
+    /// tests/ folder: evaldata.json and eval/*.html) or hand-written main texts
+    /// (CleanEval's layout), and time it.
     EvalExtract(EvalExtractArgs),
     /// Train the analyzer's Norwegian name tagger on a treebank's name annotation and
     /// write its weights (the analyzer ships weights trained on NorNE's training documents).
@@ -548,12 +549,16 @@ pub struct EvalExtractArgs {
     /// CleanEval's layout (input/NAME.html and GoldStandard/NAME.txt, the page's main
     /// text written by hand), such as CleanEval's or Dragnet's pages.
     pub dir: PathBuf,
-    /// Score only the first N pages (in the order of evaldata.json).
+    /// Score only the first N pages (in the order of evaldata.json, or by name).
     #[arg(long)]
     pub limit: Option<usize>,
     /// Print the scores as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also print the N pages with hand-written main texts that scored worst (F1), with
+    /// the start of what was kept that the gold text lacks and of what was missed.
+    #[arg(long, value_name = "N")]
+    pub worst: Option<usize>,
 }
 
 #[derive(Args)]

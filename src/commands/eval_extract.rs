@@ -38,6 +38,8 @@ struct Tally {
     snippets: SnippetScores,
     /// Shingle precision and recall of each page with a gold body.
     bodies: Vec<(f64, f64)>,
+    /// What was extracted from each page, in the order of the cases.
+    texts: Vec<String>,
     spent: Duration,
     bytes: usize,
     empty: usize,
@@ -70,6 +72,9 @@ pub fn run(args: EvalExtractArgs) -> Result<ExitCode> {
         cases.truncate(n);
     }
     let ours = tally(&cases, page_text)?;
+    if let Some(n) = args.worst {
+        print_worst(&cases, &ours, n)?;
+    }
     let pages_per_s = cases.len() as f64 / ours.spent.as_secs_f64().max(1e-9);
     let (precision, recall, f1) = ours.prf();
     let metric = if ours.bodies.is_empty() { "snippets" } else { "4-gram shingles per page" };
@@ -118,6 +123,7 @@ fn tally(cases: &[Case], extract: impl Fn(&str, &str) -> String) -> Result<Tally
         tally.spent += started.elapsed();
         tally.bytes += raw.len();
         tally.add(&case.gold, &text);
+        tally.texts.push(text);
     }
     Ok(tally)
 }
@@ -185,13 +191,29 @@ fn read_bodies(dir: &Path) -> Result<Vec<Case>> {
         let Some(stem) = page.file_stem().and_then(|s| s.to_str()).map(str::to_string) else { continue };
         let gold_file = dir.join("GoldStandard").join(format!("{stem}.txt"));
         let Ok(raw) = std::fs::read(&gold_file) else { continue };
-        let gold = Gold::Body(gold_text(&String::from_utf8_lossy(&raw)));
+        let gold = Gold::Body(gold_text(&text_of(&raw)));
         cases.push(Case { file: page, url: format!("http://localhost/{stem}.html"), gold });
     }
     if cases.is_empty() {
         bail!("{}: no page with a gold text in {}", input.display(), dir.join("GoldStandard").display());
     }
     Ok(cases)
+}
+
+/// A text file's text: UTF-16 where it starts with a byte-order mark (some gold texts were
+/// saved so), else UTF-8 with anything else replaced.
+fn text_of(raw: &[u8]) -> String {
+    let units = |big_endian: bool| -> Vec<u16> {
+        raw[2..]
+            .chunks_exact(2)
+            .map(|b| if big_endian { u16::from_be_bytes([b[0], b[1]]) } else { u16::from_le_bytes([b[0], b[1]]) })
+            .collect()
+    };
+    match raw {
+        [0xFF, 0xFE, ..] => String::from_utf16_lossy(&units(false)),
+        [0xFE, 0xFF, ..] => String::from_utf16_lossy(&units(true)),
+        _ => String::from_utf8_lossy(raw.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(raw)).into_owned(),
+    }
 }
 
 /// A gold text without CleanEval's markup: its `URL:` line and the `<p>`, `<h>` and `<l>`
@@ -201,8 +223,50 @@ fn gold_text(raw: &str) -> String {
         .filter(|line| !line.starts_with("URL:"))
         .map(|line| {
             let line = line.trim_start();
-            ["<p>", "<h>", "<l>", "<P>", "<H>", "<L>"].iter().find_map(|tag| line.strip_prefix(tag)).unwrap_or(line)
+            let marked = ["<p>", "<h>", "<l>", "<P>", "<H>", "<L>"].iter().find_map(|tag| line.strip_prefix(tag));
+            marked.unwrap_or(line).trim_start()
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The `n` pages with gold bodies whose extraction scored lowest, each with its scores and
+/// the first lines kept that the gold text lacks and the first gold lines missed.
+fn print_worst(cases: &[Case], tally: &Tally, n: usize) -> Result<()> {
+    let f1 = |(p, r): (f64, f64)| if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    let bodies = cases.iter().zip(&tally.texts).filter_map(|(c, t)| match &c.gold {
+        Gold::Body(gold) => Some((c, t, gold)),
+        Gold::Snippets(_) => None,
+    });
+    let mut pages: Vec<_> = bodies.zip(&tally.bodies).map(|((c, t, g), &s)| (f1(s), s, c, t, g)).collect();
+    pages.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (f1, (p, r), case, text, gold) in pages.into_iter().take(n) {
+        out!("{}: F1 {f1:.3} (P {p:.3} R {r:.3})", case.file.display())?;
+        let (gold_flat, text_flat) = (squeeze(gold), squeeze(text));
+        let extra = text.lines().map(squeeze).filter(|l| !l.is_empty() && !gold_flat.contains(l.as_str()));
+        for line in extra.take(3) {
+            out!("  kept   {}", line.chars().take(120).collect::<String>())?;
+        }
+        let missed = gold.lines().map(squeeze).filter(|l| !l.is_empty() && !text_flat.contains(l.as_str()));
+        for line in missed.take(3) {
+            out!("  missed {}", line.chars().take(120).collect::<String>())?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gold_texts_lose_cleaneval_marks_and_read_in_utf16() {
+        let raw = "URL: http://example.com/a\n\n<h> A heading\n<p>  A paragraph\n<l> An item\n";
+        assert_eq!(gold_text(raw), "\nA heading\nA paragraph\nAn item");
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("Blåbær".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(text_of(&utf16), "Blåbær");
+        assert_eq!(text_of("\u{feff}Blåbær".as_bytes()), "Blåbær");
+    }
 }
