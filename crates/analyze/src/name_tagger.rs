@@ -182,7 +182,7 @@ impl NameTagger {
             let prev = sentence.joinable(i, labels.last().copied().unwrap_or(OUTSIDE));
             // Nor across a dash between words (the route *Moss–Horten*), at run time only:
             // the treebank spaces its dashes, so training never sees one between names.
-            let prev = if matches!(sentence.mark_before(i), "–" | "—") { OUTSIDE } else { prev };
+            let prev = if prev != OUTSIDE && matches!(sentence.mark_before(i), "–" | "—") { OUTSIDE } else { prev };
             if sentence.unscored(i, prev) {
                 labels.push(OUTSIDE);
                 continue;
@@ -293,8 +293,8 @@ pub struct Sentence<'a> {
     history: Option<&'a NameHistory>,
 }
 
-/// What the tagger said of each capitalised word so far in one document (a headline and
-/// a body, or a training lead): how often it began or continued a name of each kind, and
+/// What the tagger said of each capitalised word so far in one document (a headline, a
+/// body, or a training lead): how often it began or continued a name of each kind, and
 /// how often it was no name. A later mention is typed like the earlier ones (*Marie Høeg*
 /// makes the lone *Høeg* two sentences on a person), and a word that was no name before
 /// (a capitalised sentence start) is less likely one now.
@@ -306,7 +306,8 @@ pub struct NameHistory {
 
 impl NameHistory {
     /// The most frequent of no name (0) and the kinds (1 + index into [`KINDS`]) earlier
-    /// mentions of a word were given; `None` for a word not seen before.
+    /// mentions of a word were given, a tie going to the lower; `None` for a word not seen
+    /// before.
     fn said(&self, word: u64) -> Option<usize> {
         let counts = self.counts.borrow();
         let c = counts.get(&word)?;
@@ -430,6 +431,10 @@ impl<'a> Sentence<'a> {
     /// The label before word `i` as far as a name may continue from it: none across a
     /// quote, bracket or comma (*Karl Ove Knausgårds «Min kamp»* is two names).
     pub(crate) fn joinable(&self, i: usize, prev: Label) -> Label {
+        // Most words follow no name: then there is no mark to look at.
+        if prev == OUTSIDE {
+            return OUTSIDE;
+        }
         let breaks =
             matches!(self.mark_before(i), "«" | "»" | "\"" | "“" | "”" | "(" | ")" | "[" | "]" | "," | ";" | "!" | "?");
         if breaks { OUTSIDE } else { prev }
