@@ -191,29 +191,15 @@ fn read_bodies(dir: &Path) -> Result<Vec<Case>> {
         let Some(stem) = page.file_stem().and_then(|s| s.to_str()).map(str::to_string) else { continue };
         let gold_file = dir.join("GoldStandard").join(format!("{stem}.txt"));
         let Ok(raw) = std::fs::read(&gold_file) else { continue };
-        let gold = Gold::Body(gold_text(&text_of(&raw)));
+        // Decoded as a page is: some gold texts are UTF-16 with a byte-order mark, older
+        // ones Windows-1252.
+        let gold = Gold::Body(gold_text(&tidings_extract::decode(&raw, None)));
         cases.push(Case { file: page, url: format!("http://localhost/{stem}.html"), gold });
     }
     if cases.is_empty() {
         bail!("{}: no page with a gold text in {}", input.display(), dir.join("GoldStandard").display());
     }
     Ok(cases)
-}
-
-/// A text file's text: UTF-16 where it starts with a byte-order mark (some gold texts were
-/// saved so), else UTF-8 with anything else replaced.
-fn text_of(raw: &[u8]) -> String {
-    let units = |big_endian: bool| -> Vec<u16> {
-        raw[2..]
-            .chunks_exact(2)
-            .map(|b| if big_endian { u16::from_be_bytes([b[0], b[1]]) } else { u16::from_le_bytes([b[0], b[1]]) })
-            .collect()
-    };
-    match raw {
-        [0xFF, 0xFE, ..] => String::from_utf16_lossy(&units(false)),
-        [0xFE, 0xFF, ..] => String::from_utf16_lossy(&units(true)),
-        _ => String::from_utf8_lossy(raw.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(raw)).into_owned(),
-    }
 }
 
 /// A gold text without CleanEval's markup: its `URL:` line and the `<p>`, `<h>` and `<l>`
@@ -266,7 +252,6 @@ mod tests {
         assert_eq!(gold_text(raw), "\nA heading\nA paragraph\nAn item");
         let utf16: Vec<u8> =
             [0xFF, 0xFE].into_iter().chain("Blåbær".encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        assert_eq!(text_of(&utf16), "Blåbær");
-        assert_eq!(text_of("\u{feff}Blåbær".as_bytes()), "Blåbær");
+        assert_eq!(tidings_extract::decode(&utf16, None), "Blåbær", "a UTF-16 gold text reads");
     }
 }
