@@ -9,6 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::gazetteer::Gazetteer;
+use crate::name_clues::NameClues;
 use crate::name_key::name_key;
 use crate::token::Token;
 
@@ -399,7 +400,7 @@ pub(crate) fn extract_spans(
         if initial || headline_case {
             return ctx.mid_sentence_capitals.contains(&f.word)
                 || inner_capital
-                || is_known_place(t.text, ctx.genitive_s);
+                || NameClues::of(t.text).known_place(ctx.genitive_s);
         }
         true
     };
@@ -410,7 +411,8 @@ pub(crate) fn extract_spans(
     while i < tokens.len() {
         let initial = tokens[i].sentence_initial;
         // A title before a name is not part of it (President Vladimir Putin).
-        if tokens[i].is_capitalised() && continues(tokens, i, text) && leads_into_names(tokens[i].text) {
+        if tokens[i].is_capitalised() && continues(tokens, i, text) && NameClues::of(tokens[i].text).leads_into_names()
+        {
             i += 1;
             continue;
         }
@@ -420,7 +422,7 @@ pub(crate) fn extract_spans(
             || (initial
                 && !headline_case
                 && continues(tokens, i, text)
-                && is_given_name(tokens[i].text)
+                && NameClues::of(tokens[i].text).given_name()
                 && qualifies(i, false)
                 && qualifies(i + 1, false));
         if !starts {
@@ -437,10 +439,10 @@ pub(crate) fn extract_spans(
         }
         let mut end = i + 1;
         while end < tokens.len() && end - i < MAX_NAME_WORDS && continues(tokens, end - 1, text) {
-            if qualifies(end, headline_case) && !leads_into_names(tokens[end].text) {
+            if qualifies(end, headline_case) && !NameClues::of(tokens[end].text).leads_into_names() {
                 end += 1;
             } else if NAME_PARTICLES.contains(&tokens[end].text)
-                && (!ctx.capitalised_nouns || is_given_name(tokens[i].text))
+                && (!ctx.capitalised_nouns || NameClues::of(tokens[i].text).given_name())
                 && continues(tokens, end, text)
                 && end + 1 < tokens.len()
                 && qualifies(end + 1, headline_case)
@@ -481,7 +483,7 @@ pub(crate) fn extract_spans(
 /// (*Parlamentsdirektorin Marianne Andreassen*, *Nordkoreas Machthaber Kim Jong-un*: nouns
 /// and a genitive that lead into the name).
 fn past_leading_nouns(tokens: &[Token<'_>], start: usize, end: usize) -> usize {
-    (start..end).find(|&j| is_given_name(tokens[j].text)).unwrap_or(start)
+    (start..end).find(|&j| NameClues::of(tokens[j].text).given_name()).unwrap_or(start)
 }
 
 /// Common nouns that name what kind of organisation the name after them is
@@ -647,9 +649,8 @@ fn canonical_name(surface: &str) -> String {
 }
 
 fn classify(words: &[Token<'_>], prev_word: Option<&str>) -> EntityKind {
-    let lower: Vec<String> = words.iter().map(|w| w.text.to_lowercase()).collect();
-    let last = lower[lower.len() - 1].as_str();
-    if has_organisation_ending(last) || (words.len() == 1 && words[0].is_acronym()) {
+    let last = NameClues::of(words[words.len() - 1].text);
+    if last.organisation_ending() || (words.len() == 1 && words[0].is_acronym()) {
         return EntityKind::Organization;
     }
     if is_demonym(words) {
@@ -658,12 +659,14 @@ fn classify(words: &[Token<'_>], prev_word: Option<&str>) -> EntityKind {
     if prev_word.is_some_and(|p| PERSON_TITLES.contains(&p)) {
         return EntityKind::Person;
     }
-    let ordinary = |w: &String| NOT_IN_PERSON_NAMES.contains(&w.as_str()) || is_known_place(w, false);
+    let ordinary = |w: &Token<'_>| {
+        NameClues::of(w.text).known_place(false) || NOT_IN_PERSON_NAMES.contains(&w.text.to_lowercase().as_str())
+    };
     let person_shaped =
-        (2..=4).contains(&words.len()) && words.iter().all(|w| !w.is_acronym()) && !lower.iter().any(ordinary);
+        (2..=4).contains(&words.len()) && words.iter().all(|w| !w.is_acronym()) && !words.iter().any(ordinary);
     // "i Per Bortens regjering": a given name first says person even after a preposition
     // of place.
-    if person_shaped && is_given_name(words[0].text) {
+    if person_shaped && NameClues::of(words[0].text).given_name() {
         return EntityKind::Person;
     }
     // "i Vågan", "near Fort McMurray": a name after a preposition of place is a place.
@@ -679,8 +682,11 @@ fn classify(words: &[Token<'_>], prev_word: Option<&str>) -> EntityKind {
 /// A lowercase word that ends organisation names (*asa*, *partiet*), also as the head of
 /// a compound (*Transportarbetareförbundet*, *Nordlandsbanken*).
 pub(crate) fn has_organisation_ending(lower: &str) -> bool {
-    let org_head = |suffix: &&str| suffix.chars().count() >= 5 && lower.ends_with(suffix);
-    ORG_SUFFIXES.contains(&lower) || ORG_SUFFIXES.iter().any(org_head)
+    use std::sync::OnceLock;
+    // Only endings of five letters or more are heads of compounds (*Nordlandsbanken*).
+    static HEADS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let heads = HEADS.get_or_init(|| ORG_SUFFIXES.iter().copied().filter(|s| s.chars().count() >= 5).collect());
+    ORG_SUFFIXES.contains(&lower) || heads.iter().any(|head| lower.ends_with(head))
 }
 
 /// *North Korean*, *Russian*, *Kenyan*: the adjective of a known place, not a name.

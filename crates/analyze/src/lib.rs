@@ -16,6 +16,7 @@ mod entity;
 mod gazetteer;
 mod index_terms;
 mod language;
+mod name_clues;
 mod name_key;
 mod name_tagger;
 mod name_training;

@@ -21,6 +21,7 @@ use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::entity::{Entity, EntityKind, WordFacts, tagged_entity};
+use crate::name_clues::NameClues;
 use crate::token::Token;
 
 /// The weights shipped with the analyzer, trained on NorNE's Bokmål and Nynorsk training
@@ -285,6 +286,8 @@ pub struct Sentence<'a> {
     /// What each word is on its own, looked up when first needed (most words are
     /// neither scored nor next to a scored one).
     traits: Vec<Cell<Option<WordTraits>>>,
+    /// Whether each word has a capital letter somewhere: names do.
+    capital: Vec<bool>,
     /// The label the rules of [`crate::entity`] give each word: what they know (titles,
     /// organisation endings, the gazetteer, words the document writes in lowercase)
     /// becomes one more feature, and the tagger learns when to trust it.
@@ -334,7 +337,8 @@ impl<'a> Sentence<'a> {
     pub fn with_rules(text: &'a str, tokens: &'a [Token<'a>], mut rules: Vec<Label>) -> Self {
         rules.resize(tokens.len(), OUTSIDE);
         let traits = vec![Cell::new(None); tokens.len()];
-        Self { text, tokens, traits, rules, history: None }
+        let capital = tokens.iter().map(|t| has_capital(t.text)).collect();
+        Self { text, tokens, traits, capital, rules, history: None }
     }
 
     /// The sentence as part of a document whose earlier sentences `history` remembers.
@@ -347,7 +351,7 @@ impl<'a> Sentence<'a> {
     pub(crate) fn remember(&self, labels: &[Label]) {
         let Some(history) = self.history else { return };
         for (i, &label) in labels.iter().enumerate() {
-            if self.tokens[i].text.chars().any(char::is_uppercase) {
+            if self.capital[i] {
                 history.remember(self.traits(i).word, label);
             }
         }
@@ -402,18 +406,18 @@ impl<'a> Sentence<'a> {
             add(51 + said * 256, shape);
             add(52 + said * 256 + prev * 65536, 0);
         }
-        let facts = traits.facts;
-        let before = i.checked_sub(1).map_or(0, |p| self.traits(p).facts);
-        let after = if i + 1 < self.len() { self.traits(i + 1).facts } else { 0 };
+        let clues = traits.clues;
+        let before = i.checked_sub(1).map_or(NameClues::default(), |p| self.traits(p).clues);
+        let after = if i + 1 < self.len() { self.traits(i + 1).clues } else { NameClues::default() };
         for (template, fact) in [
-            (30, facts & GIVEN_NAME != 0),
-            (31, facts & KNOWN_PLACE != 0),
-            (32, facts & ORGANISATION_ENDING != 0),
-            (33, before & TITLE != 0),
+            (30, clues.given_name()),
+            (31, clues.known_place(true)),
+            (32, clues.organisation_ending()),
+            (33, before.leads_into_names()),
             (35, token.before_colon),
-            (36, facts & TITLE != 0),
-            (37, after & GIVEN_NAME != 0),
-            (38, before & ORGANISATION_NOUN != 0),
+            (36, clues.leads_into_names()),
+            (37, after.given_name()),
+            (38, before.announces_organisation()),
         ] {
             if fact {
                 add(template, 0);
@@ -425,7 +429,7 @@ impl<'a> Sentence<'a> {
     /// Names have a capital somewhere: a word without one after no name starts none. Most
     /// words are such and are not scored, in training as at run time.
     pub(crate) fn unscored(&self, i: usize, prev: Label) -> bool {
-        prev == OUTSIDE && !self.tokens[i].text.chars().any(char::is_uppercase)
+        prev == OUTSIDE && !self.capital[i]
     }
 
     /// The label before word `i` as far as a name may continue from it: none across a
@@ -476,27 +480,20 @@ impl<'a> Sentence<'a> {
     }
 }
 
-const GIVEN_NAME: u8 = 1;
-const KNOWN_PLACE: u8 = 2;
-const ORGANISATION_ENDING: u8 = 4;
-const TITLE: u8 = 8;
-const ORGANISATION_NOUN: u8 = 16;
-
 /// What a word is on its own: hashes of it in lowercase, of its shape and of its affixes,
-/// and what the analyzer's word lists say of it (a given name, a known place, an
-/// organisation's ending, a title, a noun announcing an organisation).
+/// and what the word lists say of it.
 #[derive(Debug, Clone, Copy)]
 struct WordTraits {
     word: u64,
     shape: u64,
     /// Suffixes of two, three and four letters, prefix of three.
     affixes: [u64; 4],
-    facts: u8,
+    clues: NameClues,
 }
 
 impl WordTraits {
-    /// A word's traits, remembered per thread: news repeats its words, and the word
-    /// lists cost more than the lookup.
+    /// A word's traits, remembered per thread: news repeats its words, and hashing its
+    /// affixes costs more than the lookup.
     fn of(word: &str) -> WordTraits {
         thread_local! {
             static TRAITS: RefCell<FxHashMap<u64, WordTraits>> = RefCell::new(FxHashMap::default());
@@ -513,25 +510,17 @@ impl WordTraits {
         let lower = word.to_lowercase();
         let mut shape = String::with_capacity(8);
         shape_into(word, &mut shape);
-        let mut facts = 0;
-        for (bit, holds) in [
-            (GIVEN_NAME, crate::entity::is_given_name(word)),
-            (KNOWN_PLACE, crate::entity::is_known_place(word, true)),
-            (ORGANISATION_ENDING, crate::entity::has_organisation_ending(&lower)),
-            (TITLE, crate::entity::leads_into_names(word)),
-            (ORGANISATION_NOUN, crate::entity::announces_organisation(&lower)),
-        ] {
-            if holds {
-                facts |= bit;
-            }
-        }
         WordTraits {
             word: hash(&lower),
             shape: hash(&shape),
             affixes: [suffix(&lower, 2), suffix(&lower, 3), suffix(&lower, 4), prefix(&lower, 3)].map(hash),
-            facts,
+            clues: NameClues::of(word),
         }
     }
+}
+
+fn has_capital(word: &str) -> bool {
+    word.bytes().any(|b| b.is_ascii_uppercase()) || !word.is_ascii() && word.chars().any(char::is_uppercase)
 }
 
 fn hash(value: &str) -> u64 {
