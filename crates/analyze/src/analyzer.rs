@@ -209,14 +209,13 @@ impl Analyzer {
                     facts.push(WordFacts { word: hash, stop: false });
                     continue;
                 }
-                let word =
-                    if token.text.bytes().all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic() && b.is_ascii()) {
-                        token.text
-                    } else {
-                        lower.clear();
-                        lower.extend(token.text.chars().flat_map(char::to_lowercase).map(straight_apostrophe));
-                        lower.as_str()
-                    };
+                let word = if is_lowercase_already(token.text) {
+                    token.text
+                } else {
+                    lower.clear();
+                    lower.extend(token.text.chars().flat_map(char::to_lowercase).map(straight_apostrophe));
+                    lower.as_str()
+                };
                 let info = cache.entry(xxh3_64(word.as_bytes())).or_insert_with(|| self.word_info(lang, word));
                 facts.push(WordFacts { word: info.hash, stop: info.stop });
                 if info.stop {
@@ -251,6 +250,13 @@ fn embedded_text(article: &Article) -> String {
     let body = lead(&article.text);
     let end = body.char_indices().nth(EMBEDDED_BODY_CHARS).map_or(body.len(), |(i, _)| i);
     format!("{}\n{}", article.title, &body[..end])
+}
+
+/// A word that lowercasing leaves as it is: no capital, no typeset apostrophe, nothing
+/// beyond Latin-1 (whose small letters are their own lowercase). Most words of Western
+/// European text are such, and need no lowercase copy.
+fn is_lowercase_already(word: &str) -> bool {
+    word.chars().all(|c| c.is_ascii() && !c.is_ascii_uppercase() || matches!(c, 'ß'..='ÿ') && c != '÷')
 }
 
 /// Typeset apostrophes (*Titanfall’s*) are the typewriter one (*Titanfall's*), whose
@@ -494,6 +500,18 @@ mod tests {
             section: None,
             origin: Origin::new(Arc::from("t"), None),
         }
+    }
+
+    #[test]
+    fn words_taken_as_lowercase_already_are() {
+        for c in ('\0'..='\u{24F}').chain(['’', 'ǅ', 'Σ', 'ς', '東']) {
+            let word = format!("a{c}b");
+            if is_lowercase_already(&word) {
+                assert_eq!(word.to_lowercase(), word, "{c:?}");
+            }
+        }
+        assert!(is_lowercase_already("blåbærsyltetøy") && is_lowercase_already("l'été"));
+        assert!(!is_lowercase_already("Ærø") && !is_lowercase_already("putin’s"));
     }
 
     #[test]

@@ -519,8 +519,10 @@ impl WordTraits {
     }
 }
 
+/// Whether a word has a capital letter anywhere (*iPhone*); Latin-1's small letters (æ, ø,
+/// å) are told apart without Unicode's tables.
 fn has_capital(word: &str) -> bool {
-    word.bytes().any(|b| b.is_ascii_uppercase()) || !word.is_ascii() && word.chars().any(char::is_uppercase)
+    word.chars().any(|c| c.is_ascii_uppercase() || !c.is_ascii() && !matches!(c, 'ß'..='ÿ') && c.is_uppercase())
 }
 
 fn hash(value: &str) -> u64 {
@@ -582,6 +584,14 @@ fn prefix(word: &str, chars: usize) -> &str {
 mod tests {
     use super::*;
     use crate::token::tokenize;
+
+    #[test]
+    fn capitals_are_unicodes_uppercase_letters() {
+        for c in '\0'..='\u{3FF}' {
+            let word = format!("a{c}");
+            assert_eq!(has_capital(&word), word.chars().any(char::is_uppercase), "{c:?}");
+        }
+    }
 
     #[test]
     fn shapes_and_affixes() {
