@@ -117,7 +117,6 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, ExtractError> {
     if !page.has_body {
         page.text = page.description.clone().unwrap_or_default();
     }
-    off_headline_opinion(html, absolute, &mut page);
     second_opinion(html, absolute, &mut page);
     if page.text.trim().is_empty() && page.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         return Err(ExtractError::Empty);
@@ -138,55 +137,14 @@ fn second_opinion(html: &str, url: Option<&str>, page: &mut Page) {
     if page.has_body {
         return;
     }
-    let Some(text) = second_reading(html, url) else { return };
+    let options = rs_trafilatura::Options { url: url.map(str::to_string), ..rs_trafilatura::Options::default() };
+    let Ok(result) = rs_trafilatura::extract_with_options(html, &options) else { return };
+    let text = tidy(&result.content_text);
     if stands_for_body(&text, &page.text) {
         page.text = text;
         page.has_body = true;
     }
 }
-
-/// A second reading of a page whose body names few of its headline's words, taken when it
-/// is a body's length and names more. Readability picks the block with the most text and
-/// fewest links, and on some pages that is a sidebar (the blogger's box, related posts).
-/// On Dragnet's pages F1 goes from 0.833 to 0.843, and on trafilatura's from 0.893 to
-/// 0.901 (`tidings eval-extract`).
-fn off_headline_opinion(html: &str, url: Option<&str>, page: &mut Page) {
-    let Some(headline) = page.title.as_deref().filter(|_| page.has_body) else { return };
-    let share = |t: &str| headline_share(t, headline).unwrap_or(1.0);
-    let had = share(&page.text);
-    if had >= OFF_HEADLINE {
-        return;
-    }
-    let Some(text) = second_reading(html, url) else { return };
-    if text.chars().count() >= SHORT_TEXT && share(&text) > had {
-        page.text = text;
-    }
-}
-
-/// rs-trafilatura's main text of a page.
-fn second_reading(html: &str, url: Option<&str>) -> Option<String> {
-    let options = rs_trafilatura::Options { url: url.map(str::to_string), ..rs_trafilatura::Options::default() };
-    let result = rs_trafilatura::extract_with_options(html, &options).ok()?;
-    Some(tidy(&result.content_text))
-}
-
-/// The share of a headline's longer words (four letters or more, in any case) that a
-/// text names; `None` for a headline of fewer than two such words, which says too little.
-/// An article's body repeats most words of its headline; a sidebar rarely does.
-fn headline_share(text: &str, headline: &str) -> Option<f32> {
-    let key_words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 4).map(str::to_lowercase).collect()
-    };
-    let headline = key_words(headline);
-    if headline.len() < 2 {
-        return None;
-    }
-    let text: std::collections::HashSet<String> = key_words(text).into_iter().collect();
-    Some(headline.iter().filter(|w| text.contains(*w)).count() as f32 / headline.len() as f32)
-}
-
-/// Below this share of its headline's words, a body is read a second time.
-const OFF_HEADLINE: f32 = 0.5;
 
 /// Whether a second reading's text replaces what we had (a description, or nothing): it
 /// must be a body's length and say more.
@@ -378,46 +336,6 @@ mod tests {
         let before = page.text.clone();
         second_opinion(NEWS, None, &mut page);
         assert_eq!(page.text, before);
-    }
-
-    #[test]
-    fn a_body_is_judged_by_the_share_of_its_headlines_words_it_names() {
-        let headline = "Ferja gikk på grunn utenfor Bodø";
-        assert_eq!(headline_share("Ferja sto fast på en grunne utenfor BODØ.", headline), Some(3.0 / 5.0));
-        assert_eq!(headline_share("Om meg: jeg skriver om mat og reiser.", headline), Some(0.0));
-        assert_eq!(headline_share("Hva som helst", "Ja på Bodø"), None, "one long word says too little");
-    }
-
-    #[test]
-    fn a_body_that_names_little_of_its_headline_is_read_a_second_time() {
-        let about = "Jeg heter Kari, jeg bor i Tromsø, og her skriver jeg om strikking, baking, fjellturer, \
-            hagen min, bøkene jeg leser, og alt annet som gjør hverdagen fin.";
-        let html = format!(
-            r#"<html><head><title>Ferja gikk på grunn utenfor Bodø</title></head><body>
-<article><h1>Ferja gikk på grunn utenfor Bodø</h1>
-<p>Ferja gikk på grunn utenfor Bodø i går kveld med førti passasjerer om bord. Ingen ble skadd, og
-redningsskøyta var på stedet etter en halvtime.</p>
-<p>Passasjerene ble ført i land i Bodø før midnatt, og ferja står nå ved kai i påvente av dykkere.</p>
-<p>Rederiet sier at ferja er ute av trafikk i minst en uke mens skroget undersøkes, og at en
-erstatningsbåt settes inn fra tirsdag.</p>
-<p>Havarikommisjonen har sendt to inspektører til Bodø for å finne ut hvorfor ferja kom ut av
-leia i godt vær, og mannskapet skal avhøres i morgen.</p></article>
-<aside><p>{about}</p></aside></body></html>"#
-        );
-        // As Readability reads some blogs: the author's box for the post.
-        let mut page = Page {
-            title: Some("Ferja gikk på grunn utenfor Bodø".into()),
-            text: about.repeat(3),
-            has_body: true,
-            ..Page::default()
-        };
-        off_headline_opinion(&html, None, &mut page);
-        assert!(page.text.contains("førti passasjerer"), "the post, not the author's box: {}", page.text);
-        // A body that names its headline keeps Readability's reading.
-        let mut news = extract(NEWS, None).expect("extracts");
-        let before = news.text.clone();
-        off_headline_opinion(NEWS, None, &mut news);
-        assert_eq!(news.text, before);
     }
 
     #[test]
