@@ -61,7 +61,9 @@ fn find_tag(text: &str, opener: &str, name: &str) -> Option<usize> {
     while let Some(at) = text[from..].find(opener).map(|i| from + i) {
         let candidate = &bytes[at + opener.len()..];
         let named = candidate.len() >= name.len() && candidate[..name.len()].eq_ignore_ascii_case(name);
-        if named && matches!(candidate.get(name.len()), None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')) {
+        if named
+            && matches!(candidate.get(name.len()), None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'))
+        {
             return Some(at);
         }
         from = at + opener.len();
