@@ -16,38 +16,17 @@ mod feed_links;
 mod html_text;
 mod nesting;
 mod skim;
+mod survey;
 
-use dom_query::Document;
+use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, Readability, TextMode};
+use survey::Survey;
 
 pub use charset::decode;
 pub use feed_links::{FeedLink, feed_links};
 pub use html_text::html_to_text;
 pub use nesting::{Nesting, nesting};
 pub use skim::skim;
-
-/// Page furniture that Readability may keep when it sits beside the story in the same
-/// container: consent banners, share bars, newsletter boxes. Removed before extraction.
-const CLUTTER: &str = "[id*=cookie], [class*=cookie], [id*=consent], [class*=consent], [class*=gdpr], \
-    [class*=newsletter], [id*=newsletter], [class*=share], [class*=social]";
-
-/// Removes the page furniture in [`CLUTTER`] that is small enough to be furniture: a class
-/// name such as `has-share-bar` or `social-layout` also marks containers that hold the
-/// story, and removing those left Readability without a body. On the evaluation pages
-/// (`tidings eval-extract`) removing every match gave F1 0.893 (trafilatura's pages),
-/// 0.833 (Dragnet), 0.876 (CleanEval); removing none 0.895, 0.846, 0.875; removing those
-/// of at most 50 words 0.897, 0.845, 0.875, the same from 50 to 200 words.
-fn remove_clutter(document: &Document) {
-    for element in document.select(CLUTTER).iter() {
-        if element.text().split_whitespace().nth(MAX_CLUTTER_WORDS).is_none() {
-            element.remove();
-        }
-    }
-}
-
-/// The most words a piece of page furniture (a consent banner, a share bar, a newsletter
-/// box) has.
-const MAX_CLUTTER_WORDS: usize = 50;
 
 /// Pages with more elements than this are not laid out for reading; their metadata and
 /// description are still used.
@@ -105,16 +84,17 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, ExtractError> {
         return plain_page(html, shape);
     }
     let document = Document::from(html);
-    let mut page = Page {
-        canonical_url: canonical_url(&document, url),
-        description: meta(&document, &["og:description", "description", "twitter:description"]),
-        ..Page::default()
+    let mut page = Page::default();
+    let (headline, published) = {
+        let survey = Survey::of(&document);
+        page.canonical_url =
+            canonical_url(nonempty(survey.canonical.clone()).or_else(|| survey.meta(&["og:url"])), url);
+        page.description = survey.meta(&["og:description", "description", "twitter:description"]);
+        page.datelines = datelines(&survey.datelines);
+        remove_clutter(&survey.clutter);
+        let published = survey.meta(&["article:published_time", "og:published_time", "pubdate", "date", "dc.date"]);
+        (survey.meta(&["og:title", "twitter:title"]), published.or_else(|| nonempty(survey.time.clone())))
     };
-    let headline = meta(&document, &["og:title", "twitter:title"]);
-    let published = meta(&document, &["article:published_time", "og:published_time", "pubdate", "date", "dc.date"])
-        .or_else(|| time_element(&document));
-    page.datelines = datelines(&document);
-    remove_clutter(&document);
     let absolute = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let article = Readability::with_document(document, absolute, Some(readability_config()))
         .ok()
@@ -145,6 +125,25 @@ pub fn extract(html: &str, url: Option<&str>) -> Result<Page, ExtractError> {
     }
     Ok(page)
 }
+
+/// Removes the page furniture the survey found (consent banners, share bars, newsletter
+/// boxes) that is small enough to be furniture: a class name such as `has-share-bar` or
+/// `social-layout` also marks containers that hold the story, and removing those left
+/// Readability without a body. On the evaluation pages (`tidings eval-extract`) removing
+/// every match gave F1 0.893 (trafilatura's pages), 0.833 (Dragnet), 0.876 (CleanEval);
+/// removing none 0.895, 0.846, 0.875; removing those of at most 50 words 0.897, 0.845,
+/// 0.875, the same from 50 to 200 words.
+fn remove_clutter(furniture: &[NodeRef]) {
+    for element in furniture {
+        if element.text().split_whitespace().nth(MAX_CLUTTER_WORDS).is_none() {
+            element.remove_from_parent();
+        }
+    }
+}
+
+/// The most words a piece of page furniture (a consent banner, a share bar, a newsletter
+/// box) has.
+const MAX_CLUTTER_WORDS: usize = 50;
 
 /// How Readability reads our pages: paragraphs kept apart, pages with very many
 /// elements refused.
@@ -181,30 +180,13 @@ fn is_body(text: &str, description: Option<&str>) -> bool {
 /// The fewest words an extracted body has (a short news brief has about 40).
 const MIN_BODY_WORDS: usize = 20;
 
-/// The first non-empty `content` of the named `<meta>` tags (by `property` or `name`),
-/// in the order of `names`.
-fn meta(document: &Document, names: &[&str]) -> Option<String> {
-    let tags = document.select("meta[content]");
-    names.iter().find_map(|wanted| {
-        tags.iter().find_map(|tag| {
-            let key = tag.attr("property").or_else(|| tag.attr("name")).or_else(|| tag.attr("itemprop"))?;
-            if key.eq_ignore_ascii_case(wanted) { nonempty(tag.attr("content").map(|c| c.to_string())) } else { None }
-        })
-    })
-}
-
-/// Elements where pages show readers when a story was published.
-const DATELINES: &str = "[itemprop=datePublished], time, [class*=publish], [class*=dateline], [class*=byline], \
-    [class*=date], [class*=timestamp], [class*=meta]";
-
 /// Candidates checked for a written date, at most.
 const MAX_DATELINES: usize = 8;
 
 /// The texts of the first elements that may show the page's date to readers: short, with
 /// a digit in them (the caller finds the date in them, if any).
-fn datelines(document: &Document) -> Vec<String> {
-    document
-        .select(DATELINES)
+fn datelines(candidates: &[NodeRef]) -> Vec<String> {
+    candidates
         .iter()
         .filter_map(|element| {
             let text = element.text().split_whitespace().collect::<Vec<_>>().join(" ");
@@ -214,16 +196,10 @@ fn datelines(document: &Document) -> Vec<String> {
         .collect()
 }
 
-/// `<time datetime>` inside the article, the last resort for a publication time.
-fn time_element(document: &Document) -> Option<String> {
-    let time = document.select_single("article time[datetime], time[pubdate][datetime]");
-    nonempty(time.attr("datetime").map(|d| d.to_string()))
-}
-
-/// The canonical URL, made absolute against the page's own URL.
-fn canonical_url(document: &Document, url: Option<&str>) -> Option<String> {
-    let link = document.select_single("link[rel=canonical][href]").attr("href").map(|h| h.to_string());
-    let given = nonempty(link).or_else(|| meta(document, &["og:url"]))?;
+/// The canonical URL the page gives (`<link rel=canonical>`, else `og:url`), made absolute
+/// against the page's own URL.
+fn canonical_url(given: Option<String>, url: Option<&str>) -> Option<String> {
+    let given = given?;
     if given.starts_with("http://") || given.starts_with("https://") {
         return Some(given);
     }
