@@ -250,8 +250,11 @@ const INTEGRATION_POINTS: &[&str] =
 /// `<title>`, `<foreignObject>`…) every start tag is HTML's again.
 fn foreign(html: &str, open_end: usize, name: &str, out: &mut Skimmed) -> Step {
     let bytes = html.as_bytes();
-    // The open elements inside, as the parser's stack of them.
+    // The open elements inside, as the parser's stack of them, and how many of them are
+    // integration points (counted, not searched for at each tag: a page may nest
+    // thousands deep).
     let mut open: Vec<String> = vec![name.to_string()];
+    let mut integration_points = 0usize;
     let mut at = open_end;
     while let Some(lt) = html[at..].find('<').map(|i| at + i) {
         if html[lt..].starts_with("<!--") {
@@ -273,14 +276,16 @@ fn foreign(html: &str, open_end: usize, name: &str, out: &mut Skimmed) -> Step {
         let Some(tag) = tag_end(bytes, name_end) else { return Step::KeepRest };
         if closing {
             // The parser pops up to the element the end tag names.
+            // (The search costs what the pops do, so the scan stays linear.)
             let Some(found) = open.iter().rposition(|n| *n == tag_name) else { return Step::KeepRest };
+            integration_points -= open[found..].iter().filter(|n| is_integration_point(n)).count();
             open.truncate(found);
             if open.is_empty() {
                 out.cut(open_end, lt);
                 return Step::Next(tag.end);
             }
         } else {
-            let in_integration_point = open.iter().any(|n| INTEGRATION_POINTS.contains(&n.as_str()));
+            let in_integration_point = integration_points > 0;
             let html_like = BREAKOUT.contains(&tag_name.as_str())
                 || RAW_TEXT.contains(&tag_name.as_str()) && tag_name != "title"
                 || tag_name == "plaintext"
@@ -289,6 +294,7 @@ fn foreign(html: &str, open_end: usize, name: &str, out: &mut Skimmed) -> Step {
                 return Step::KeepRest;
             }
             if !tag.self_closing {
+                integration_points += usize::from(is_integration_point(&tag_name));
                 open.push(tag_name);
             }
         }
@@ -307,6 +313,10 @@ fn lowercase_name<'a>(name: &[u8], buffer: &'a mut [u8; 9]) -> &'a str {
     lower.copy_from_slice(name);
     lower.make_ascii_lowercase();
     std::str::from_utf8(lower).unwrap_or("")
+}
+
+fn is_integration_point(name: &str) -> bool {
+    INTEGRATION_POINTS.contains(&name)
 }
 
 /// Where the name of a tag that starts at `from` ends.
@@ -498,6 +508,15 @@ mod tests {
         ] {
             same_page(page);
         }
+    }
+
+    #[test]
+    fn deep_drawings_are_cut_in_linear_time() {
+        let n = 200_000;
+        let page = format!("<p>a</p><svg>{}{}</svg><p>b</p>", "<g><title>t</title>".repeat(n), "</g>".repeat(n));
+        assert_eq!(skim(&page), "<p>a</p><svg></svg><p>b</p>");
+        let unclosed = format!("<svg>{}<p>b</p>", "<g>".repeat(n));
+        assert_eq!(skim(&unclosed), unclosed, "an HTML element ends the drawing: kept as it is");
     }
 
     proptest::proptest! {
