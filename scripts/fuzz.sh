@@ -46,6 +46,8 @@ printf '<opml version="2.0"><body><outline text="Nord &amp; Sør" xmlUrl="https:
 
 printf '%s' "$page" > "$seeds/extract/page.html"
 printf '<div><div><p>Tekst</p></div>' > "$seeds/extract/unclosed.html"
+printf '<p>Tekst</p><svg><title>Ikon</title>%s</svg><!-- x --><script><!--<script></script>--></script>' \
+  "$(printf '<g>%.0s' $(seq 300))" > "$seeds/extract/drawing.html"
 
 i=0
 for q in 'atomprogram' '"Kim Jong-un" -Trump' 'vladivost* (Hanoi OR Vladivostok)' 'NOT a ((b c) OR d)' 'title:x [1 TO 5]'; do
