@@ -61,14 +61,17 @@ fn find_tag(text: &str, opener: &str, name: &str) -> Option<usize> {
     while let Some(at) = text[from..].find(opener).map(|i| from + i) {
         let candidate = &bytes[at + opener.len()..];
         let named = candidate.len() >= name.len() && candidate[..name.len()].eq_ignore_ascii_case(name);
-        if named
-            && matches!(candidate.get(name.len()), None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'))
-        {
+        if named && candidate.get(name.len()).is_none_or(|&c| ends_tag_name(c)) {
             return Some(at);
         }
         from = at + opener.len();
     }
     None
+}
+
+/// Whether `c` ends a tag's name: white space, `/` or `>`.
+pub(crate) fn ends_tag_name(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>')
 }
 
 /// The raw content of the first `<name>` element (up to its end tag).

@@ -19,7 +19,7 @@
 
 use std::borrow::Cow;
 
-use crate::html_text::find_closing_tag;
+use crate::html_text::{ends_tag_name, find_closing_tag};
 
 /// Elements whose content the tokenizer reads as text up to their end tag; passed over
 /// whole. (`noscript` is not among them: pages are parsed with scripting off.)
@@ -189,7 +189,7 @@ fn is_script_tag(after_lt: &[u8], end: bool) -> bool {
     let name: &[u8] = if end { b"/script" } else { b"script" };
     after_lt.len() >= name.len()
         && after_lt[..name.len()].eq_ignore_ascii_case(name)
-        && after_lt.get(name.len()).is_none_or(|&c| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
+        && after_lt.get(name.len()).is_none_or(|&c| ends_tag_name(c))
 }
 
 /// Whether a `<script …>` tag holds JSON-LD (`type="application/ld+json"`), whose metadata
@@ -281,10 +281,7 @@ fn is_integration_point(name: &str) -> bool {
 
 /// Where the name of a tag that starts at `from` ends.
 fn name_end(bytes: &[u8], from: usize) -> usize {
-    from + bytes[from..]
-        .iter()
-        .position(|&c| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
-        .unwrap_or(bytes.len() - from)
+    from + bytes[from..].iter().position(|&c| ends_tag_name(c)).unwrap_or(bytes.len() - from)
 }
 
 /// The end of a tag, as the tokenizer reads it.

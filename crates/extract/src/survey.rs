@@ -49,7 +49,9 @@ impl<'a> Survey<'a> {
         let found = node.query(|tree_node| {
             let element = tree_node.as_element()?;
             let attr = |name: &str| element.attrs.iter().find(|a| &*a.name.local == name).map(|a| &*a.value);
-            let contains = |name: &str, parts: &[&str]| attr(name).is_some_and(|v| parts.iter().any(|p| v.contains(p)));
+            let contains =
+                |value: Option<&str>, parts: &[&str]| value.is_some_and(|v| parts.iter().any(|p| v.contains(p)));
+            let class = attr("class");
             let tag = &*element.name.local;
             let meta = (tag == "meta")
                 .then(|| {
@@ -66,8 +68,8 @@ impl<'a> Survey<'a> {
                 time: time.flatten(),
                 dateline: tag == "time"
                     || attr("itemprop") == Some("datePublished")
-                    || contains("class", DATELINE_CLASSES),
-                clutter: contains("id", CLUTTER_IDS) || contains("class", CLUTTER_CLASSES),
+                    || contains(class, DATELINE_CLASSES),
+                clutter: contains(attr("id"), CLUTTER_IDS) || contains(class, CLUTTER_CLASSES),
             })
         });
         let Some(found) = found.flatten() else { return };
